@@ -1,0 +1,48 @@
+import ipaddr from 'ipaddr.js';
+
+/** A parsed address: its canonical text and whether it can be geolocated. */
+export interface NormalisedAddress {
+  /** Canonical form: dotted IPv4, RFC 5952 compressed lower-case IPv6; `::ffff:a.b.c.d` becomes IPv4. */
+  ip: string;
+  version: 4 | 6;
+  /** False for private, loopback, link-local, CGNAT, documentation, multicast and other reserved ranges. */
+  isPublic: boolean;
+  /** ipaddr.js's range name (`unicast` for public addresses). */
+  range: string;
+}
+
+const IPV4_SHAPE = /^\d{1,3}(\.\d{1,3}){3}$/;
+// Global unicast IPv6 lives in 2000::/3; everything outside it is special-purpose.
+const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR('2000::/3');
+
+/**
+ * Validates and normalises one address. Returns null when the text is not an IP address.
+ * Only strict dotted-quad IPv4 is accepted: `ipaddr.js` alone would also take `1` or `0x7f.1`.
+ */
+export function normaliseAddress(text: string): NormalisedAddress | null {
+  let raw = text.trim();
+  if (raw.startsWith('[') && raw.endsWith(']')) raw = raw.slice(1, -1);
+  const zone = raw.indexOf('%');
+  if (zone >= 0) raw = raw.slice(0, zone);
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  if (raw.includes(':')) {
+    if (!ipaddr.IPv6.isValid(raw)) return null;
+    const v6 = ipaddr.IPv6.parse(raw);
+    parsed = v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
+  } else {
+    if (!IPV4_SHAPE.test(raw) || !ipaddr.IPv4.isValidFourPartDecimal(raw)) return null;
+    parsed = ipaddr.IPv4.parse(raw);
+  }
+  const range = parsed.range();
+  if (parsed.kind() === 'ipv4') {
+    return { ip: parsed.toString(), version: 4, isPublic: range === 'unicast', range };
+  }
+  const v6 = parsed as ipaddr.IPv6;
+  const isPublic = range === 'unicast' && v6.match(GLOBAL_UNICAST_V6);
+  return { ip: v6.toRFC5952String(), version: 6, isPublic, range: isPublic ? range : range === 'unicast' ? 'reserved' : range };
+}
+
+/** True when the text looks like a host name rather than an address (`mail.example.com`). */
+export function looksLikeHostname(text: string): boolean {
+  return /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i.test(text);
+}

@@ -1,0 +1,92 @@
+/**
+ * The records that flow through BotMap's pipeline:
+ * load (AttackEvent, InputReport) → locate (Location) → aggregate → plot → export.
+ */
+
+/** What a line says happened to an address. */
+export type EventKind =
+  /** fail2ban banned the address (`Ban`, `Increase Ban`, or a ban row in its database). */
+  | 'ban'
+  /** fail2ban lifted a ban. Bookkeeping: kept as a record, not counted as an attack event. */
+  | 'unban'
+  /** fail2ban re-applied an earlier ban after a restart. Bookkeeping, not a new attack. */
+  | 'restore'
+  /** fail2ban's filter matched a failure (`Found`). */
+  | 'found'
+  /** The address was listed as banned in a snapshot (`fail2ban-client status`, a plain list). */
+  | 'listed'
+  /** A failed login seen in an auth log. */
+  | 'failure';
+
+/** Kinds that count as attack events in rankings; the others are kept but not counted. */
+export const ATTACK_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['ban', 'found', 'listed', 'failure']);
+
+/** One thing a log line says about one address. */
+export interface AttackEvent {
+  /** The address as written in the input; normalised by the collector. */
+  ip: string;
+  kind: EventKind;
+  /** Epoch milliseconds, or null when the export carries no time. */
+  time: number | null;
+  /** The fail2ban jail, when the input names one. */
+  jail: string | null;
+  /** The user name tried, when the input carries one. */
+  user?: string | null;
+}
+
+/** The formats BotMap recognises. */
+export type InputFormat =
+  | 'fail2ban-status'
+  | 'fail2ban-log'
+  | 'ip-list';
+
+/** Why a line carried no record. Free text, but each parser uses a small fixed set. */
+export type SkipReason = string;
+
+/** The accounting for one input file: every line is either a record or skipped with a reason. */
+export interface InputReport {
+  file: string;
+  format: InputFormat | 'unknown';
+  server: string;
+  /** Lines read. */
+  lines: number;
+  /** Lines that yielded at least one record. */
+  records: number;
+  /** Records (events) those lines yielded; a status line listing 50 banned addresses is one line, 50 events. */
+  events: number;
+  /** Lines that yielded nothing, by reason. `records + sum(skipped) == lines`. */
+  skipped: Record<SkipReason, number>;
+  /** The first few line numbers (1-based) for each skip reason, to find them in the file. */
+  skipped_examples: Record<SkipReason, number[]>;
+  /** Set when the file could not be read to its end: the counts cover what was read. */
+  error?: string;
+}
+
+/** How precisely an address was placed. */
+export type Precision = 'city' | 'country_only' | 'not_found' | 'not_public';
+
+/** Where one distinct address is, as the geolocation database says. */
+export interface Location {
+  precision: Precision;
+  /** ISO 3166-1 alpha-2. */
+  country: string | null;
+  countryName: string | null;
+  city: string | null;
+  subdivision: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  /** MaxMind's accuracy radius in km. */
+  accuracyRadius: number | null;
+}
+
+/** What the geolocation database is. */
+export interface DatabaseInfo {
+  /** MaxMind's `databaseType`, e.g. `GeoLite2-City`. */
+  type: string;
+  /** Build date, YYYY-MM-DD. */
+  build_date: string;
+  /** The file read. */
+  file: string;
+  /** Human-readable credit to show wherever its data is shown. */
+  attribution: string;
+}
