@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# BotMap setup, run by `npm install` (postinstall): makes sure Jupyter can execute notebooks
+# and registers the tslab (TypeScript) kernel pointing at this checkout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+# Debian's Jupyter packages; mmdb-bin gives MaxMind's own lookup tool, which the tests compare against.
+jupyter_packages=(jupyter-nbconvert jupyter-client python3-nbclient python3-ipython)
+test_packages=(mmdb-bin)
+
+# The Python that has jupyter_client: Debian's Jupyter lives in /usr/bin/python3, which may
+# differ from the python3 first on PATH (pyenv, conda).
+find_python() {
+  for candidate in "${BOTMAP_PYTHON:-}" /usr/bin/python3 python3; do
+    [ -n "$candidate" ] || continue
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import jupyter_client, nbclient, nbconvert' >/dev/null 2>&1; then
+      command -v "$candidate"
+      return 0
+    fi
+  done
+  return 1
+}
+
+apt_install() {
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "botmap setup: installing $* from Debian packages"
+    if [ -z "${BOTMAP_APT_UPDATED:-}" ]; then
+      apt-get update -qq
+      export BOTMAP_APT_UPDATED=1
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+    return 0
+  fi
+  return 1
+}
+
+python=$(find_python || true)
+if [ -z "$python" ]; then
+  if ! apt_install "${jupyter_packages[@]}"; then
+    cat >&2 <<MSG
+botmap setup: Jupyter is missing. BotMap runs its notebooks with Jupyter's nbconvert and nbclient.
+Install them, then run \`npm install\` again:
+  Debian/Ubuntu:  sudo apt-get install ${jupyter_packages[*]}
+  elsewhere:      python3 -m pip install nbconvert nbclient jupyter_client ipython
+MSG
+    exit 1
+  fi
+  python=$(find_python || true)
+  if [ -z "$python" ]; then
+    echo "botmap setup: installed ${jupyter_packages[*]} but no Python can import jupyter_client, nbclient and nbconvert; set BOTMAP_PYTHON to the Python that has them." >&2
+    exit 1
+  fi
+fi
+
+if ! command -v mmdblookup >/dev/null 2>&1; then
+  apt_install "${test_packages[@]}" || echo "botmap setup: note: mmdblookup (Debian package mmdb-bin) is missing; the tests that compare BotMap's lookups with MaxMind's C library need it." >&2
+fi
+
+# Register the kernel for this checkout (re-running replaces an older registration).
+"$root/node_modules/.bin/tslab" install --python="$python" --binary="$root/node_modules/.bin/tslab" >/dev/null
+echo "botmap setup: Jupyter ready ($python), tslab kernel registered for $root"

@@ -1,0 +1,78 @@
+/**
+ * `npm start [-- files or folders...]`: runs every notebook headlessly on the sample data (or
+ * the paths given) and writes charts, tables, summary.json and the executed notebooks to output/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BotMapError } from '../src/errors';
+import { openGeoDatabase } from '../src/locate';
+import { parameters } from '../src/pipeline';
+import { projectRoot } from '../src/project';
+import { executeNotebook, listNotebooks, NotebookError } from './notebooks';
+
+const USAGE = `Usage: npm start [-- <file or folder>...]
+
+Runs BotMap's notebooks headlessly and writes everything to output/ (or $BOTMAP_OUT):
+  output/summary.json, output/charts/*.svg|png, output/tables/*.csv, output/notebooks/*.ipynb|html
+
+With no paths, the sample data in data/sample/ is used. Environment: BOTMAP_MMDB (your own
+GeoLite2/GeoIP2 City .mmdb), BOTMAP_OUT, BOTMAP_THEME (dark|light), BOTMAP_LABELS, BOTMAP_TOP.`;
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  const root = projectRoot();
+  // npm runs scripts from the project folder; paths the user typed are relative to where they were.
+  const callerDir = process.env.INIT_CWD ?? process.cwd();
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (args.length) {
+    const paths = args.map((a) => path.resolve(callerDir, a));
+    const missing = paths.filter((p) => !fs.existsSync(p));
+    if (missing.length) throw new BotMapError(`No such file or folder: ${missing.join(', ')}`);
+    env.BOTMAP_DATA = paths.join(path.delimiter);
+  }
+  if (env.BOTMAP_OUT) env.BOTMAP_OUT = path.resolve(callerDir, env.BOTMAP_OUT);
+  if (env.BOTMAP_MMDB) env.BOTMAP_MMDB = path.resolve(callerDir, env.BOTMAP_MMDB);
+  const params = parameters({}, env);
+  // Open the database here first: a wrong or missing database is reported plainly, before Jupyter starts.
+  const database = openGeoDatabase(params.mmdb);
+  console.log(`BotMap: data ${params.data.map((d) => path.relative(root, d) || '.').join(', ')} · database ${database.info.type} (${database.info.build_date}) · output ${path.relative(root, params.out) || '.'}`);
+
+  const notebooks = listNotebooks(path.join(root, 'notebooks'));
+  const outDir = path.join(params.out, 'notebooks');
+  for (const [i, notebook] of notebooks.entries()) {
+    const name = path.basename(notebook);
+    process.stdout.write(`[${i + 1}/${notebooks.length}] ${name} … `);
+    const result = await executeNotebook(notebook, outDir, env);
+    console.log(`done in ${result.seconds.toFixed(1)} s`);
+  }
+  const summaryFile = path.join(params.out, 'summary.json');
+  if (fs.existsSync(summaryFile)) {
+    const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8'));
+    console.log(
+      `${summary.ips.distinct.toLocaleString('en-US')} distinct addresses (${summary.ips.located_city} to a city, ${summary.ips.located_country_only} to a country only, ${summary.ips.not_found} not found, ${summary.ips.not_public} not public) from ${summary.inputs.length} input(s).`,
+    );
+    for (const failed of summary.failed_inputs ?? []) console.log(`warning: ${failed.file}: ${failed.error}`);
+    for (const note of summary.notes ?? []) console.log(`note: ${note}`);
+  }
+  console.log(`Wrote ${path.relative(process.cwd(), params.out) || '.'}/: summary.json, charts/, tables/, notebooks/`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    if (error instanceof NotebookError) {
+      console.log('failed');
+      console.error(`BotMap: notebook ${error.message}`);
+    } else if (error instanceof BotMapError) {
+      console.error(`BotMap: ${error.message}`);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  },
+);

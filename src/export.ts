@@ -1,0 +1,123 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { csvFormatRows } from 'd3-dsv';
+import { Resvg } from '@resvg/resvg-js';
+import type { ColumnTable } from 'arquero';
+import { projectRoot } from './project';
+import type { Chart } from './plot';
+import type { SvgNode } from './dom';
+import type { Analysis } from './pipeline';
+import type { Summary } from './summary';
+
+/** The SVG as a standalone XML document. */
+export function svgText(chart: Chart | SvgNode): string {
+  const svg = 'svg' in chart ? chart.svg : chart;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg.outerHTML}\n`;
+}
+
+let fontFiles: string[] | null = null;
+function chartFonts(): string[] {
+  if (!fontFiles) {
+    const dir = path.join(projectRoot(), 'node_modules', 'dejavu-fonts-ttf', 'ttf');
+    fontFiles = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
+  }
+  return fontFiles;
+}
+
+/** Renders SVG text to PNG at `scale`× with the bundled DejaVu fonts, so every machine draws the same. */
+export function svgToPng(svg: string, scale = 2): Buffer {
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    font: { fontFiles: chartFonts(), loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  });
+  return resvg.render().asPng();
+}
+
+/**
+ * Writes a file atomically (temporary file, then rename), creating folders as needed, so an
+ * interrupted run never leaves a half-written output behind.
+ */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+  fs.writeFileSync(temp, content);
+  fs.renameSync(temp, file);
+}
+
+/** Writes `<dir>/<name>.svg` and `<dir>/<name>.png`; returns both paths. */
+export function writeChart(chart: Chart, dir: string, name: string): { svg: string; png: string } {
+  const svg = svgText(chart);
+  const svgFile = path.join(dir, `${name}.svg`);
+  const pngFile = path.join(dir, `${name}.png`);
+  writeFileAtomic(svgFile, svg);
+  writeFileAtomic(pngFile, svgToPng(svg));
+  return { svg: svgFile, png: pngFile };
+}
+
+// Spreadsheets run cells that start with these as formulas; log text is attacker-controlled.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** A CSV cell: formulas neutralised with a leading apostrophe; numbers stay numbers. */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (value instanceof Date) return value.toISOString();
+  const text = String(value);
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** Formats rows as RFC 4180 CSV (quoting by d3-dsv) with a header. */
+export function toCsv(columns: readonly string[], rows: Iterable<Record<string, unknown>>): string {
+  const body: string[][] = [columns.slice()];
+  for (const row of rows) body.push(columns.map((c) => csvCell(row[c])));
+  return `${csvFormatRows(body)}\n`;
+}
+
+/** Writes an Arquero table as CSV, with `formatters` turning column values into text (e.g. times). */
+export function writeTableCsv(
+  table: ColumnTable,
+  file: string,
+  columns: readonly string[] = table.columnNames(),
+  formatters: Record<string, (value: any) => unknown> = {},
+): void {
+  const rows = (table.objects() as Record<string, unknown>[]).map((row) => {
+    const out: Record<string, unknown> = { ...row };
+    for (const [column, format] of Object.entries(formatters)) out[column] = format(row[column]);
+    return out;
+  });
+  writeFileAtomic(file, toCsv(columns, rows));
+}
+
+/** Writes JSON with a trailing newline, atomically. */
+export function writeJson(file: string, value: unknown): void {
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** ips.csv's columns, in order. A contract: add columns, never rename or drop one. */
+export const IPS_COLUMNS = ['ip', 'events', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'version', 'records'] as const;
+export const CITIES_COLUMNS = ['city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events'] as const;
+export const COUNTRIES_COLUMNS = ['country', 'name', 'ips', 'events', 'ips_city', 'ips_country_only'] as const;
+
+const isoOrEmpty = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
+
+/**
+ * Writes the run's files under `out`: `summary.json`, `tables/{ips,cities,countries}.csv` and
+ * `charts/<name>.{svg,png}` for each chart given. Returns the summary with the paths filled in.
+ */
+export function exportAnalysis(analysis: Analysis, charts: Record<string, Chart>, out = analysis.parameters.out): Summary {
+  const summary: Summary = { ...analysis.summary, charts: {}, tables: {}, notes: [...analysis.summary.notes] };
+  const rel = (file: string) => path.relative(out, file);
+  const tables = path.join(out, 'tables');
+  const { ips, cities, countries } = analysis.aggregates;
+  writeTableCsv(ips, path.join(tables, 'ips.csv'), IPS_COLUMNS, { first_seen: isoOrEmpty, last_seen: isoOrEmpty });
+  writeTableCsv(cities, path.join(tables, 'cities.csv'), CITIES_COLUMNS);
+  writeTableCsv(countries, path.join(tables, 'countries.csv'), COUNTRIES_COLUMNS);
+  for (const name of ['ips', 'cities', 'countries']) summary.tables[name] = rel(path.join(tables, `${name}.csv`));
+  for (const [name, chart] of Object.entries(charts)) {
+    const files = writeChart(chart, path.join(out, 'charts'), name);
+    summary.charts[name] = { svg: rel(files.svg), png: rel(files.png) };
+    summary.notes.push(...chart.notes);
+  }
+  writeJson(path.join(out, 'summary.json'), summary);
+  return summary;
+}
