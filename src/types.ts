@@ -60,6 +60,13 @@ export interface InputReport {
   skipped_examples: Record<SkipReason, number[]>;
   /** Set when the file could not be read to its end: the counts cover what was read. */
   error?: string;
+  /**
+   * Words on record lines that were not addresses (fail2ban-status: tokens on a ban list line).
+   * Set only by formats whose lines list several addresses.
+   */
+  rejected_tokens?: number;
+  /** The first few of those words, to see what they were. */
+  rejected_token_examples?: string[];
 }
 
 /** How precisely an address was placed. */

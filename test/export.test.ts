@@ -1,0 +1,40 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { csvCell, svgToPng, toCsv, writeFileAtomic } from '../src/export';
+
+describe('CSV', () => {
+  it('neutralises spreadsheet formulas from log text', () => {
+    for (const text of ['=HYPERLINK("http://x")', '+1', '-2+3', '@SUM(A1)', '\tx', '\rx']) expect(csvCell(text).startsWith("'")).toBe(true);
+    expect(csvCell('root')).toBe('root');
+    expect(csvCell(-33.5)).toBe('-33.5');
+    expect(csvCell(null)).toBe('');
+    expect(csvCell(Number.NaN)).toBe('');
+  });
+
+  it('quotes commas, quotes and newlines', () => {
+    const csv = toCsv(['a', 'b'], [{ a: 'x,y', b: 'say "hi"\nthere' }]);
+    expect(csv).toBe('a,b\n"x,y","say ""hi""\nthere"\n');
+  });
+});
+
+describe('writeFileAtomic', () => {
+  it('creates folders and leaves no temporary file behind', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-export-'));
+    const file = path.join(dir, 'a', 'b', 'out.txt');
+    writeFileAtomic(file, 'one');
+    writeFileAtomic(file, 'two');
+    expect(fs.readFileSync(file, 'utf8')).toBe('two');
+    expect(fs.readdirSync(path.dirname(file))).toEqual(['out.txt']);
+  });
+});
+
+describe('svgToPng', () => {
+  it('renders at twice the size with the bundled font', () => {
+    const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text x="2" y="15" font-size="12">Hi</text></svg>');
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBe(80);
+    expect(png.readUInt32BE(20)).toBe(40);
+  });
+});
