@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { normaliseAddress } from '../src/address';
+import { BotMapError } from '../src/errors';
+import { GEOLITE_CREDIT, locateAddresses, openGeoDatabase, resolveDatabasePath, type GeoDatabase } from '../src/locate';
+import { CITY_FIXTURE_EXPECTATIONS, writeTestDatabases, type TestDatabasePaths } from './support/test-databases';
+
+let dbs: TestDatabasePaths;
+beforeAll(() => {
+  dbs = writeTestDatabases();
+});
+
+const savedEnv = process.env.BOTMAP_MMDB;
+afterEach(() => {
+  if (savedEnv === undefined) delete process.env.BOTMAP_MMDB;
+  else process.env.BOTMAP_MMDB = savedEnv;
+});
+
+describe('openGeoDatabase', () => {
+  it('reads the type and build date of a City database', () => {
+    const db = openGeoDatabase(dbs.city);
+    expect(db.kind).toBe('city');
+    expect(db.info).toMatchObject({ type: 'GeoLite2-City', build_date: '2026-10-01', attribution: GEOLITE_CREDIT });
+  });
+
+  it('takes BOTMAP_MMDB when no path is given', () => {
+    process.env.BOTMAP_MMDB = dbs.country;
+    expect(resolveDatabasePath()).toBe(dbs.country);
+    expect(openGeoDatabase().kind).toBe('country');
+  });
+
+  it('defaults to the packaged GeoLite2 City database, decompressed once into .cache', () => {
+    delete process.env.BOTMAP_MMDB;
+    const file = resolveDatabasePath();
+    expect(file).toMatch(/\.cache\/GeoLite2-City-[\d.]+\.mmdb$/);
+    const before = fs.statSync(file).mtimeMs;
+    const db = openGeoDatabase();
+    expect(db.info.type).toBe('GeoLite2-City');
+    expect(db.info.build_date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(fs.statSync(resolveDatabasePath()).mtimeMs).toBe(before);
+  });
+
+  it('refuses an ASN database, saying what it got and what it needs', () => {
+    expect(() => openGeoDatabase(dbs.asn)).toThrow(BotMapError);
+    expect(() => openGeoDatabase(dbs.asn)).toThrow(/GeoLite2-ASN.*City database/);
+  });
+
+  it('names a missing file, a folder and a corrupt file', () => {
+    expect(() => openGeoDatabase('/nonexistent/x.mmdb')).toThrow(/\/nonexistent\/x\.mmdb does not exist/);
+    expect(() => openGeoDatabase(os.tmpdir())).toThrow(/is a folder/);
+    const corrupt = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-corrupt-')), 'bad.mmdb');
+    fs.writeFileSync(corrupt, Buffer.from('this is not a MaxMind database at all'));
+    expect(() => openGeoDatabase(corrupt)).toThrow(/bad\.mmdb is not a readable MaxMind \.mmdb file/);
+  });
+});
+
+describe('lookups', () => {
+  it.each(CITY_FIXTURE_EXPECTATIONS.map((e) => [e.ip, e] as const))('%s', (ip, expected) => {
+    const db = openGeoDatabase(dbs.city);
+    const location = db.lookup(normaliseAddress(ip)!.ip);
+    expect(location.precision).toBe(expected.precision);
+    expect(location.country).toBe(expected.country ?? null);
+    expect(location.city).toBe(expected.city ?? null);
+    if (expected.precision === 'city') {
+      expect(location).toMatchObject({ latitude: expected.latitude, longitude: expected.longitude, accuracyRadius: expected.accuracyRadius });
+    }
+  });
+
+  it('a Country database places addresses in countries only', () => {
+    const db = openGeoDatabase(dbs.country);
+    expect(db.lookup('81.2.69.142')).toMatchObject({ precision: 'country_only', country: 'GB', city: null });
+  });
+});
+
+describe('locateAddresses', () => {
+  it('looks each public address up once and never looks up private ones', () => {
+    const real = openGeoDatabase(dbs.city);
+    const asked: string[] = [];
+    const counting: GeoDatabase = { ...real, lookup: (ip) => (asked.push(ip), real.lookup(ip)) };
+    const addresses = ['81.2.69.142', '10.0.0.1', '2a02:cf40::1', '192.0.2.1', '89.160.20.128'].map((a) => normaliseAddress(a)!);
+    const progress: number[] = [];
+    const result = locateAddresses(addresses, counting, (p) => progress.push(p.done));
+    expect(asked).toEqual(['81.2.69.142', '2a02:cf40::1', '89.160.20.128']);
+    expect(result.map((l) => l.precision)).toEqual(['city', 'not_public', 'city', 'not_public', 'not_found']);
+    expect(result[2]).toMatchObject({ city: 'Oslo', country: 'NO' });
+    expect(progress.at(-1)).toBe(5);
+  });
+});

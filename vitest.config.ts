@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    // The notebook test starts Jupyter kernels; the machine has 2 cores.
+    maxWorkers: 2,
+  },
+});
