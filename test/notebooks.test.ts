@@ -46,7 +46,6 @@ describe('notebooks executed through Jupyter on the sample data', () => {
       expect(outputs.filter((o) => o.output_type === 'error')).toEqual([]);
       const stderr = outputs.filter((o) => o.name === 'stderr').map((o) => [o.text].flat().join(''));
       expect(stderr).toEqual([]);
-      expect(executed.cells.filter((c) => c.cell_type === 'code').every((c) => typeof c.execution_count === 'number')).toBe(true);
       if (path.basename(file) === '01-botmap.ipynb') {
         const svgs = outputs.filter((o) => o.data?.['image/svg+xml']);
         expect(svgs.length).toBeGreaterThanOrEqual(2);
