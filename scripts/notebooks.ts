@@ -44,62 +44,47 @@ export function listNotebooks(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-/**
- * Works out which cell failed from nbconvert's CellExecutionError text, which quotes the
- * failing cell's source between dashed lines and then the error.
- */
-export function describeFailure(notebookFile: string, stderr: string): NotebookFailure {
-  const notebook = path.basename(notebookFile);
-  const quoted = /An error occurred while executing the following cell:\n-+\n([\s\S]*?)\n-+\n([\s\S]*)$/.exec(stderr);
-  if (!quoted) {
-    const lines = stderr.trim().split('\n').filter(Boolean);
-    return { notebook, cell: null, message: lines.slice(-5).join('\n') || 'nbconvert failed without a message' };
-  }
-  const [, source, rest] = quoted;
-  let cell: number | null = null;
-  try {
-    const nb = JSON.parse(fs.readFileSync(notebookFile, 'utf8'));
-    const codeCells = nb.cells.filter((c: { cell_type: string }) => c.cell_type === 'code');
-    const index = codeCells.findIndex((c: { source: string | string[] }) => (Array.isArray(c.source) ? c.source.join('') : c.source).trim() === source.trim());
-    cell = index >= 0 ? index + 1 : null;
-  } catch {
-    cell = null;
-  }
-  // The error block ends the output; keep its meaningful lines, dropping kernel stack frames.
-  const errorLines = rest
-    .split('\n')
-    .map((l) => l.replace(/\x1b\[[0-9;]*m/g, ''))
-    .filter((l) => l.trim() && !/^\s+at /.test(l) && !/^\[NbConvertApp\]/.test(l));
-  return { notebook, cell, message: errorLines.slice(0, 6).join('\n') };
-}
-
 export class NotebookError extends Error {
   constructor(readonly failure: NotebookFailure) {
     super(`${failure.notebook}${failure.cell ? `, code cell ${failure.cell}` : ''}: ${failure.message}`);
   }
 }
 
+/** The Python that has Jupyter's nbclient: `BOTMAP_PYTHON`, Debian's `/usr/bin/python3`, or `python3`. */
+async function jupyterPython(env: NodeJS.ProcessEnv): Promise<string> {
+  for (const candidate of [env.BOTMAP_PYTHON, '/usr/bin/python3', 'python3']) {
+    if (!candidate) continue;
+    const probe = await run(candidate, ['-c', 'import nbclient, nbconvert, nbformat'], env, process.cwd()).catch(() => null);
+    if (probe?.code === 0) return candidate;
+  }
+  throw new Error('No Python with Jupyter (nbclient, nbconvert) was found. Run `npm install` (it sets up Jupyter), or set BOTMAP_PYTHON.');
+}
+
 /**
  * Executes one notebook headlessly with the tslab kernel, writing the executed copy and an
- * HTML rendering to `outDir`. Throws NotebookError naming the cell on failure.
+ * HTML rendering to `outDir` (also when a cell fails, so the error can be read there).
+ * Throws NotebookError naming the code cell on failure.
  */
 export async function executeNotebook(notebookFile: string, outDir: string, env: NodeJS.ProcessEnv = process.env): Promise<NotebookRun> {
   fs.mkdirSync(outDir, { recursive: true });
   const started = Date.now();
   const name = path.basename(notebookFile);
-  const cwd = path.dirname(notebookFile);
-  const executed = await run(
-    'jupyter',
-    ['nbconvert', '--to', 'notebook', '--execute', '--ExecutePreprocessor.kernel_name=tslab', '--ExecutePreprocessor.timeout=1800', '--output-dir', outDir, '--output', name, notebookFile],
-    env,
-    cwd,
-  ).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') throw new Error('`jupyter` was not found on PATH. Run `npm install` (it sets up Jupyter) or install jupyter-nbconvert.');
-    throw error;
-  });
-  if (executed.code !== 0) throw new NotebookError(describeFailure(notebookFile, executed.stderr));
   const executedFile = path.join(outDir, name);
-  const html = await run('jupyter', ['nbconvert', '--to', 'html', '--output-dir', outDir, executedFile], env, cwd);
-  if (html.code !== 0) throw new NotebookError({ notebook: name, cell: null, message: `HTML export failed: ${html.stderr.trim().split('\n').slice(-3).join('\n')}` });
-  return { notebook: name, executed: executedFile, html: executedFile.replace(/\.ipynb$/, '.html'), seconds: (Date.now() - started) / 1000 };
+  const htmlFile = executedFile.replace(/\.ipynb$/, '.html');
+  const python = await jupyterPython(env);
+  const runner = path.join(import.meta.dirname, 'run_notebook.py');
+  const result = await run(python, [runner, notebookFile, executedFile, htmlFile], env, path.dirname(notebookFile));
+  const report = result.stdout.trim().split('\n').pop() ?? '';
+  let parsed: { ok: boolean; cell?: number | null; message?: string } | null = null;
+  try {
+    parsed = JSON.parse(report);
+  } catch {
+    parsed = null;
+  }
+  if (!parsed) {
+    const lines = result.stderr.trim().split('\n').filter(Boolean);
+    throw new NotebookError({ notebook: name, cell: null, message: lines.slice(-5).join('\n') || `the notebook runner exited with code ${result.code}` });
+  }
+  if (!parsed.ok) throw new NotebookError({ notebook: name, cell: parsed.cell ?? null, message: parsed.message ?? 'unknown error' });
+  return { notebook: name, executed: executedFile, html: htmlFile, seconds: (Date.now() - started) / 1000 };
 }

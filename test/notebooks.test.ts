@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { executeNotebook, listNotebooks } from '../scripts/notebooks';
+import { executeNotebook, listNotebooks, NotebookError } from '../scripts/notebooks';
 
 const ROOT = path.join(import.meta.dirname, '..');
 const NOTEBOOKS = listNotebooks(path.join(ROOT, 'notebooks'));
@@ -59,5 +59,33 @@ describe('notebooks executed through Jupyter on the sample data', () => {
       }
     },
     600_000,
+  );
+});
+
+describe('a failing notebook', () => {
+  it(
+    'is reported with its name, the failing code cell and the error message',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-failing-'));
+      const file = path.join(dir, '09-broken.ipynb');
+      const code = (source: string) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          cells: [code('const a = 1;'), { cell_type: 'markdown', metadata: {}, source: 'text' }, code("throw new Error('the sample is missing');")],
+          metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+          nbformat: 4,
+          nbformat_minor: 5,
+        }),
+      );
+      const failure = await executeNotebook(file, path.join(dir, 'out')).then(
+        () => null,
+        (error: NotebookError) => error,
+      );
+      expect(failure).toBeInstanceOf(NotebookError);
+      expect(failure!.failure).toMatchObject({ notebook: '09-broken.ipynb', cell: 2 });
+      expect(failure!.failure.message).toContain('the sample is missing');
+    },
+    120_000,
   );
 });

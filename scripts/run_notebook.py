@@ -1,0 +1,68 @@
+"""Executes one notebook headlessly with nbclient and writes the executed copy and its HTML.
+
+Usage: run_notebook.py NOTEBOOK OUT_IPYNB OUT_HTML [KERNEL]
+
+Prints one JSON line: {"ok": true} or {"ok": false, "cell": N, "message": "..."} where N counts
+code cells from 1. Used instead of `jupyter nbconvert --execute` because the tslab kernel
+reports errors on stderr rather than in the error reply, and nbconvert writes nothing on failure.
+"""
+import json
+import os
+import re
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from nbconvert import HTMLExporter
+
+
+def error_message(cell, error):
+    """The error text the cell printed: tslab writes it to stderr, stack frames after it."""
+    text = ''.join(
+        ''.join(o.get('text', '')) if o.get('output_type') == 'stream' and o.get('name') == 'stderr'
+        else '\n'.join(o.get('traceback', [])) if o.get('output_type') == 'error' else ''
+        for o in cell.get('outputs', [])
+    )
+    text = re.sub(r'\x1b\[[0-9;]*m', '', text)
+    lines = [line for line in text.splitlines() if line.strip() and not re.match(r'^\s+at ', line)]
+    errors = [line for line in lines if re.match(r'^\w*(Error|Exception)\b', line)]
+    chosen = errors or lines
+    return '\n'.join(chosen[:6]) if chosen else str(error).strip().splitlines()[-1]
+
+
+def main():
+    source, out_ipynb, out_html = sys.argv[1:4]
+    kernel = sys.argv[4] if len(sys.argv) > 4 else 'tslab'
+    nb = nbformat.read(source, as_version=4)
+    started = {'index': None}
+
+    def on_cell_start(cell, cell_index):
+        started['index'] = cell_index
+
+    client = NotebookClient(
+        nb,
+        kernel_name=kernel,
+        timeout=1800,
+        resources={'metadata': {'path': os.path.dirname(os.path.abspath(source))}},
+        on_cell_start=on_cell_start,
+    )
+    result = {'ok': True}
+    try:
+        client.execute()
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
+        index = started['index']
+        cell = nb.cells[index] if index is not None else {}
+        code_number = sum(1 for c in nb.cells[: (index or 0) + 1] if c.cell_type == 'code') if index is not None else None
+        kind = 'timed out' if isinstance(error, CellTimeoutError) else 'kernel died' if isinstance(error, DeadKernelError) else None
+        result = {'ok': False, 'cell': code_number, 'message': kind or error_message(cell, error)}
+    os.makedirs(os.path.dirname(os.path.abspath(out_ipynb)), exist_ok=True)
+    nbformat.write(nb, out_ipynb)
+    body, _ = HTMLExporter(template_name='lab').from_notebook_node(nb)
+    with open(out_html, 'w', encoding='utf-8') as f:
+        f.write(body)
+    print(json.dumps(result))
+
+
+if __name__ == '__main__':
+    main()
