@@ -22,6 +22,20 @@ export interface Parameters {
   labels: number;
   /** Rows in the ranking charts. */
   top: number;
+  /** A GeoLite2-ASN .mmdb; null for the packaged DB-IP ASN ranges. */
+  asnMmdb: string | null;
+  /** Cities within this distance of each other form one place. */
+  clusterRadiusKm: number;
+  /** Count each IPv6 /64 as one attacker. */
+  ipv6Prefix64: boolean;
+  /** Map projection of the world map. */
+  projection: 'equal-earth' | 'natural-earth' | 'equirectangular';
+  /** How many of the largest places get a zoomed map. */
+  zoomed: number;
+  /** IANA time zone the logs' times are read in; null for the machine's. */
+  timeZone: string | null;
+  /** Where `04-compare` splits the data in two (YYYY-MM-DD); null for the middle of the data's window. */
+  splitDate: string | null;
 }
 
 export const DEFAULT_PARAMETERS: Parameters = {
@@ -31,12 +45,20 @@ export const DEFAULT_PARAMETERS: Parameters = {
   theme: 'dark',
   labels: 10,
   top: 20,
+  asnMmdb: null,
+  clusterRadiusKm: 100,
+  ipv6Prefix64: false,
+  projection: 'equal-earth',
+  zoomed: 2,
+  timeZone: null,
+  splitDate: null,
 };
 
 /**
  * The run's parameters: the defaults, then the notebook's own values, then `BOTMAP_DATA`
  * (paths separated by the system path delimiter, `:` on Linux), `BOTMAP_MMDB`, `BOTMAP_OUT`,
- * `BOTMAP_THEME`, `BOTMAP_LABELS`, `BOTMAP_TOP`. Relative paths are taken from the project
+ * `BOTMAP_THEME`, `BOTMAP_LABELS`, `BOTMAP_TOP`, `BOTMAP_ASN_MMDB`, `BOTMAP_CLUSTER_KM`,
+ * `BOTMAP_IPV6_64`, `BOTMAP_PROJECTION`, `BOTMAP_ZOOMED`, `BOTMAP_TZ`, `BOTMAP_SPLIT`. Relative paths are taken from the project
  * folder, so a notebook (whose working folder is `notebooks/`) and a script agree.
  */
 export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.ProcessEnv = process.env): Parameters {
@@ -47,13 +69,26 @@ export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.Proc
   if (env.BOTMAP_THEME) p.theme = themeNamed(env.BOTMAP_THEME).name;
   if (env.BOTMAP_LABELS) p.labels = positiveInteger('BOTMAP_LABELS', env.BOTMAP_LABELS);
   if (env.BOTMAP_TOP) p.top = positiveInteger('BOTMAP_TOP', env.BOTMAP_TOP);
+  if (env.BOTMAP_ASN_MMDB) p.asnMmdb = env.BOTMAP_ASN_MMDB;
+  if (env.BOTMAP_CLUSTER_KM) p.clusterRadiusKm = positiveInteger('BOTMAP_CLUSTER_KM', env.BOTMAP_CLUSTER_KM);
+  if (env.BOTMAP_IPV6_64) p.ipv6Prefix64 = /^(1|true|yes)$/i.test(env.BOTMAP_IPV6_64);
+  if (env.BOTMAP_PROJECTION) p.projection = oneOf('BOTMAP_PROJECTION', env.BOTMAP_PROJECTION, ['equal-earth', 'natural-earth', 'equirectangular'] as const);
+  if (env.BOTMAP_ZOOMED) p.zoomed = positiveInteger('BOTMAP_ZOOMED', env.BOTMAP_ZOOMED);
+  if (env.BOTMAP_TZ) p.timeZone = env.BOTMAP_TZ;
+  if (env.BOTMAP_SPLIT) p.splitDate = env.BOTMAP_SPLIT;
   const root = projectRoot();
   return {
     ...p,
     data: p.data.map((d) => path.resolve(root, d)),
     mmdb: p.mmdb ? path.resolve(root, p.mmdb) : null,
+    asnMmdb: p.asnMmdb ? path.resolve(root, p.asnMmdb) : null,
     out: path.resolve(root, p.out),
   };
+}
+
+function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(text)) throw new Error(`${name} must be one of ${allowed.join(', ')}; got "${text}".`);
+  return text as T;
 }
 
 function positiveInteger(name: string, text: string): number {

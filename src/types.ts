@@ -97,3 +97,33 @@ export interface DatabaseInfo {
   /** Human-readable credit to show wherever its data is shown. */
   attribution: string;
 }
+
+/** A city inside a place cluster. */
+export interface PlaceCity {
+  city: string;
+  subdivision: string | null;
+  country: string;
+  latitude: number;
+  longitude: number;
+  ips: number;
+  events: number;
+}
+
+/**
+ * A place: city-located addresses whose cities lie within a radius of each other, named after
+ * the largest city, so a metro area split into many towns ranks as one.
+ */
+export interface PlaceCluster {
+  name: string;
+  country: string;
+  country_name: string | null;
+  /** Centre, weighted by distinct addresses. */
+  latitude: number;
+  longitude: number;
+  /** Distance from the centre to the farthest member city, km. */
+  radius_km: number;
+  ips: number;
+  events: number;
+  /** Member cities, largest first. */
+  cities: PlaceCity[];
+}
