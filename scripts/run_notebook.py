@@ -59,6 +59,9 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(out_ipynb)), exist_ok=True)
     nbformat.write(nb, out_ipynb)
     body, _ = HTMLExporter(template_name='lab').from_notebook_node(nb)
+    # The page must stand alone: BotMap's outputs are static SVG and HTML, so the template's
+    # require.js and MathJax (links to files on this machine or a CDN) are dropped.
+    body = re.sub(r'<script[^>]*\bsrc="[^"]*"[^>]*>\s*</script>', '', body)
     with open(out_html, 'w', encoding='utf-8') as f:
         f.write(body)
     print(json.dumps(result))

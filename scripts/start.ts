@@ -3,12 +3,34 @@
  * the paths given) and writes charts, tables, summary.json and the executed notebooks to output/.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { BotMapError } from '../src/errors';
 import { openGeoDatabase } from '../src/locate';
 import { parameters } from '../src/pipeline';
 import { projectRoot } from '../src/project';
+import { writeFileAtomic } from '../src/export';
+import { indexHtml, type NotebookEntry } from '../src/site';
+import type { Progress } from '../src/progress';
 import { executeNotebook, listNotebooks, NotebookError } from './notebooks';
+
+/** Shows the running notebook's progress (written by its kernel to a file) on a terminal. */
+function watchProgress(file: string, prefix: string): () => void {
+  if (!process.stdout.isTTY) return () => {};
+  const timer = setInterval(() => {
+    try {
+      const p = JSON.parse(fs.readFileSync(file, 'utf8')) as Progress;
+      const pct = p.total > 0 ? Math.min(100, Math.round((100 * p.done) / p.total)) : 100;
+      process.stdout.write(`\r\x1b[2K${prefix}${p.stage} ${pct}% ${p.message}`.slice(0, (process.stdout.columns || 100) - 1));
+    } catch {
+      // Not written yet, or being rewritten: try again on the next tick.
+    }
+  }, 250);
+  return () => {
+    clearInterval(timer);
+    process.stdout.write(`\r\x1b[2K${prefix}`);
+  };
+}
 
 const USAGE = `Usage: npm start [-- <file or folder>...]
 
@@ -43,22 +65,31 @@ async function main(): Promise<number> {
 
   const notebooks = listNotebooks(path.join(root, 'notebooks'));
   const outDir = path.join(params.out, 'notebooks');
+  const progressFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-progress-')), 'progress.json');
+  env.BOTMAP_PROGRESS_FILE = progressFile;
+  const entries: NotebookEntry[] = [];
   for (const [i, notebook] of notebooks.entries()) {
     const name = path.basename(notebook);
-    process.stdout.write(`[${i + 1}/${notebooks.length}] ${name} … `);
-    const result = await executeNotebook(notebook, outDir, env);
+    const prefix = `[${i + 1}/${notebooks.length}] ${name} … `;
+    process.stdout.write(prefix);
+    fs.rmSync(progressFile, { force: true });
+    const stopWatching = watchProgress(progressFile, prefix);
+    const result = await executeNotebook(notebook, outDir, env).finally(stopWatching);
     console.log(`done in ${result.seconds.toFixed(1)} s`);
+    const rel = (file: string) => path.relative(params.out, file);
+    entries.push({ name: name.replace(/\.ipynb$/, ''), html: rel(result.html), ipynb: rel(result.executed), seconds: result.seconds });
   }
   const summaryFile = path.join(params.out, 'summary.json');
   if (fs.existsSync(summaryFile)) {
     const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8'));
+    writeFileAtomic(path.join(params.out, 'index.html'), indexHtml(summary, entries));
     console.log(
       `${summary.ips.distinct.toLocaleString('en-US')} distinct addresses (${summary.ips.located_city} to a city, ${summary.ips.located_country_only} to a country only, ${summary.ips.not_found} not found, ${summary.ips.not_public} not public) from ${summary.inputs.length} input(s).`,
     );
     for (const failed of summary.failed_inputs ?? []) console.log(`warning: ${failed.file}: ${failed.error}`);
     for (const note of summary.notes ?? []) console.log(`note: ${note}`);
   }
-  console.log(`Wrote ${path.relative(process.cwd(), params.out) || '.'}/: summary.json, charts/, tables/, notebooks/`);
+  console.log(`Wrote ${path.relative(process.cwd(), params.out) || '.'}/: index.html, summary.json, charts/, tables/, notebooks/`);
   return 0;
 }
 

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { escapeHtml } from './html';
 
 /** One step of progress: `done` of `total` units (bytes, lines, addresses), with a message. */
@@ -17,15 +18,25 @@ interface TslabLike {
 
 /**
  * A progress bar that redraws in place in a notebook output (tslab.newDisplay()),
- * at most every 100 ms and always at the end of a stage.
+ * at most every 100 ms and always at the end of a stage. With `BOTMAP_PROGRESS_FILE` set, the
+ * latest state is also written there as JSON.
  */
 export function notebookProgress(tslab: TslabLike): ProgressSink {
   const display = tslab.newDisplay();
+  // `npm start` runs notebooks headlessly and shows this progress on its terminal from the file.
+  const file = process.env.BOTMAP_PROGRESS_FILE;
   let last = 0;
   return (p) => {
     const now = Date.now();
     if (now - last < 100 && p.done < p.total) return;
     last = now;
+    if (file) {
+      try {
+        fs.writeFileSync(file, JSON.stringify(p));
+      } catch {
+        // Progress is a courtesy: never fail a run over it.
+      }
+    }
     const pct = p.total > 0 ? Math.min(100, Math.round((100 * p.done) / p.total)) : 100;
     display.html(
       `<div style="font-family:monospace"><b>${escapeHtml(p.stage)}</b> <progress value="${pct}" max="100" style="width:16em"></progress> ${pct}% · ${escapeHtml(p.message)}</div>`,
