@@ -31,6 +31,14 @@ def error_message(cell, error):
     return '\n'.join(chosen[:6]) if chosen else str(error).strip().splitlines()[-1]
 
 
+def write_atomic(path, text):
+    """Temporary file, then rename: an interrupted run never leaves half a file behind."""
+    temp = os.path.join(os.path.dirname(os.path.abspath(path)), '.%s.%d.tmp' % (os.path.basename(path), os.getpid()))
+    with open(temp, 'w', encoding='utf-8') as f:
+        f.write(text)
+    os.replace(temp, path)
+
+
 def main():
     source, out_ipynb, out_html = sys.argv[1:4]
     kernel = sys.argv[4] if len(sys.argv) > 4 else 'tslab'
@@ -57,13 +65,12 @@ def main():
         kind = 'timed out' if isinstance(error, CellTimeoutError) else 'kernel died' if isinstance(error, DeadKernelError) else None
         result = {'ok': False, 'cell': code_number, 'message': kind or error_message(cell, error)}
     os.makedirs(os.path.dirname(os.path.abspath(out_ipynb)), exist_ok=True)
-    nbformat.write(nb, out_ipynb)
+    write_atomic(out_ipynb, nbformat.writes(nb))
     body, _ = HTMLExporter(template_name='lab').from_notebook_node(nb)
     # The page must stand alone: BotMap's outputs are static SVG and HTML, so the template's
     # require.js and MathJax (links to files on this machine or a CDN) are dropped.
     body = re.sub(r'<script[^>]*\bsrc="[^"]*"[^>]*>\s*</script>', '', body)
-    with open(out_html, 'w', encoding='utf-8') as f:
-        f.write(body)
+    write_atomic(out_html, body)
     print(json.dumps(result))
 
 
