@@ -5,9 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-# Debian's Jupyter packages; mmdb-bin gives MaxMind's own lookup tool, which the tests compare against.
+# Debian's Jupyter packages. For the tests: mmdb-bin (MaxMind's own lookup tool, which the
+# tests compare BotMap with) and chromium (the tests open the HTML outputs in a real browser).
 jupyter_packages=(jupyter-nbconvert jupyter-client python3-nbclient python3-ipython)
-test_packages=(mmdb-bin)
 
 # The Python that has jupyter_client: Debian's Jupyter lives in /usr/bin/python3, which may
 # differ from the python3 first on PATH (pyenv, conda).
@@ -53,8 +53,11 @@ MSG
   fi
 fi
 
-if ! command -v mmdblookup >/dev/null 2>&1; then
-  apt_install "${test_packages[@]}" || echo "botmap setup: note: mmdblookup (Debian package mmdb-bin) is missing; the tests that compare BotMap's lookups with MaxMind's C library need it." >&2
+missing_test_packages=()
+command -v mmdblookup >/dev/null 2>&1 || missing_test_packages+=(mmdb-bin)
+command -v chromium >/dev/null 2>&1 || missing_test_packages+=(chromium)
+if [ ${#missing_test_packages[@]} -gt 0 ]; then
+  apt_install "${missing_test_packages[@]}" || echo "botmap setup: note: ${missing_test_packages[*]} missing; \`npm test\` needs them (sudo apt-get install ${missing_test_packages[*]})." >&2
 fi
 
 # Register the kernel for this checkout (re-running replaces an older registration).

@@ -35,33 +35,6 @@ describe('committed notebooks', () => {
   });
 });
 
-describe('notebooks executed through Jupyter on the sample data', () => {
-  it.each(NOTEBOOKS)(
-    '%s runs without errors, shows its charts and writes the outputs',
-    async (file) => {
-      const out = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-nb-'));
-      const run = await executeNotebook(file, path.join(out, 'notebooks'), { ...process.env, BOTMAP_OUT: out, BOTMAP_DATA: path.join(ROOT, 'data', 'sample') });
-      const executed = readNotebook(run.executed);
-      const outputs = executed.cells.flatMap((c) => c.outputs ?? []);
-      expect(outputs.filter((o) => o.output_type === 'error')).toEqual([]);
-      const stderr = outputs.filter((o) => o.name === 'stderr').map((o) => [o.text].flat().join(''));
-      expect(stderr).toEqual([]);
-      if (path.basename(file) === '01-botmap.ipynb') {
-        const svgs = outputs.filter((o) => o.data?.['image/svg+xml']);
-        expect(svgs.length).toBeGreaterThanOrEqual(2);
-        expect(String([svgs[0].data!['image/svg+xml']].flat().join(''))).toContain('Where the attacks come from');
-        for (const chart of ['world-map', 'top-cities']) {
-          for (const ext of ['svg', 'png']) expect(fs.statSync(path.join(out, 'charts', `${chart}.${ext}`)).size).toBeGreaterThan(1000);
-        }
-        for (const table of ['ips', 'cities', 'countries']) expect(fs.existsSync(path.join(out, 'tables', `${table}.csv`))).toBe(true);
-        expect(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).ips.distinct).toBeGreaterThan(1000);
-        expect(fs.readFileSync(run.html, 'utf8')).toContain('Where the attacks come from');
-      }
-    },
-    600_000,
-  );
-});
-
 describe('a failing notebook', () => {
   it(
     'is reported with its name, the failing code cell and the error message',
