@@ -38,7 +38,19 @@ export interface AttackEvent {
 export type InputFormat =
   | 'fail2ban-status'
   | 'fail2ban-log'
-  | 'ip-list';
+  | 'ip-list'
+  /** `fail2ban-client banned`: a Python repr `[{'sshd': ['192.0.2.1', ...]}, ...]`, possibly over several lines. */
+  | 'fail2ban-banned'
+  /** `fail2ban-client get <jail> banip [sep | --with-time]`. */
+  | 'fail2ban-banip'
+  /** fail2ban's sqlite database (`fail2ban.sqlite3`), recognised by its SQLite header; "lines" are table rows. */
+  | 'fail2ban-db'
+  /** sshd lines of `/var/log/auth.log`, `/var/log/secure` or `journalctl` text output (fail2ban lines in them are read too). */
+  | 'auth-log'
+  /** `journalctl -o json` export: one JSON object per line. */
+  | 'journal-json'
+  /** CSV or TSV with a header naming an `ip` column. */
+  | 'csv';
 
 /** Why a line carried no record. Free text, but each parser uses a small fixed set. */
 export type SkipReason = string;
@@ -67,6 +79,42 @@ export interface InputReport {
   rejected_tokens?: number;
   /** The first few of those words, to see what they were. */
   rejected_token_examples?: string[];
+  /**
+   * Lines that banned a network range (`Ban 192.0.2.96/28`) rather than one address. Each is
+   * also counted under the skip reason "network range ban"; the ranges themselves are in
+   * `LoadResult.ranges`. Set only by formats that can carry ranges (fail2ban-log, auth-log, journal-json).
+   */
+  ranges?: number;
+  /** Rows of the file that came with a place of their own (CSV `latitude`/`longitude`/`city`/`country` columns). */
+  given_locations?: number;
+}
+
+/**
+ * Where an input itself says an address is (CSV columns `latitude`, `longitude`, `city`,
+ * `country`, …), to be used instead of the geolocation database. Fields the input left empty are null.
+ */
+export interface GivenLocation {
+  latitude: number | null;
+  longitude: number | null;
+  city: string | null;
+  subdivision: string | null;
+  /** ISO 3166-1 alpha-2 (upper case) when the input gave a two-letter code, else null. */
+  country: string | null;
+  /** The country's name when the input gave a name rather than a code. */
+  countryName: string | null;
+}
+
+/** A ban of a whole network (`Ban 192.0.2.96/28`): kept beside the events, not as one. */
+export interface RangeRecord {
+  /** Normalised CIDR: the network address (host bits cleared) and prefix length, e.g. `192.0.2.96/28`. */
+  cidr: string;
+  kind: EventKind;
+  /** Epoch ms, or null when unknown. */
+  time: number | null;
+  jail: string | null;
+  server: string;
+  /** Index of the input file in the load result's `inputs`. */
+  input: number;
 }
 
 /** How precisely an address was placed. */

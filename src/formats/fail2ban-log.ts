@@ -1,20 +1,42 @@
+import { looksLikeHostname } from '../address';
 import type { EventKind } from '../types';
-import { BLANK_LINE, NOT_AN_ADDRESS, isBlank, type Emit, type FormatParser, type LineParser, type LineResult } from './parser';
+import {
+  BLANK_LINE,
+  HOSTNAME,
+  NETWORK_RANGE_BAN,
+  NOT_AN_ADDRESS,
+  NULL_CONTEXT,
+  isBlank,
+  type Emit,
+  type FormatParser,
+  type LineParser,
+  type LineResult,
+  type ParseContext,
+} from './parser';
+import { SyslogPrefixReader, isSshd } from './syslog';
 import { StampReader, isStamp, millisLength } from './time';
+import type { InputReport } from '../types';
 
 /**
- * fail2ban.log, as written by fail2ban 0.8 to 1.x:
+ * fail2ban.log, as written by fail2ban 0.8 to 1.x, and fail2ban's messages in syslog or the journal:
  * ```
  * 2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113.5
  * 2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 203.0.113.5 - 2026-09-14 00:03:17
  * 2013-01-01 00:00:00,000 fail2ban.actions: WARNING [ssh] Ban 192.0.2.1            (0.8: no [pid], no padding)
+ * 2013-01-01 00:00:00,000 fail2ban.actions[123]: WARNING [ssh] Ban 192.0.2.1       (0.8 with [pid])
+ * Jun 21 16:47:51 host fail2ban.actions[123]: NOTICE [sshd] Ban 192.0.2.1          (syslog)
+ * Mar 05 08:41:28 host fail2ban-server[11524]: fail2ban.actions [11524]: NOTICE [sshd] Ban 192.0.2.2
+ * host fail2ban[15699]: [postfix-sasl] Ban 192.0.2.3                                (journal, no time)
  * ```
- * `Ban` and `Increase Ban` → `ban`, `Unban` → `unban`, `Restore Ban` → `restore`, `Found` → `found`
- * (timed by the failure's own time after ` - ` when present, else by the line). Times are wall
- * clock in the local time zone (see `./time`).
+ * `Ban` and `Increase Ban` → `ban`, `Unban` → `unban`, `Restore Ban` → `restore` (a restart
+ * re-applying an earlier ban, not counted as an attack), `Found` → `found` (timed by the
+ * failure's own time after ` - ` when present, else by the line; `Found 192.0.2.1, bad - …` too).
+ * A ban of a network (`Ban 192.0.2.96/28`) is not an address: the line is skipped as
+ * "network range ban", counted in the report's `ranges`, and the range handed to
+ * `ParseContext.range`. Times are wall clock in the log time zone (see `./time`).
  *
- * The line is taken apart by position and character codes, without a regular expression:
- * this is the format of the big files.
+ * The standard line is taken apart by position and character codes, without a regular
+ * expression: this is the format of the big files.
  */
 
 export const NOT_A_FAIL2BAN_LINE = 'not a fail2ban.log line';
@@ -38,42 +60,71 @@ function loggerStart(line: string): number {
   return line.startsWith(' fail2ban.', at) ? at + 10 : -1;
 }
 
-class Fail2banLogParser implements LineParser {
-  private readonly stamps = new StampReader();
-  /** True after a fail2ban line: lines without a time stamp are then the rest of its message. */
-  private inMessage = false;
+/** The daemon names fail2ban logs under in syslog and the journal. */
+export function isFail2banDaemon(daemon: string): boolean {
+  return daemon.startsWith('fail2ban');
+}
 
-  parseLine(line: string, _lineNo: number, emit: Emit): LineResult {
-    const length = line.length;
-    const logger = loggerStart(line);
-    if (logger < 0) {
-      if (isBlank(line)) return BLANK_LINE;
-      if (isStamp(line, 0)) {
-        this.inMessage = false;
-        return NOT_A_FAIL2BAN_LINE;
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
+}
+
+/**
+ * Reads fail2ban's messages: from the level word (`NOTICE  [sshd] Ban …`) or the jail
+ * (`[sshd] Ban …`). Shared by fail2ban.log, auth logs and journal exports.
+ */
+export class Fail2banMessages {
+  readonly stamps = new StampReader();
+  /** Network-range bans seen. */
+  ranges = 0;
+
+  constructor(private readonly context: ParseContext) {}
+
+  /**
+   * A message whose fail2ban logger name may come first (`fail2ban.actions [123]: NOTICE [sshd] Ban …`),
+   * as forwarded to syslog. `observer`: the program was `fail2ban.observer`.
+   */
+  readForwarded(line: string, at: number, time: number | null, observer: boolean, emit: Emit): LineResult {
+    let m = at;
+    // fail2ban writing to stdout under systemd: the message is a whole fail2ban.log line.
+    if (isStamp(line, m)) {
+      m += 19 + millisLength(line, m);
+      while (m < line.length && line.charCodeAt(m) === SPACE) m++;
+    }
+    if (line.startsWith('fail2ban.', m)) {
+      const name = m + 9;
+      let p = name;
+      while (p < line.length) {
+        const c = line.charCodeAt(p);
+        if (c === SPACE || c === OPEN_BRACKET || c === COLON) break;
+        p++;
       }
-      return this.inMessage ? CONTINUATION : NOT_A_FAIL2BAN_LINE;
+      if (line.startsWith('observer', name)) observer = true;
+      const colon = line.indexOf(': ', p);
+      if (colon < 0) return NOT_A_FAIL2BAN_LINE;
+      m = colon + 2;
     }
-    // The logger name ends at the padding, at `[pid]` or at the colon (0.8).
-    let p = logger;
-    while (p < length) {
-      const c = line.charCodeAt(p);
-      if (c === SPACE || c === OPEN_BRACKET || c === COLON) break;
-      p++;
+    while (m < line.length && line.charCodeAt(m) === SPACE) m++;
+    let isError = false;
+    if (isUpper(line.charCodeAt(m))) {
+      let p = m;
+      while (p < line.length && isUpper(line.charCodeAt(p))) p++;
+      if (p === line.length || line.charCodeAt(p) === SPACE) {
+        const c = line.charCodeAt(m);
+        isError = c === 69 /* E */ || c === 67 /* C */;
+        m = p;
+        while (m < line.length && line.charCodeAt(m) === SPACE) m++;
+      }
     }
-    const colon = line.indexOf(': ', p);
-    if (colon < 0) {
-      this.inMessage = false;
-      return NOT_A_FAIL2BAN_LINE;
-    }
-    this.inMessage = true;
-    // Level, padded with spaces to 7 characters.
-    let m = colon + 2;
-    const levelChar = line.charCodeAt(m);
-    const isError = levelChar === 69 /* E */ || levelChar === 67 /* C */;
-    while (m < length && line.charCodeAt(m) !== SPACE) m++;
-    while (m < length && line.charCodeAt(m) === SPACE) m++;
+    return this.read(line, m, isError, observer, time, false, emit);
+  }
 
+  /**
+   * The message from `m` (just after the level): `[jail] Verb address …` or a server message.
+   * The time is `time`, or the stamp at the start of the line when `stampAtStart`. `observer`:
+   * the logger is fail2ban.observer, or where the logger's name after `fail2ban.` starts.
+   */
+  read(line: string, m: number, isError: boolean, observer: boolean | number, time: number | null, stampAtStart: boolean, emit: Emit): LineResult {
     if (line.charCodeAt(m) !== OPEN_BRACKET) {
       if (line.startsWith('Jail ', m) || line.startsWith('Creating new jail', m) || line.startsWith('Stopping all jails', m)) {
         return JAIL_STARTED_STOPPED;
@@ -118,34 +169,112 @@ class Fail2banLogParser implements LineParser {
       return isError ? ERROR_MESSAGE : JAIL_MESSAGE;
     }
     // fail2ban.observer (0.11+ ban-time increment) repeats the filter's Found and the actions' Ban.
-    if (line.startsWith('observer', logger)) return OBSERVER_MESSAGE;
+    if (observer === true || (typeof observer === 'number' && line.startsWith('observer', observer))) return OBSERVER_MESSAGE;
 
     const ipStart = a + verb.length;
     let ipEnd = line.indexOf(' ', ipStart);
-    if (ipEnd < 0) ipEnd = length;
+    if (ipEnd < 0) ipEnd = line.length;
+    // `Found 192.0.2.1, bad - …`
+    if (ipEnd > ipStart && line.charCodeAt(ipEnd - 1) === 44 /* , */) ipEnd--;
     if (ipEnd === ipStart) return NOT_AN_ADDRESS;
     const ip = line.slice(ipStart, ipEnd);
     const jail = line.slice(m + 1, jailEnd);
-    let time: number;
-    if (kind === 'found' && line.startsWith(' - ', ipEnd) && isStamp(line, ipEnd + 3)) time = this.stamps.read(line, ipEnd + 3);
-    else time = this.stamps.read(line, 0);
-    return emit(ip, kind, time, jail) ? 1 : NOT_AN_ADDRESS;
+    let at = ipEnd;
+    if (kind === 'found' && line.startsWith(', bad', at)) at += 5;
+    let t: number | null;
+    if (kind === 'found' && line.startsWith(' - ', at) && isStamp(line, at + 3)) t = this.stamps.read(line, at + 3);
+    else t = stampAtStart ? this.stamps.read(line, 0) : time;
+    if (t !== null && Number.isNaN(t)) t = null;
+    if (emit(ip, kind, t, jail)) return 1;
+    if (ip.indexOf('/') > 0 && this.context.range(ip, kind, t, jail)) {
+      this.ranges++;
+      return NETWORK_RANGE_BAN;
+    }
+    return looksLikeHostname(ip) ? HOSTNAME : NOT_AN_ADDRESS;
+  }
+}
+
+class Fail2banLogParser implements LineParser {
+  private readonly messages: Fail2banMessages;
+  private readonly prefix: SyslogPrefixReader;
+  /** True after a fail2ban line: lines without a time stamp are then the rest of its message. */
+  private inMessage = false;
+
+  constructor(context: ParseContext) {
+    this.messages = new Fail2banMessages(context);
+    this.prefix = new SyslogPrefixReader(context.mtime);
+  }
+
+  parseLine(line: string, _lineNo: number, emit: Emit): LineResult {
+    const length = line.length;
+    const logger = loggerStart(line);
+    if (logger < 0) return this.other(line, emit);
+    // The logger name ends at the padding, at `[pid]` or at the colon (0.8).
+    let p = logger;
+    while (p < length) {
+      const c = line.charCodeAt(p);
+      if (c === SPACE || c === OPEN_BRACKET || c === COLON) break;
+      p++;
+    }
+    const colon = line.indexOf(': ', p);
+    if (colon < 0) {
+      this.inMessage = false;
+      return NOT_A_FAIL2BAN_LINE;
+    }
+    this.inMessage = true;
+    // Level, padded with spaces to 7 characters.
+    let m = colon + 2;
+    const levelChar = line.charCodeAt(m);
+    const isError = levelChar === 69 /* E */ || levelChar === 67 /* C */;
+    while (m < length && line.charCodeAt(m) !== SPACE) m++;
+    while (m < length && line.charCodeAt(m) === SPACE) m++;
+    return this.messages.read(line, m, isError, logger, null, true, emit);
+  }
+
+  /** A line that is not in the standard layout: fail2ban in syslog or the journal, or not fail2ban's. */
+  private other(line: string, emit: Emit): LineResult {
+    if (isBlank(line)) return BLANK_LINE;
+    const prefix = this.prefix;
+    if (prefix.read(line) && isFail2banDaemon(prefix.daemon)) {
+      this.inMessage = false;
+      return this.messages.readForwarded(line, prefix.message, prefix.time, prefix.daemon === 'fail2ban.observer', emit);
+    }
+    if (isStamp(line, 0)) {
+      this.inMessage = false;
+      return NOT_A_FAIL2BAN_LINE;
+    }
+    return this.inMessage ? CONTINUATION : NOT_A_FAIL2BAN_LINE;
+  }
+
+  finish(report: InputReport): void {
+    report.ranges = this.messages.ranges;
   }
 }
 
 export const fail2banLog: FormatParser = {
   format: 'fail2ban-log',
-  /** At least one fail2ban.log line, and no more other time-stamped lines than fail2ban ones. */
+  /**
+   * At least one fail2ban line (standard layout, or fail2ban's program in syslog/journal lines),
+   * no sshd lines (those make an auth log), and no more other time-stamped lines than fail2ban ones.
+   */
   detect(lines) {
     let fail2ban = 0;
-    let otherStamped = 0;
+    let other = 0;
+    const prefix = new SyslogPrefixReader(null);
     for (const line of lines) {
-      if (loggerStart(line) >= 0) fail2ban++;
-      else if (isStamp(line, 0)) otherStamped++;
+      if (loggerStart(line) >= 0) {
+        fail2ban++;
+      } else if (prefix.read(line)) {
+        if (isFail2banDaemon(prefix.daemon)) fail2ban++;
+        else if (isSshd(prefix.daemon)) return false;
+        else other++;
+      } else if (isStamp(line, 0)) {
+        other++;
+      }
     }
-    return fail2ban > 0 && fail2ban >= otherStamped;
+    return fail2ban > 0 && fail2ban >= other;
   },
-  begin() {
-    return new Fail2banLogParser();
+  begin(context = NULL_CONTEXT) {
+    return new Fail2banLogParser(context);
   },
 };

@@ -15,6 +15,8 @@ import { BLANK_LINE, type Emit, type FormatParser, type LineParser, type LineRes
  *    `- Banned IP list:	192.0.2.1 2001:db8::5
  * ```
  * 0.8 nests `|  `- IP list:	1.2.3.4 5.6.7.8 ` (trailing space) under `` `- action ``.
+ * `fail2ban-client status --all` (1.1) nests every jail under `` `- Status for the jails: ``,
+ * each opened by `|- Jail: sshd`.
  *
  * Every address on the list line is an event of kind `listed` for the jail named by the
  * last `Status for the jail:` line, time unknown. Tokens on the list line that are not
@@ -31,6 +33,8 @@ const JAIL_HEADER = /^\s*Status for the jail:\s*(.*?)\s*$/;
 /** The tree drawing at the start of a field line: `|- `, `|  `- `, `   |  |- `. */
 const TREE_PREFIX = /^[\s|`-]*/;
 const LIST_FIELD = /^(?:Banned )?IP list:/i;
+/** `|- Jail: sshd` inside `status --all`. */
+const NESTED_JAIL = /^Jail:\s*(.*?)\s*$/;
 const TOKEN_SEPARATOR = /[\s,]+/;
 const MAX_REJECTED_EXAMPLES = 5;
 
@@ -47,9 +51,14 @@ class StatusParser implements LineParser {
     }
     const body = line.replace(TREE_PREFIX, '');
     if (body.length === 0) return line.trim().length === 0 ? BLANK_LINE : STATUS_FIELD;
+    const nested = NESTED_JAIL.exec(body);
+    if (nested) {
+      this.jail = nested[1] || null;
+      return STATUS_HEADER;
+    }
     const list = LIST_FIELD.exec(body);
     if (list) return this.parseList(body.slice(list[0].length), emit);
-    if (body.trim() === 'Status') return STATUS_HEADER;
+    if (body.trim() === 'Status' || /^Status for the jails:\s*$/.test(body)) return STATUS_HEADER;
     // `Filter`, `Actions`, `filter`, `action`, `Currently failed:	3`, `File list:	/var/log/auth.log`, …
     if (body.includes(':') || /^(?:filter|actions?)\s*$/i.test(body)) return STATUS_FIELD;
     return NOT_A_STATUS_LINE;
@@ -80,7 +89,12 @@ class StatusParser implements LineParser {
 export const fail2banStatus: FormatParser = {
   format: 'fail2ban-status',
   detect(lines) {
-    return lines.some((line) => JAIL_HEADER.test(line) || (/^\s*[|`]/.test(line) && LIST_FIELD.test(line.replace(TREE_PREFIX, ''))));
+    return lines.some(
+      (line) =>
+        JAIL_HEADER.test(line) ||
+        /^\s*[|`]-\s*Number of jails:/.test(line) ||
+        (/^\s*[|`]/.test(line) && LIST_FIELD.test(line.replace(TREE_PREFIX, ''))),
+    );
   },
   begin() {
     return new StatusParser();

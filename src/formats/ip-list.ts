@@ -1,5 +1,5 @@
 import { looksLikeHostname, normaliseAddress } from '../address';
-import { BLANK_LINE, NOT_AN_ADDRESS, type Emit, type FormatParser, type LineParser, type LineResult } from './parser';
+import { BLANK_LINE, COMMENT, HOSTNAME, NOT_AN_ADDRESS, type Emit, type FormatParser, type LineParser, type LineResult } from './parser';
 
 /**
  * A plain list of addresses, one per line, with `#` comments (whole-line or trailing) and
@@ -7,8 +7,7 @@ import { BLANK_LINE, NOT_AN_ADDRESS, type Emit, type FormatParser, type LinePars
  * `203.0.113.5  sshd` counts too (detection, though, wants addresses alone on their lines). Each address is an event of kind `listed`, no time, no jail.
  */
 
-export const COMMENT = 'comment';
-export const HOSTNAME = 'hostname, not an address';
+export { COMMENT, HOSTNAME };
 export const NETWORK_RANGE = 'network range, not an address';
 
 /** The address word of a line, or '' when the line is blank or a comment. */

@@ -1,4 +1,4 @@
-import type { EventKind, InputFormat, InputReport } from '../types';
+import type { EventKind, GivenLocation, InputFormat, InputReport } from '../types';
 
 /**
  * Hands one event to the collector. Returns false (storing nothing) when `ip` is not an IP
@@ -20,6 +20,29 @@ export interface LineParser {
   finish?(report: InputReport): void;
 }
 
+/** What a parser may know about the file it reads, and where it hands what is not an event. */
+export interface ParseContext {
+  /**
+   * The file's modification time (epoch ms), from which syslog lines without a year take
+   * theirs; null when unknown (the current time is used then).
+   */
+  mtime: number | null;
+  /**
+   * Records a ban of a network range (`Ban 192.0.2.96/28`). `cidr` is as written; it is
+   * normalised by the collector. Returns false when it is not a valid range.
+   */
+  range(cidr: string, kind: EventKind, time: number | null, jail: string | null): boolean;
+  /** Records where the input says an address is (call it after the address's event was emitted). */
+  locate(ip: string, where: GivenLocation): void;
+}
+
+/** A context that records nothing: for parsers run outside `loadPaths` (tests, conformance). */
+export const NULL_CONTEXT: ParseContext = {
+  mtime: null,
+  range: () => true,
+  locate: () => undefined,
+};
+
 /**
  * One input format. Adding a format means writing one of these and listing it in
  * `FORMATS` in `src/load.ts`.
@@ -29,13 +52,16 @@ export interface FormatParser {
   /** True when these lines (the first ≤ 50 non-blank lines of a file, without line breaks) are in this format. */
   detect(lines: readonly string[]): boolean;
   /** Fresh state for parsing one file. */
-  begin(): LineParser;
+  begin(context?: ParseContext): LineParser;
 }
 
 /** Skip reasons shared by several formats. */
 export const BLANK_LINE = 'blank line';
 export const NOT_AN_ADDRESS = 'not an address';
 export const NO_RECORD = 'no record';
+export const HOSTNAME = 'hostname, not an address';
+export const NETWORK_RANGE_BAN = 'network range ban';
+export const COMMENT = 'comment';
 
 /** True when the line holds only spaces and tabs (or nothing). */
 export function isBlank(line: string): boolean {

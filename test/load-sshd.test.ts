@@ -1,0 +1,177 @@
+/**
+ * sshd lines: which are failures (as fail2ban's sshd filter in aggressive mode decides), from
+ * which address, for which user; and the conformance script that measures the agreement.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { normaliseAddress } from '../src/address';
+import { authLog } from '../src/formats/auth-log';
+import { NULL_CONTEXT } from '../src/formats/parser';
+import { SyslogPrefixReader } from '../src/formats/syslog';
+import { checkFile, evaluateCondition } from '../scripts/conformance';
+
+/** Runs lines through one auth-log parser; per line: the failures' address@user, or the skip reason. */
+function run(lines: string[]): (string | string[])[] {
+  const parser = authLog.begin(NULL_CONTEXT);
+  return lines.map((line, i) => {
+    const got: string[] = [];
+    const result = parser.parseLine(line, i + 1, (ip, _kind, _time, _jail, user) => {
+      const address = normaliseAddress(ip);
+      if (address === null) return false;
+      got.push(`${address.ip}@${user ?? ''}`);
+      return true;
+    });
+    return typeof result === 'number' ? got : result;
+  });
+}
+
+const P = 'Oct  1 12:00:00 web1 sshd[100]: ';
+
+describe('sshd failures', () => {
+  it.each([
+    ['Failed password for root from 192.0.2.1 port 22 ssh2', ['192.0.2.1@root']],
+    ['Failed password for invalid user admin from 192.0.2.1 port 22 ssh2', ['192.0.2.1@admin']],
+    ['Failed publickey for invalid user git from 2001:db8::1 port 22 ssh2: RSA SHA256:abc', ['2001:db8::1@git']],
+    ['Failed keyboard-interactive/pam for invalid user x from 192.0.2.1 port 22 ssh2', ['192.0.2.1@x']],
+    ['Failed none for invalid user x from 192.0.2.1 port 22 ssh2', ['192.0.2.1@x']],
+    ['Invalid user admin from 192.0.2.1 port 22', ['192.0.2.1@admin']],
+    ['Invalid user  from 192.0.2.1 port 22', ['192.0.2.1@']],
+    ['error: maximum authentication attempts exceeded for root from 192.0.2.1 port 22 ssh2 [preauth]', ['192.0.2.1@root']],
+    ['error: maximum authentication attempts exceeded for invalid user x from 192.0.2.1 port 22 ssh2 [preauth]', ['192.0.2.1@x']],
+    ['Connection closed by authenticating user root 192.0.2.1 port 22 [preauth]', ['192.0.2.1@root']],
+    ['Disconnected from invalid user admin 192.0.2.1 port 22 [preauth]', ['192.0.2.1@admin']],
+    ['Connection closed by 192.0.2.1 port 22 [preauth]', ['192.0.2.1@']],
+    ['Connection reset by 192.0.2.1 port 22 [preauth]', ['192.0.2.1@']],
+    ['Did not receive identification string from 192.0.2.1 port 22', ['192.0.2.1@']],
+    ['error: PAM: Authentication failure for bob from 192.0.2.1', ['192.0.2.1@bob']],
+    ['User root from 192.0.2.1 not allowed because not listed in AllowUsers', ['192.0.2.1@root']],
+    ['ROOT LOGIN REFUSED FROM 192.0.2.1', ['192.0.2.1@root']],
+    ['Unable to negotiate with 192.0.2.1 port 22: no matching host key type found. Their offer: ssh-rsa [preauth]', ['192.0.2.1@']],
+    ['Received disconnect from 192.0.2.1 port 22:14: No supported authentication methods available [preauth]', ['192.0.2.1@']],
+    ['message repeated 2 times: [ Failed password for root from 192.0.2.1 port 22 ssh2]', ['192.0.2.1@root', '192.0.2.1@root']],
+    // A user name or client text holding "from ADDR port N" does not pick the address.
+    ['Failed password for invalid user from 192.0.2.9 from 192.0.2.1 port 22 ssh2', ['192.0.2.1@from 192.0.2.9']],
+    ['Failed password for invalid user x from 192.0.2.9 port 22 ssh2 from 192.0.2.1 port 22 ssh2', ['192.0.2.1@x from 192.0.2.9 port 22 ssh2']],
+    ['Failed password for invalid user x from 192.0.2.1 port 22 ssh2: from 192.0.2.9 port 22 ssh2', ['192.0.2.1@x']],
+    ['Failed password for root from 192.0.2.1 port 22 ssh2: ruser from 192.0.2.9', ['192.0.2.1@root']],
+    ['Connection closed by authenticating user a 192.0.2.9 port 1 192.0.2.1 port 22 [preauth]', ['192.0.2.1@a 192.0.2.9 port 1']],
+  ])('%s', (message, expected) => {
+    expect(run([P + message])).toEqual([expected]);
+  });
+
+  it.each([
+    ['Accepted publickey for alice from 192.0.2.1 port 22 ssh2: ED25519 SHA256:abc', 'sshd message naming the connection, not a failure'],
+    ['Failed publickey for alice from 192.0.2.1 port 22 ssh2: RSA SHA256:abc', 'sshd message naming the connection, not a failure'],
+    ['Connection closed by 192.0.2.1 port 22', 'sshd message naming the connection, not a failure'],
+    ['Received disconnect from 192.0.2.1 port 22:11: disconnected by user', 'sshd message naming the connection, not a failure'],
+    ['pam_unix(sshd:session): session opened for user alice(uid=1000) by (uid=0)', 'sshd message, not a failure'],
+    ['Server listening on 0.0.0.0 port 22.', 'sshd message, not a failure'],
+    ['Disconnecting: Too many authentication failures [preauth]', 'sshd failure without an address (counted when the connection names it)'],
+    ['error: PAM: Authentication failure for bob from attacker.example.com', 'hostname, not an address'],
+  ])('%s is not a failure', (message, reason) => {
+    expect(run([P + message])).toEqual([reason]);
+  });
+
+  it("merges one process's lines: a pending failure counts when the address comes", () => {
+    expect(
+      run([
+        'Oct  1 12:00:00 web1 sshd[7]: User root not allowed because account is locked',
+        'Oct  1 12:00:00 web1 sshd[8]: Connection closed by 192.0.2.8 port 22',
+        'Oct  1 12:00:01 web1 sshd[7]: Received disconnect from 192.0.2.7 port 22:11: Bye Bye [preauth]',
+      ]),
+    ).toEqual(['sshd failure without an address (counted when the connection names it)', 'sshd message naming the connection, not a failure', ['192.0.2.7@root']]);
+  });
+
+  it('counts a success after other user names as a failure, and forgets a connection after ten minutes', () => {
+    expect(
+      run([
+        'Oct  1 12:00:00 web1 sshd[9]: pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.9  user=root',
+        'Oct  1 12:00:01 web1 sshd[9]: Accepted password for alice from 192.0.2.9 port 22 ssh2',
+        'Oct  1 12:00:00 web1 sshd[10]: Connection from 192.0.2.10 port 4242 on 10.0.0.1 port 22',
+        'Oct  1 12:20:00 web1 sshd[10]: Disconnecting: Too many authentication failures [preauth]',
+      ]),
+    ).toEqual([
+      'sshd message naming the connection, not a failure',
+      ['192.0.2.9@alice'],
+      'sshd message naming the connection, not a failure',
+      'sshd failure without an address (counted when the connection names it)',
+    ]);
+  });
+
+  it('reads the prefixes of every syslog and journal shape', () => {
+    const prefix = new SyslogPrefixReader(Date.parse('2026-10-02T00:00:00Z'));
+    const shapes: [string, string, string][] = [
+      ['Jun 21 16:47:48 host sshd[13709]: x', 'sshd', 'host sshd[13709]:'],
+      ['Nov 23 21:50:19 sshd[8148]: x', 'sshd', 'sshd[8148]:'],
+      ['Mar  3 00:17:22 [sshd]: x', 'sshd', '[sshd]:'],
+      ['Jun 25 23:53:34 [sshd] x', 'sshd', '[sshd]'],
+      ['srv sshd[20878]: kernel:[  970.699396]: x', 'sshd', 'srv sshd[20878]:'],
+      ['2015-04-16T18:02:50.321974+00:00 host sshd[2716]: x', 'sshd', 'host sshd[2716]:'],
+      ['Mar 29 05:59:23 dusky sshd[20878]: [ID 800047 auth.info] x', 'sshd', 'dusky sshd[20878]:'],
+      ['<38>1 2019-07-08T17:40:16.954167-04:00 hostname.example.com sshd 57915 - - x', 'sshd', 'hostname.example.com sshd 57915'],
+      ['<38>1 2019-07-08T17:40:17.954167-04:00 h sshd 55555 - [timeQuality tzKnown="1"][xxx@123 test="[brackets]"] x', 'sshd', 'h sshd 55555'],
+    ];
+    for (const [line, daemon, connection] of shapes) {
+      expect(prefix.read(line), line).toBe(true);
+      expect(prefix.daemon).toBe(daemon);
+      expect(prefix.connection(line)).toBe(connection);
+      expect(line.slice(prefix.message)).toBe('x');
+    }
+    expect(prefix.read('hello world: x')).toBe(false);
+    expect(prefix.read('192.0.2.1')).toBe(false);
+    expect(prefix.read('')).toBe(false);
+  });
+});
+
+const SAMPLE = `# filterOptions: [{}, {"mode": "aggressive"}]
+# failJSON: { "match": true , "host": "192.0.2.1" }
+Oct  1 12:00:00 h sshd[1]: Failed password for root from 192.0.2.1 port 22 ssh2
+# failJSON: { "match": true , "host": "example.com" }
+Oct  1 12:00:00 h sshd[2]: error: PAM: Authentication failure for bob from example.com
+# failJSON: { "constraint": "opts.get('mode') != 'aggressive'", "match": false }
+Oct  1 12:00:01 h sshd[3]: Connection closed by 192.0.2.3 [preauth]
+# failJSON: { "constraint": "opts.get('mode') == 'aggressive'", "match": true, "host": "192.0.2.3" }
+Oct  1 12:00:01 h sshd[3]: Connection closed by 192.0.2.3 [preauth]
+# failJSON: { "match": false }
+Oct  1 12:00:02 h sshd[4]: Accepted publickey for alice from 192.0.2.4 port 22 ssh2
+# failJSON: { "match": true, "host": "192.0.2.5", "desc": "BotMap would disagree: not in a filter's list" }
+Oct  1 12:00:02 h sshd[5]: Some new message from 192.0.2.5
+# filterOptions: [{"test.condition":"name=='sshd'"}]
+# failJSON: { "match": true, "host": "192.0.2.6", "desc": "normal mode only: not checked" }
+Oct  1 12:00:03 h sshd[6]: nothing
+`;
+
+describe('conformance script', () => {
+  it('checks only aggressive-mode annotations, honours constraints, compares addresses and host names', () => {
+    const verdicts = checkFile('sample', SAMPLE);
+    expect(verdicts.map((v) => [v.lineNo, v.agrees])).toEqual([
+      [3, true],
+      [5, true],
+      [9, true],
+      [11, true],
+      [13, false],
+    ]);
+    expect(verdicts[4].got).toBe('skipped: sshd message, not a failure');
+  });
+
+  it('evaluates the conditions the samples use', () => {
+    expect(evaluateCondition("name == 'sshd'", {})).toBe(true);
+    expect(evaluateCondition("opts.get('mode') != 'aggressive'", { mode: 'aggressive' })).toBe(false);
+    expect(evaluateCondition("opts.get('mode') == 'aggressive' and name=='sshd'", { mode: 'aggressive' })).toBe(true);
+    expect(() => evaluateCondition('len(x) > 1', {})).toThrow(/cannot evaluate/);
+  });
+
+  const corpus = ['../shared/corpus/fail2ban-tests', '/work/shared/corpus/fail2ban-tests'].find((dir) => existsSync(path.join(dir, 'sshd')));
+  it.skipIf(corpus === undefined)("agrees with fail2ban on at least 95% of its annotated sshd samples (shared corpus, when present)", () => {
+    let passed = 0;
+    let total = 0;
+    for (const name of ['sshd', 'sshd-journal']) {
+      const verdicts = checkFile(name, readFileSync(path.join(corpus!, name), 'utf8'));
+      expect(verdicts.length).toBeGreaterThan(100);
+      passed += verdicts.filter((v) => v.agrees).length;
+      total += verdicts.length;
+    }
+    expect(passed / total).toBeGreaterThanOrEqual(0.95);
+  });
+});
