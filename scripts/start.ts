@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BotMapError } from '../src/errors';
 import { openGeoDatabase } from '../src/locate';
+import { openAsnDatabase } from '../src/networks';
 import { parameters } from '../src/pipeline';
 import { projectRoot } from '../src/project';
 import { writeFileAtomic } from '../src/export';
@@ -58,10 +59,13 @@ async function main(): Promise<number> {
   }
   if (env.BOTMAP_OUT) env.BOTMAP_OUT = path.resolve(callerDir, env.BOTMAP_OUT);
   if (env.BOTMAP_MMDB) env.BOTMAP_MMDB = path.resolve(callerDir, env.BOTMAP_MMDB);
+  if (env.BOTMAP_ASN_MMDB) env.BOTMAP_ASN_MMDB = path.resolve(callerDir, env.BOTMAP_ASN_MMDB);
   const params = parameters({}, env);
   // Open the database here first: a wrong or missing database is reported plainly, before Jupyter starts.
   const database = openGeoDatabase(params.mmdb);
   console.log(`BotMap: data ${params.data.map((d) => path.relative(root, d) || '.').join(', ')} · database ${database.info.type} (${database.info.build_date}) · output ${path.relative(root, params.out) || '.'}`);
+  const asnDatabase = openAsnDatabase(params.asnMmdb);
+  for (const warning of [...database.warnings, ...asnDatabase.warnings]) console.log(`warning: ${warning}`);
 
   const notebooks = listNotebooks(path.join(root, 'notebooks'));
   const outDir = path.join(params.out, 'notebooks');

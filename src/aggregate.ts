@@ -2,24 +2,59 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { ATTACK_KINDS } from './types';
 import { EVENT_KINDS, type EventStore } from './events';
-import type { Location } from './types';
+import type { Location, PlaceCluster } from './types';
+import { ipv6Network64, type Network } from './networks';
+import { clusterPlaces, comparePlaces, type ClusterInput } from './places';
 
 const op = aq.op;
 
+/** How the rankings count attackers. */
+export interface AggregateOptions {
+  /** The network of each address, aligned with `store.addresses` (see `lookupNetworks`). */
+  networks?: readonly (Network | null)[];
+  /** Count every IPv6 /64 as one attacker in the rankings (`ips` columns). Default false. */
+  ipv6Prefix64?: boolean;
+  /** Cities within this distance (km) of a place's largest city join that place. Default 100. */
+  clusterRadiusKm?: number;
+}
+
 /** The tables every chart and export is drawn from. */
 export interface Aggregates {
-  /** One row per distinct address: `ip, version, events, records, first_seen, last_seen, country, country_name, city, subdivision, latitude, longitude, accuracy_radius, precision` (times in epoch ms, null when unknown). */
+  /**
+   * One row per distinct address: `ip, version, events, records, first_seen, last_seen, country, country_name, city, subdivision, latitude, longitude, accuracy_radius, precision, asn, org, attacker`
+   * (times in epoch ms, null when unknown; `asn`/`org` null when unknown or not public; `attacker`
+   * is what rankings count: the address, or its `/64` network when `ipv6Prefix64` is on).
+   */
   ips: ColumnTable;
   /** City-located addresses grouped by city: `city, subdivision, country, country_name, latitude, longitude, ips, events`, largest first. */
   cities: ColumnTable;
   /** Addresses with a known country, grouped by country: `country, name, ips, events, ips_city, ips_country_only`, largest first. */
   countries: ColumnTable;
+  /** Addresses with a known network, grouped by ASN: `asn, org, ips, events`, largest first (ties: lower ASN first). */
+  asns: ColumnTable;
+  /** Cities within `clusterRadiusKm` of each other as places, largest first. */
+  places: PlaceCluster[];
+  /** What the `ips` counts of the rankings count. */
+  counting: {
+    ipv6Prefix64: boolean;
+    clusterRadiusKm: number;
+    /** Distinct attackers: addresses, with each IPv6 /64 counted once when `ipv6Prefix64` is on. */
+    attackers: number;
+    /** Distinct IPv6 /64 networks among the addresses. */
+    ipv6Networks64: number;
+  };
   /** First and last event time (epoch ms), null when no event has a time. */
   window: { first: number | null; last: number | null };
 }
 
-/** Builds the per-address, per-city and per-country tables from the loaded events and their locations. */
-export function aggregate(store: EventStore, locations: readonly Location[]): Aggregates {
+/**
+ * Builds the per-address, per-city, per-country, per-network and per-place tables from the
+ * loaded events, their locations and (optionally) their networks.
+ */
+export function aggregate(store: EventStore, locations: readonly Location[], options: AggregateOptions = {}): Aggregates {
+  const ipv6Prefix64 = options.ipv6Prefix64 ?? false;
+  const clusterRadiusKm = options.clusterRadiusKm ?? 100;
+  const networks = options.networks;
   const columns = store.columns();
   const attackCode = new Uint8Array(EVENT_KINDS.length);
   EVENT_KINDS.forEach((kind, code) => (attackCode[code] = ATTACK_KINDS.has(kind) ? 1 : 0));
@@ -32,6 +67,8 @@ export function aggregate(store: EventStore, locations: readonly Location[]): Ag
     .rollup({ events: op.sum('attack'), records: op.count(), first: op.min('time'), last: op.max('time') });
 
   const addresses = store.addresses;
+  const network64 = addresses.map((a) => (a.version === 6 ? ipv6Network64(a.ip) : null));
+  const attackerOf = addresses.map((a, i) => (ipv6Prefix64 && a.version === 6 ? network64[i]! : a.ip));
   const located = aq.table({
     index: Uint32Array.from(addresses, (_, i) => i),
     ip: addresses.map((a) => a.ip),
@@ -44,6 +81,9 @@ export function aggregate(store: EventStore, locations: readonly Location[]): Ag
     longitude: locations.map((l) => l.longitude),
     accuracy_radius: locations.map((l) => l.accuracyRadius),
     precision: locations.map((l) => l.precision),
+    asn: addresses.map((_, i) => networks?.[i]?.asn ?? null),
+    org: addresses.map((_, i) => networks?.[i]?.org ?? null),
+    attacker: attackerOf,
   });
 
   const ips = located
@@ -53,28 +93,50 @@ export function aggregate(store: EventStore, locations: readonly Location[]): Ag
       first_seen: (d: any) => (op.is_finite(d.first) ? d.first : null),
       last_seen: (d: any) => (op.is_finite(d.last) ? d.last : null),
     })
-    .select('ip', 'version', 'events', 'records', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision')
+    .select('ip', 'version', 'events', 'records', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'asn', 'org', 'attacker')
     .orderby(aq.desc('events'), 'ip');
 
   const cities = ips
     .filter((d: any) => d.precision === 'city')
     .groupby('country', 'country_name', 'subdivision', 'city')
-    .rollup({ latitude: op.mean('latitude'), longitude: op.mean('longitude'), ips: op.count(), events: op.sum('events') })
+    .rollup({ latitude: op.mean('latitude'), longitude: op.mean('longitude'), ips: ipv6Prefix64 ? op.distinct('attacker') : op.count(), events: op.sum('events') })
     .select('city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events')
     .orderby(aq.desc('ips'), aq.desc('events'), 'city', 'country');
 
   const countries = ips
     .filter((d: any) => d.country != null)
+    .derive(
+      ipv6Prefix64
+        ? {
+            attacker_city: (d: any) => (d.precision === 'city' ? d.attacker : null),
+            attacker_country_only: (d: any) => (d.precision === 'country_only' ? d.attacker : null),
+          }
+        : {},
+    )
     .groupby('country', 'country_name')
-    .rollup({
-      ips: op.count(),
-      events: op.sum('events'),
-      ips_city: (d: any) => op.sum(d.precision === 'city' ? 1 : 0),
-      ips_country_only: (d: any) => op.sum(d.precision === 'country_only' ? 1 : 0),
-    })
+    .rollup(
+      // Counting distinct attackers is slower than counting rows: only when /64s are counted once.
+      ipv6Prefix64
+        ? {
+            ips: op.distinct('attacker'),
+            events: op.sum('events'),
+            // Distinct non-null values (distinct counts null as a value).
+            ips_city: (d: any) => op.distinct(d.attacker_city) - (op.valid(d.attacker_city) < (op.count() as any) ? 1 : 0),
+            ips_country_only: (d: any) => op.distinct(d.attacker_country_only) - (op.valid(d.attacker_country_only) < (op.count() as any) ? 1 : 0),
+          }
+        : {
+            ips: op.count(),
+            events: op.sum('events'),
+            ips_city: (d: any) => op.sum(d.precision === 'city' ? 1 : 0),
+            ips_country_only: (d: any) => op.sum(d.precision === 'country_only' ? 1 : 0),
+          },
+    )
     .rename({ country_name: 'name' })
     .select('country', 'name', 'ips', 'events', 'ips_city', 'ips_country_only')
     .orderby(aq.desc('ips'), aq.desc('events'), 'country');
+
+  const asns = networkTable(ips);
+  const places = placesOf(ips, cities, clusterRadiusKm, ipv6Prefix64);
 
   let first = Infinity;
   let last = -Infinity;
@@ -86,6 +148,73 @@ export function aggregate(store: EventStore, locations: readonly Location[]): Ag
     ips,
     cities,
     countries,
+    asns,
+    places,
+    counting: {
+      ipv6Prefix64,
+      clusterRadiusKm,
+      attackers: new Set(attackerOf).size,
+      ipv6Networks64: new Set(network64.filter((n) => n !== null)).size,
+    },
     window: { first: Number.isFinite(first) ? first : null, last: Number.isFinite(last) ? last : null },
   };
+}
+
+/**
+ * Addresses grouped by ASN. An ASN whose ranges carry different organisation names is named
+ * after the one most of its addresses carry (ties: the alphabetically first).
+ */
+function networkTable(ips: ColumnTable): ColumnTable {
+  const asn = ips.array('asn') as (number | null)[];
+  const org = ips.array('org') as (string | null)[];
+  const attacker = ips.array('attacker') as string[];
+  const events = ips.array('events') as number[];
+  const groups = new Map<number, { orgs: Map<string, number>; attackers: Set<string>; events: number }>();
+  for (let i = 0; i < asn.length; i++) {
+    const a = asn[i];
+    if (a == null) continue;
+    let g = groups.get(a);
+    if (!g) groups.set(a, (g = { orgs: new Map(), attackers: new Set(), events: 0 }));
+    const o = org[i] ?? '';
+    g.orgs.set(o, (g.orgs.get(o) ?? 0) + 1);
+    g.attackers.add(attacker[i]);
+    g.events += events[i];
+  }
+  const rows = [...groups].map(([a, g]) => {
+    let best = '';
+    let count = -1;
+    for (const [o, n] of g.orgs) if (n > count || (n === count && o < best)) [best, count] = [o, n];
+    return { asn: a, org: best || null, ips: g.attackers.size, events: g.events };
+  });
+  rows.sort((x, y) => y.ips - x.ips || y.events - x.events || x.asn - y.asn);
+  return aq.table({
+    asn: rows.map((r) => r.asn),
+    org: rows.map((r) => r.org),
+    ips: rows.map((r) => r.ips),
+    events: rows.map((r) => r.events),
+  });
+}
+
+const cityKey = (country: unknown, subdivision: unknown, city: unknown) => `${country ?? ''}\u0000${subdivision ?? ''}\u0000${city ?? ''}`;
+
+/** Places from the cities table; with /64 counting, each place counts its distinct attackers. */
+function placesOf(ips: ColumnTable, cities: ColumnTable, radiusKm: number, ipv6Prefix64: boolean): PlaceCluster[] {
+  const places = clusterPlaces(cities.objects() as ClusterInput[], radiusKm);
+  if (!ipv6Prefix64) return places;
+  // A /64 whose addresses sit in two cities of one place is one attacker there.
+  const placeOfCity = new Map<string, number>();
+  places.forEach((p, i) => p.cities.forEach((c) => placeOfCity.set(cityKey(c.country, c.subdivision, c.city), i)));
+  const attackers = places.map(() => new Set<string>());
+  const precision = ips.array('precision') as string[];
+  const country = ips.array('country') as (string | null)[];
+  const subdivision = ips.array('subdivision') as (string | null)[];
+  const city = ips.array('city') as (string | null)[];
+  const attacker = ips.array('attacker') as string[];
+  for (let i = 0; i < precision.length; i++) {
+    if (precision[i] !== 'city') continue;
+    const p = placeOfCity.get(cityKey(country[i], subdivision[i], city[i]));
+    if (p !== undefined) attackers[p].add(attacker[i]);
+  }
+  places.forEach((p, i) => (p.ips = attackers[i].size));
+  return places.sort(comparePlaces);
 }

@@ -94,30 +94,61 @@ export function writeJson(file: string, value: unknown): void {
 }
 
 /** ips.csv's columns, in order. A contract: add columns, never rename or drop one. */
-export const IPS_COLUMNS = ['ip', 'events', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'version', 'records'] as const;
+export const IPS_COLUMNS = ['ip', 'events', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'version', 'records', 'asn', 'org'] as const;
 export const CITIES_COLUMNS = ['city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events'] as const;
 export const COUNTRIES_COLUMNS = ['country', 'name', 'ips', 'events', 'ips_city', 'ips_country_only'] as const;
+/** places.csv: one row per place, largest first; `cities` lists the member cities' names, largest first, separated by `;`. */
+export const PLACES_COLUMNS = ['name', 'country', 'country_name', 'latitude', 'longitude', 'radius_km', 'ips', 'events', 'city_count', 'cities'] as const;
+export const ASNS_COLUMNS = ['asn', 'org', 'ips', 'events'] as const;
 
 const isoOrEmpty = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
 
 /**
- * Writes the run's files under `out`: `summary.json`, `tables/{ips,cities,countries}.csv` and
+ * Writes the run's files under `out`: `summary.json`, `tables/{ips,cities,countries,places,asns}.csv` and
  * `charts/<name>.{svg,png}` for each chart given. Returns the summary with the paths filled in.
  */
 export function exportAnalysis(analysis: Analysis, charts: Record<string, Chart>, out = analysis.parameters.out): Summary {
   const summary: Summary = { ...analysis.summary, charts: {}, tables: {}, notes: [...analysis.summary.notes] };
+  const noted = new Set(summary.notes);
   const rel = (file: string) => path.relative(out, file);
   const tables = path.join(out, 'tables');
-  const { ips, cities, countries } = analysis.aggregates;
+  const { ips, cities, countries, asns, places } = analysis.aggregates;
   writeTableCsv(ips, path.join(tables, 'ips.csv'), IPS_COLUMNS, { first_seen: isoOrEmpty, last_seen: isoOrEmpty });
   writeTableCsv(cities, path.join(tables, 'cities.csv'), CITIES_COLUMNS);
   writeTableCsv(countries, path.join(tables, 'countries.csv'), COUNTRIES_COLUMNS);
-  for (const name of ['ips', 'cities', 'countries']) summary.tables[name] = rel(path.join(tables, `${name}.csv`));
+  writeFileAtomic(
+    path.join(tables, 'places.csv'),
+    toCsv(
+      PLACES_COLUMNS,
+      places.map((p) => ({ ...p, city_count: p.cities.length, cities: p.cities.map((c) => c.city).join(';') })),
+    ),
+  );
+  writeTableCsv(asns, path.join(tables, 'asns.csv'), ASNS_COLUMNS);
+  for (const name of ['ips', 'cities', 'countries', 'places', 'asns']) summary.tables[name] = rel(path.join(tables, `${name}.csv`));
   for (const [name, chart] of Object.entries(charts)) {
     const files = writeChart(chart, path.join(out, 'charts'), name);
     summary.charts[name] = { svg: rel(files.svg), png: rel(files.png) };
-    summary.notes.push(...chart.notes);
+    // Charts of one run repeat notes (the same credit, the same Country-database caveat): list each once.
+    for (const note of chart.notes) if (!noted.has(note)) (noted.add(note), summary.notes.push(note));
   }
   writeJson(path.join(out, 'summary.json'), summary);
+  return summary;
+}
+
+/**
+ * Writes more charts for a run whose tables and summary `exportAnalysis` already wrote (the
+ * later notebooks), and lists them in `summary.json`. Without a summary yet, exports everything.
+ */
+export function exportCharts(analysis: Analysis, charts: Record<string, Chart>, out = analysis.parameters.out): Summary {
+  const summaryFile = path.join(out, 'summary.json');
+  if (!fs.existsSync(summaryFile)) return exportAnalysis(analysis, charts, out);
+  const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary;
+  const noted = new Set(summary.notes);
+  for (const [name, chart] of Object.entries(charts)) {
+    const files = writeChart(chart, path.join(out, 'charts'), name);
+    summary.charts[name] = { svg: path.relative(out, files.svg), png: path.relative(out, files.png) };
+    for (const note of chart.notes) if (!noted.has(note)) (noted.add(note), summary.notes.push(note));
+  }
+  writeJson(summaryFile, summary);
   return summary;
 }

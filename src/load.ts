@@ -16,6 +16,7 @@ import { createGunzip, gunzipSync } from 'node:zlib';
 import ipaddr from 'ipaddr.js';
 import { normaliseAddress } from './address';
 import { BotMapError } from './errors';
+import { displayPath } from './project';
 import { EventStore } from './events';
 import { authLog } from './formats/auth-log';
 import { csv } from './formats/csv';
@@ -316,12 +317,6 @@ function commonParent(folders: string[]): string {
     common = common.slice(0, i);
   }
   return common.join(path.sep) || path.sep;
-}
-
-/** The path as reports show it: relative to the working folder when under it, else absolute. */
-function displayPath(abs: string): string {
-  const rel = path.relative(process.cwd(), abs);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : abs;
 }
 
 function errorText(err: unknown): string {

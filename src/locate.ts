@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
-import { Reader, type CityResponse } from 'maxmind';
+import { Reader, type CityResponse, type Response } from 'maxmind';
 import { BotMapError } from './errors';
-import { projectRoot } from './project';
+import { displayPath, projectRoot } from './project';
 import type { NormalisedAddress } from './address';
 import type { DatabaseInfo, Location } from './types';
 
@@ -17,6 +17,10 @@ export const GEOLITE_CREDIT = 'This product includes GeoLite2 data created by Ma
 export interface GeoDatabase {
   info: DatabaseInfo;
   kind: 'city' | 'country';
+  /** Whole days since the database was built. */
+  ageDays: number;
+  /** What the person running BotMap should know: an old database, a Country database. */
+  warnings: string[];
   lookup(ip: string): Location;
 }
 
@@ -63,46 +67,77 @@ function packagedDatabasePath(): string {
   return cached;
 }
 
-/** A path relative to the project folder when inside it (stable whatever the working folder), else absolute. */
-export function displayPath(file: string): string {
-  const relative = path.relative(projectRoot(), file);
-  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
-}
-
 function describeKind(type: string): 'city' | 'country' | null {
   if (/city|enterprise/i.test(type)) return 'city';
   if (/country/i.test(type)) return 'country';
   return null;
 }
 
+/** Six calendar months after `buildDate` (YYYY-MM-DD), data is called stale. */
+export const STALE_AFTER_MONTHS = 6;
+
+/** Whole days from a build date (YYYY-MM-DD, UTC midnight) to `now`; never negative. */
+export function ageInDays(buildDate: string, now: number = Date.now()): number {
+  const built = Date.parse(`${buildDate}T00:00:00Z`);
+  return Number.isFinite(built) ? Math.max(0, Math.floor((now - built) / 86_400_000)) : 0;
+}
+
 /**
- * Opens a MaxMind database once. Fails with a clear message when the file is missing,
- * unreadable, not an .mmdb, or a database that does not geolocate (an ASN database, say).
+ * A warning when data built on `buildDate` is more than six months old at `now`, else null.
+ * `what` names the data ("The geolocation database .cache/GeoLite2-City.mmdb (GeoLite2-City)"),
+ * `fix` says how to get newer data.
  */
-export function openGeoDatabase(explicitPath?: string | null): GeoDatabase {
-  const file = resolveDatabasePath(explicitPath);
+export function staleDataWarning(what: string, buildDate: string, fix: string, now: number = Date.now()): string | null {
+  const built = new Date(`${buildDate}T00:00:00Z`);
+  if (!Number.isFinite(built.getTime())) return null;
+  const limit = new Date(built.getTime());
+  limit.setUTCMonth(limit.getUTCMonth() + STALE_AFTER_MONTHS);
+  if (now <= limit.getTime()) return null;
+  return `${what} was built on ${buildDate}, ${ageInDays(buildDate, now)} days ago (more than ${STALE_AFTER_MONTHS} months): addresses move between networks and places, so results may be out of date. ${fix}`;
+}
+
+/** Options for opening databases; `now` fixes the clock the age is measured against (tests). */
+export interface OpenOptions {
+  now?: number;
+}
+
+/**
+ * Reads a MaxMind .mmdb file (or .mmdb.gz) into a reader. Fails with a BotMapError naming the
+ * file and saying what BotMap `needs` (e.g. "a MaxMind GeoLite2-ASN").
+ */
+export function readMmdb<T extends Response>(file: string, what: string, needs: string): Reader<T> {
   let buffer: Buffer;
   try {
     buffer = fs.readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(error)})`;
-    throw new BotMapError(`Geolocation database ${file} ${why}. BotMap needs a MaxMind GeoLite2/GeoIP2 City (or Country) .mmdb file.`);
+    throw new BotMapError(`${what} ${file} ${why}. BotMap needs ${needs} .mmdb file.`);
   }
-  if (file.endsWith('.gz')) buffer = zlib.gunzipSync(buffer);
-  let reader: Reader<CityResponse>;
   try {
-    reader = new Reader<CityResponse>(buffer);
+    if (file.endsWith('.gz')) buffer = zlib.gunzipSync(buffer);
+    return new Reader<T>(buffer);
   } catch (error) {
-    throw new BotMapError(
-      `Geolocation database ${file} is not a readable MaxMind .mmdb file (${(error as Error).message}). BotMap needs a GeoLite2/GeoIP2 City (or Country) database.`,
-    );
+    throw new BotMapError(`${what} ${file} is not a readable MaxMind .mmdb file (${(error as Error).message}). BotMap needs ${needs} database.`);
   }
+}
+
+const CITY_NEEDS = 'a MaxMind GeoLite2/GeoIP2 City (or Country)';
+
+/**
+ * Opens a MaxMind database once. Fails with a clear message when the file is missing,
+ * unreadable, not an .mmdb, or a database that does not geolocate (an ASN database, say).
+ * A Country database opens with `kind: 'country'` and a warning that city results are unavailable.
+ */
+export function openGeoDatabase(explicitPath?: string | null, options: OpenOptions = {}): GeoDatabase {
+  const file = resolveDatabasePath(explicitPath);
+  const reader = readMmdb<CityResponse>(file, 'Geolocation database', CITY_NEEDS);
   const type = reader.metadata.databaseType;
   const kind = describeKind(type);
   if (kind === null) {
+    const hint = /asn|isp/i.test(type) ? ' (An ASN database can be given as BOTMAP_ASN_MMDB, for the networks.)' : '';
     throw new BotMapError(
-      `Geolocation database ${file} is a "${type}" database, which does not locate addresses. BotMap needs a City database (GeoLite2-City or GeoIP2-City; a Country database gives country results only).`,
+      `Geolocation database ${file} is a "${type}" database, which does not locate addresses. BotMap needs a City database (GeoLite2-City or GeoIP2-City; a Country database gives country results only).${hint}`,
     );
   }
   const buildDate = reader.metadata.buildEpoch.toISOString().slice(0, 10);
@@ -113,7 +148,22 @@ export function openGeoDatabase(explicitPath?: string | null): GeoDatabase {
     file: displayPath(file),
     attribution: isGeoLite ? GEOLITE_CREDIT : `Geolocation: ${type} database by MaxMind, built ${buildDate}`,
   };
-  return { info, kind, lookup: (ip) => toLocation(reader.get(ip)) };
+  const now = options.now ?? Date.now();
+  const warnings: string[] = [];
+  const stale = staleDataWarning(
+    `The geolocation database ${info.file} (${type})`,
+    buildDate,
+    'Download a current GeoLite2 City database from https://www.maxmind.com and set BOTMAP_MMDB to it.',
+    now,
+  );
+  if (stale) warnings.push(stale);
+  if (kind === 'country') warnings.push(countryOnlyNote(info));
+  return { info, kind, ageDays: ageInDays(buildDate, now), warnings, lookup: (ip) => toLocation(reader.get(ip)) };
+}
+
+/** What a run with a Country database says about its missing city results. */
+export function countryOnlyNote(info: DatabaseInfo): string {
+  return `${info.file} is a ${info.type} database: city results are unavailable (no city dots, city rankings or places); country results are complete. Use a City database (GeoLite2-City) for maps.`;
 }
 
 function toLocation(record: CityResponse | null): Location {

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { aggregate, type Aggregates } from './aggregate';
-import { loadPaths, type LoadResult } from './load';
+import { givenToLocation, loadPaths, type LoadResult } from './load';
 import { locateAddresses, openGeoDatabase, type GeoDatabase } from './locate';
+import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from './networks';
 import { projectRoot } from './project';
 import { buildSummary, type Summary } from './summary';
 import type { Location } from './types';
@@ -102,8 +103,12 @@ export interface Analysis {
   parameters: Parameters;
   load: LoadResult;
   database: GeoDatabase;
+  /** Where the networks come from: the packaged DB-IP ranges or the user's GeoLite2-ASN file. */
+  asnDatabase: AsnDatabase;
   /** Aligned with `load.store.addresses`. */
   locations: Location[];
+  /** Each address's network (ASN, organisation); null when not public or unknown. Aligned with `load.store.addresses`. */
+  networks: (Network | null)[];
   aggregates: Aggregates;
   summary: Summary;
 }
@@ -112,9 +117,15 @@ export function botmapVersion(): string {
   return JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')).version;
 }
 
-/** Opens the database first (a wrong database fails before any reading), then loads, locates and aggregates. */
+/**
+ * Opens the databases first (a wrong database fails before any reading), then loads, locates,
+ * looks up networks and aggregates.
+ */
 export async function analyse(params: Parameters, progress?: ProgressSink): Promise<Analysis> {
   const database = openGeoDatabase(params.mmdb);
+  const asnDatabase = openAsnDatabase(params.asnMmdb);
+  // The parsers read the log time zone from BOTMAP_TZ; a notebook's TIME_ZONE parameter sets it.
+  if (params.timeZone) process.env.BOTMAP_TZ = params.timeZone;
   const load = await loadPaths(params.data, {
     onProgress: (p) =>
       progress?.({ stage: 'Reading', done: p.bytes, total: p.totalBytes, message: `${path.basename(p.file)}: ${p.lines.toLocaleString('en-US')} lines` }),
@@ -122,9 +133,30 @@ export async function analyse(params: Parameters, progress?: ProgressSink): Prom
   const locations = locateAddresses(load.store.addresses, database, (p) =>
     progress?.({ stage: 'Locating', done: p.done, total: p.total, message: `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} addresses` }),
   );
-  const aggregates = aggregate(load.store, locations);
+  // A CSV that carries its own coordinates (or country) is taken at its word over the database.
+  for (const [index, given] of load.givenLocations) locations[index] = givenToLocation(given);
+  progress?.({ stage: 'Networks', done: 0, total: load.store.addresses.length, message: `loading ${asnDatabase.info.type}` });
+  const networks = lookupNetworks(load.store.addresses, asnDatabase, (p) =>
+    progress?.({ stage: 'Networks', done: p.done, total: p.total, message: `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} addresses` }),
+  );
+  const aggregates = aggregate(load.store, locations, { networks, ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
+  // Database warnings (an old database; a Country database: no city results) lead the notes too.
+  const warnings = [...database.warnings, ...asnDatabase.warnings];
   const notes: string[] = [];
-  if (database.kind === 'country') notes.push(`${database.info.file} is a ${database.info.type} database: city results are unavailable.`);
-  const summary = buildSummary({ version: botmapVersion(), database: database.info, inputs: load.inputs, store: load.store, aggregates, notes });
-  return { parameters: params, load, database, locations, aggregates, summary };
+  if (params.ipv6Prefix64) {
+    notes.push(
+      `IPv6 addresses are counted by /64 network: ${aggregates.counting.ipv6Networks64.toLocaleString('en-US')} /64 networks for ${load.store.addresses.filter((a) => a.version === 6).length.toLocaleString('en-US')} IPv6 addresses; rankings count ${aggregates.counting.attackers.toLocaleString('en-US')} attackers.`,
+    );
+  }
+  const summary = buildSummary({
+    version: botmapVersion(),
+    database: { ...database.info, kind: database.kind, age_days: database.ageDays },
+    asnDatabase: { ...asnDatabase.info, source: asnDatabase.source, age_days: asnDatabase.ageDays },
+    inputs: load.inputs,
+    store: load.store,
+    aggregates,
+    warnings,
+    notes,
+  });
+  return { parameters: params, load, database, asnDatabase, locations, networks, aggregates, summary };
 }

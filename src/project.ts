@@ -23,3 +23,12 @@ export function projectRoot(start: string = process.cwd()): string {
     dir = parent;
   }
 }
+
+/**
+ * A path as BotMap reports it: relative to the project folder when inside it, so reports read
+ * the same from a notebook (working folder `notebooks/`) and a script; else absolute.
+ */
+export function displayPath(file: string): string {
+  const relative = path.relative(projectRoot(), file);
+  return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseAddress } from '../src/address';
 import { BotMapError } from '../src/errors';
-import { GEOLITE_CREDIT, locateAddresses, openGeoDatabase, resolveDatabasePath, type GeoDatabase } from '../src/locate';
+import { ageInDays, GEOLITE_CREDIT, locateAddresses, openGeoDatabase, resolveDatabasePath, staleDataWarning, type GeoDatabase } from '../src/locate';
 import { CITY_FIXTURE_EXPECTATIONS, writeTestDatabases, type TestDatabasePaths } from './support/test-databases';
 
 let dbs: TestDatabasePaths;
@@ -44,7 +44,26 @@ describe('openGeoDatabase', () => {
 
   it('refuses an ASN database, saying what it got and what it needs', () => {
     expect(() => openGeoDatabase(dbs.asn)).toThrow(BotMapError);
-    expect(() => openGeoDatabase(dbs.asn)).toThrow(/GeoLite2-ASN.*City database/);
+    expect(() => openGeoDatabase(dbs.asn)).toThrow(/GeoLite2-ASN\.mmdb is a "GeoLite2-ASN" database, which does not locate addresses\. BotMap needs a City database.*BOTMAP_ASN_MMDB/);
+  });
+
+  it('opens a Country database with a warning that city results are unavailable', () => {
+    const db = openGeoDatabase(dbs.country, { now: Date.UTC(2026, 10, 1) });
+    expect(db.kind).toBe('country');
+    expect(db.warnings).toEqual([expect.stringMatching(/GeoLite2-Country\.mmdb is a GeoLite2-Country database: city results are unavailable/)]);
+  });
+
+  it('measures the age of the database and warns when it is more than six months old', () => {
+    // Built 2026-10-01: six calendar months later is 2027-04-01.
+    const fresh = openGeoDatabase(dbs.city, { now: Date.UTC(2027, 3, 1) });
+    expect(fresh.ageDays).toBe(182);
+    expect(fresh.warnings).toEqual([]);
+    const old = openGeoDatabase(dbs.city, { now: Date.UTC(2027, 3, 2) });
+    expect(old.ageDays).toBe(183);
+    expect(old.warnings).toHaveLength(1);
+    expect(old.warnings[0]).toMatch(/^The geolocation database .*GeoLite2-City\.mmdb \(GeoLite2-City\) was built on 2026-10-01, 183 days ago \(more than 6 months\).*BOTMAP_MMDB/);
+    expect(ageInDays('2026-10-01', Date.UTC(2026, 9, 1))).toBe(0);
+    expect(staleDataWarning('X', '2026-01-31', 'fix', Date.UTC(2026, 6, 31, 1))).toMatch(/^X was built on 2026-01-31, 181 days ago/);
   });
 
   it('names a missing file, a folder and a corrupt file', () => {

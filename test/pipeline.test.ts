@@ -6,8 +6,12 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { worldMapChart, topCitiesChart } from '../src/charts';
 import { exportAnalysis } from '../src/export';
 import { boxesOverlap } from '../src/labels';
+import { BotMapError } from '../src/errors';
+import { IPS_COLUMNS } from '../src/export';
 import { analyse, parameters, type Analysis } from '../src/pipeline';
 import type { Summary } from '../src/summary';
+import { accuracyRadiusDistribution, accuracyRadiusHtml, asnsHtml, databaseHtml, placesHtml } from '../src/report';
+import { writeTestDatabases, type TestDatabasePaths } from './support/test-databases';
 
 const ROOT = path.join(import.meta.dirname, '..');
 
@@ -82,5 +86,145 @@ describe('a run on the sample data', () => {
       expect(svg).toContain('This product includes GeoLite2 data created by MaxMind');
       expect(svg).toContain(summary.database.build_date);
     }
+  });
+});
+
+describe('provenance, precision, networks and places on the sample data', () => {
+  it('writes the database block: type, kind, build date, age, file and credit, for locations and networks', () => {
+    const written = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(written.database).toMatchObject({ type: 'GeoLite2-City', kind: 'city', file: expect.stringMatching(/GeoLite2-City.*\.mmdb$/) });
+    expect(written.database.age_days).toBeGreaterThanOrEqual(0);
+    expect(written.asn_database).toMatchObject({ source: 'ip-location-db', type: expect.stringContaining('@ip-location-db/asn'), build_date: '2026-06-17', attribution: expect.stringContaining('DB-IP (db-ip.com)') });
+    expect(Array.isArray(written.warnings)).toBe(true);
+    for (const w of written.warnings) expect(written.notes).toContain(w);
+    expect(written.options).toEqual({ ipv6_prefix64: false, cluster_radius_km: 100 });
+  });
+
+  it('lists the top places and the top networks', () => {
+    const written = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    expect(written.top_places.length).toBeGreaterThanOrEqual(20);
+    expect(Object.keys(written.top_places[0])).toEqual(expect.arrayContaining(['name', 'country', 'latitude', 'longitude', 'radius_km', 'ips', 'events', 'cities']));
+    expect(written.top_places[0].cities[0]).toBe(written.top_places[0].name);
+    const placeIps = written.top_places.map((p: { ips: number }) => p.ips);
+    expect(placeIps).toEqual([...placeIps].sort((a, b) => b - a));
+    // Every city-located address is in exactly one place.
+    expect(analysis.aggregates.places.reduce((n, p) => n + p.ips, 0)).toBe(summary.ips.located_city);
+    expect(written.top_places.find((p: { name: string }) => p.name === 'Buenos Aires')?.cities.length).toBeGreaterThan(1);
+    expect(written.top_asns.length).toBeGreaterThanOrEqual(20);
+    expect(Object.keys(written.top_asns[0])).toEqual(['asn', 'org', 'ips', 'events']);
+    expect(written.ips.with_asn).toBeGreaterThan(0.9 * (written.ips.distinct - written.ips.not_public));
+  });
+
+  it('adds asn and org to ips.csv after the existing columns, and writes places.csv and asns.csv', () => {
+    const [header, ...rows] = csvParseRows(fs.readFileSync(path.join(out, 'tables', 'ips.csv'), 'utf8'));
+    expect(header).toEqual([...IPS_COLUMNS]);
+    expect(header.slice(0, 14)).toEqual(['ip', 'events', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'version', 'records']);
+    expect(header.slice(14)).toEqual(['asn', 'org']);
+    const withAsn = rows.filter((r) => r[14] !== '');
+    expect(withAsn.length).toBe(summary.ips.with_asn);
+    for (const r of withAsn) expect(r[14]).toMatch(/^\d+$/);
+    for (const r of rows.filter((r) => r[11] === 'not_public')) expect(r.slice(14)).toEqual(['', '']);
+    const [placesHeader, ...places] = csvParseRows(fs.readFileSync(path.join(out, 'tables', 'places.csv'), 'utf8'));
+    expect(placesHeader).toEqual(['name', 'country', 'country_name', 'latitude', 'longitude', 'radius_km', 'ips', 'events', 'city_count', 'cities']);
+    expect(places).toHaveLength(analysis.aggregates.places.length);
+    expect(places[0][9].split(';')[0]).toBe(places[0][0]);
+    const [asnsHeader] = csvParseRows(fs.readFileSync(path.join(out, 'tables', 'asns.csv'), 'utf8'));
+    expect(asnsHeader).toEqual(['asn', 'org', 'ips', 'events']);
+    expect(summary.tables).toMatchObject({ places: 'tables/places.csv', asns: 'tables/asns.csv' });
+  });
+
+  it('keeps country-only addresses off the map: no city dot sits at a country default point', () => {
+    const defaults = new Set(analysis.locations.filter((l) => l.precision === 'country_only' && l.subdivision === null).map((l) => `${l.latitude},${l.longitude}`));
+    expect(defaults.size).toBeGreaterThan(10);
+    const cities = analysis.aggregates.cities.objects() as { latitude: number; longitude: number }[];
+    expect(cities.filter((c) => defaults.has(`${c.latitude},${c.longitude}`))).toEqual([]);
+    // And each country-only address still counts in its country.
+    const countries = analysis.aggregates.countries.objects() as { ips_country_only: number }[];
+    expect(countries.reduce((n, c) => n + c.ips_country_only, 0)).toBe(summary.ips.located_country_only);
+  });
+
+  it('gives the notebook its provenance, accuracy, places and networks views', () => {
+    const db = databaseHtml(analysis);
+    for (const text of ['GeoLite2-City', summary.database.build_date, 'days', '@ip-location-db/asn', 'DB-IP (db-ip.com)', 'This product includes GeoLite2 data']) expect(db).toContain(text);
+    const rows = accuracyRadiusDistribution(analysis);
+    expect(rows.reduce((n, r) => n + r.ips, 0)).toBe(summary.ips.located_city + summary.ips.located_country_only);
+    expect(rows.reduce((n, r) => n + r.city, 0)).toBe(summary.ips.located_city);
+    const radii = rows.map((r) => r.radius_km).filter((r): r is number => r !== null);
+    expect(radii).toEqual([...radii].sort((a, b) => a - b));
+    expect(rows.at(-1)!.cumulative_share).toBeCloseTo(1, 10);
+    expect(accuracyRadiusHtml(analysis)).toContain('accuracy radius');
+    expect(placesHtml(analysis)).toContain('Buenos Aires');
+    expect(asnsHtml(analysis)).toMatch(/AS\d+/);
+  });
+
+  it('counts each IPv6 /64 as one attacker when BOTMAP_IPV6_64 is set', async () => {
+    const params = parameters({ data: [path.join(ROOT, 'data', 'sample')], out }, { BOTMAP_IPV6_64: '1' });
+    const run = await analyse(params);
+    expect(run.summary.options?.ipv6_prefix64).toBe(true);
+    expect(run.summary.ips.ipv6_networks_64).toBeLessThanOrEqual(run.summary.ips.ipv6);
+    expect(run.summary.ips.attackers).toBe(run.summary.ips.ipv4 + run.summary.ips.ipv6_networks_64!);
+    expect(run.summary.notes.some((n) => /counted by \/64 network/.test(n))).toBe(true);
+  }, 120_000);
+});
+
+describe('runs with other databases', () => {
+  let dbs: TestDatabasePaths;
+  let data: string;
+  beforeAll(() => {
+    dbs = writeTestDatabases();
+    data = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-fixture-data-'));
+    // Addresses in the fixture databases' networks (London, Changchun, Milton; France and the
+    // US country-wide; Oslo), a miss and a private one.
+    fs.writeFileSync(path.join(data, 'banned.txt'), ['81.2.69.142', '175.16.199.37', '216.160.83.56', '2.125.160.216', '216.160.0.1', '2a02:cf40::1', '89.160.20.128', '10.0.0.1', ''].join('\n'));
+  });
+
+  it('with a Country database: country results, no city results, and a warning saying so', async () => {
+    const out2 = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-country-'));
+    const run = await analyse(parameters({ data: [data], mmdb: dbs.country, out: out2 }, {}));
+    expect(run.database.kind).toBe('country');
+    expect(run.aggregates.cities.numRows()).toBe(0);
+    expect(run.aggregates.places).toEqual([]);
+    expect(run.summary.ips).toMatchObject({ located_city: 0, located_country_only: 6, not_found: 1, not_public: 1 });
+    expect(run.aggregates.countries.objects().map((c: any) => [c.country, c.ips])).toEqual([
+      ['US', 2],
+      ['CN', 1],
+      ['FR', 1],
+      ['GB', 1],
+      ['NO', 1],
+    ]);
+    expect(run.summary.database).toMatchObject({ type: 'GeoLite2-Country', kind: 'country' });
+    expect(run.summary.warnings).toEqual([expect.stringMatching(/GeoLite2-Country database: city results are unavailable/)]);
+    expect(run.summary.notes).toEqual(expect.arrayContaining(run.summary.warnings!));
+    expect(databaseHtml(run)).toMatch(/Warning:.*city results are unavailable/);
+    expect(placesHtml(run)).toMatch(/Places need a City database/);
+    const written = exportAnalysis(run, {});
+    expect(written.top_cities).toEqual([]);
+    expect(written.top_places).toEqual([]);
+    expect(fs.readFileSync(path.join(out2, 'tables', 'places.csv'), 'utf8').trim().split('\n')).toHaveLength(1);
+  });
+
+  it('with an ASN database as BOTMAP_MMDB: a clear error before anything is read', async () => {
+    const failure = await analyse(parameters({ data: ['/nonexistent'] }, { BOTMAP_MMDB: dbs.asn })).catch((e) => e);
+    expect(failure).toBeInstanceOf(BotMapError);
+    expect(failure.message).toMatch(/GeoLite2-ASN\.mmdb is a "GeoLite2-ASN" database, which does not locate addresses\. BotMap needs a City database/);
+  });
+
+  it('with a GeoLite2-ASN database as BOTMAP_ASN_MMDB: networks from it', async () => {
+    const run = await analyse(parameters({ data: [data], mmdb: dbs.city }, { BOTMAP_ASN_MMDB: dbs.asn }));
+    expect(run.summary.asn_database).toMatchObject({ source: 'mmdb', type: 'GeoLite2-ASN' });
+    expect(run.aggregates.asns.objects().map((r: any) => r.asn)).toEqual([209, 3215, 4837, 20712, 64500]);
+    await expect(analyse(parameters({ data: [data], mmdb: dbs.city }, { BOTMAP_ASN_MMDB: dbs.city }))).rejects.toThrow(/needs a GeoLite2-ASN/);
+  });
+});
+
+describe('a CSV that carries its own locations', () => {
+  it('is placed where it says, not where the database would put it', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-given-'));
+    fs.writeFileSync(path.join(dir, 'hits.csv'), 'ip,city,country,latitude,longitude\n81.2.69.142,Gotham,US,40.0,-74.5\n8.8.8.8,,,,\n');
+    const given = await analyse(parameters({ data: [dir], out: path.join(dir, 'out') }, {}));
+    const rows = Object.fromEntries((given.aggregates.ips.objects() as { ip: string }[]).map((r) => [r.ip, r]));
+    expect(rows['81.2.69.142']).toMatchObject({ city: 'Gotham', country: 'US', latitude: 40, longitude: -74.5, precision: 'city' });
+    expect(rows['8.8.8.8']).toMatchObject({ precision: 'country_only', country: 'US' });
+    expect(given.summary.inputs[0]).toMatchObject({ format: 'csv', lines: 3 });
   });
 });
