@@ -1,6 +1,10 @@
 import { ATTACK_KINDS } from './types';
 import { EVENT_KINDS } from './events';
 import type { Analysis } from './pipeline';
+import { databaseCredit, networkCredit } from './charts';
+import { changeChart } from './plot/change';
+import type { Chart } from './plot';
+import { themeNamed } from './theme';
 
 /** How one place, network or country changed between the two periods. */
 export interface ChangeRow {
@@ -133,4 +137,27 @@ export function comparePeriods(analysis: Analysis, splitDate: string | null = an
     networks: changes(networkKeys, networkLabels, activeBefore, activeAfter),
     countries: changes(countryKeys, countryLabels, activeBefore, activeAfter),
   };
+}
+
+/** The rows that changed most (places or networks), as a before → after chart. */
+export function compareChart(analysis: Analysis, comparison: Comparison, what: 'places' | 'networks' | 'countries', top = 15): Chart | null {
+  const rows = comparison[what].slice(0, top);
+  if (!rows.length) return null;
+  const day = (t: number | null) => (t == null ? '—' : new Date(t).toISOString().slice(0, 10));
+  const split = day(comparison.split);
+  return changeChart(
+    rows.map((r) => ({ label: r.label, before: r.before, after: r.after })),
+    {
+      theme: themeNamed(analysis.parameters.theme),
+      measure: 'Distinct attacking addresses in the period',
+      beforeLabel: `before ${split}`,
+      afterLabel: `from ${split}`,
+      title: `The ${what} that changed most`,
+      subtitle: `${day(comparison.before.from)} – ${day(comparison.before.to)} against ${day(comparison.after.from)} – ${day(comparison.after.to)} · ${comparison.before.ips.toLocaleString('en-US')} → ${comparison.after.ips.toLocaleString('en-US')} addresses`,
+      caption: [
+        `Hollow dot: distinct addresses with an attack event before ${split}; filled dot: from ${split} on. Largest changes first.`,
+        what === 'networks' ? `${databaseCredit(analysis)} ${networkCredit(analysis)}` : databaseCredit(analysis),
+      ],
+    },
+  );
 }

@@ -160,3 +160,51 @@ export async function analyse(params: Parameters, progress?: ProgressSink): Prom
   });
   return { parameters: params, load, database, asnDatabase, locations, networks, aggregates, summary };
 }
+
+/** The values of a notebook's parameters cell, as a person types them ('' for "the default"). */
+export interface CellParameters {
+  DATA: string[];
+  MMDB: string;
+  ASN_MMDB: string;
+  OUT: string;
+  THEME: string;
+  TOP: number;
+  LABELS: number;
+  ZOOMED: number;
+  CLUSTER_KM: number;
+  PROJECTION: string;
+  TIME_ZONE: string;
+  SPLIT_DATE: string;
+  IPV6_64: boolean;
+}
+
+/**
+ * The run's parameters from a notebook's parameters cell; `BOTMAP_*` environment variables
+ * still override them (that is how `npm start -- <paths>` reaches the notebooks).
+ */
+export function notebookParameters(cell: CellParameters, env: NodeJS.ProcessEnv = process.env): Parameters {
+  const projections = ['equal-earth', 'natural-earth', 'equirectangular'] as const;
+  return parameters(
+    {
+      data: cell.DATA,
+      mmdb: cell.MMDB || null,
+      asnMmdb: cell.ASN_MMDB || null,
+      out: cell.OUT,
+      theme: themeNamed(cell.THEME).name,
+      top: cell.TOP,
+      labels: cell.LABELS,
+      zoomed: cell.ZOOMED,
+      clusterRadiusKm: cell.CLUSTER_KM,
+      projection: oneOf('PROJECTION', cell.PROJECTION, projections),
+      timeZone: cell.TIME_ZONE || null,
+      splitDate: cell.SPLIT_DATE || null,
+      ipv6Prefix64: cell.IPV6_64,
+    },
+    env,
+  );
+}
+
+/** True when some event carries a time (ban lists and status dumps do not). */
+export function hasEventTimes(analysis: Analysis): boolean {
+  return analysis.aggregates.window.first != null;
+}

@@ -1,10 +1,10 @@
-import { escapeHtml } from './html';
+import { escapeHtml, printable } from './html';
 import { EVENT_KINDS } from './events';
 import { ATTACK_KINDS } from './types';
 import type { Analysis } from './pipeline';
 import type { Summary } from './summary';
 import type { ChangeRow, Comparison } from './compare';
-import type { UsernameRow } from './usernames';
+import { usernamesByCountry, type UsernameRow } from './usernames';
 
 const number = (n: unknown) => (typeof n === 'number' ? n.toLocaleString('en-US') : escapeHtml(n));
 
@@ -248,8 +248,17 @@ export function comparisonHtml(comparison: Comparison, top = 15): string {
 /** The user names tried, as a table (names escaped: attackers chose them). */
 export function usernamesHtml(rows: readonly UsernameRow[]): string {
   return htmlTable(
-    rows.map((r) => ({ ...r, user: r.user === '' ? '(empty user name)' : JSON.stringify(r.user).slice(1, -1) })),
+    rows.map((r) => ({ ...r, user: r.user === '' ? '(empty user name)' : printable(r.user) })),
     ['user', 'attempts', 'ips', 'countries'],
     ['user name', 'attempts', 'distinct addresses', 'countries'],
   );
+}
+
+/** The per-country table of user names. */
+export function usernamesByCountryHtml(analysis: Analysis): string {
+  const rows = usernamesByCountry(analysis).map((c) => ({
+    country: `${c.name} (${c.country})`,
+    users: c.users.map((u) => `${u.user === '' ? '(empty)' : printable(u.user)}: ${u.attempts}`).join('; '),
+  }));
+  return htmlTable(rows, ['country', 'users'], ['country', 'user names tried most (attempts)']);
 }

@@ -1,6 +1,10 @@
 import { ATTACK_KINDS } from './types';
 import { EVENT_KINDS } from './events';
 import type { Analysis } from './pipeline';
+import { dataWindow, databaseCredit } from './charts';
+import { rankingChart, type Chart } from './plot';
+import { printable } from './html';
+import { themeNamed } from './theme';
 
 /** A user name attackers tried. The name is attacker-written text: escape it wherever it goes. */
 export interface UsernameRow {
@@ -78,4 +82,20 @@ function countryByAddress(analysis: Analysis): (string | null)[] {
   const countryColumn = ips.array('country') as (string | null)[];
   for (let i = 0; i < ipColumn.length; i++) byIp.set(ipColumn[i], countryColumn[i]);
   return analysis.load.store.addresses.map((a) => byIp.get(a.ip) ?? null);
+}
+
+/** The most tried user names as a bar chart (names shown as text, never markup). */
+export function usernamesChart(analysis: Analysis, top = analysis.parameters.top): Chart {
+  const rows = topUsernames(analysis, top);
+  return rankingChart(
+    rows.map((r) => ({ label: r.user === '' ? '(empty user name)' : printable(r.user), value: r.attempts, secondary: r.ips })),
+    {
+      theme: themeNamed(analysis.parameters.theme),
+      measure: 'Login attempts',
+      secondaryMeasure: 'addresses',
+      title: `The ${rows.length} user names tried most`,
+      subtitle: `${dataWindow(analysis)} · ${analysis.load.store.users.size.toLocaleString('en-US')} distinct user names`,
+      caption: ['User names as the attackers typed them, from sshd logs and fail2ban database matches; control characters are shown as escapes.', databaseCredit(analysis)],
+    },
+  );
 }
