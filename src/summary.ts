@@ -19,17 +19,7 @@ export interface SummaryAsnDatabase extends DatabaseInfo {
 }
 
 /** One place (see `clusterPlaces`); `cities` are the member cities' names, largest first. */
-export interface SummaryPlace {
-  name: string;
-  country: string;
-  country_name: string | null;
-  latitude: number;
-  longitude: number;
-  radius_km: number;
-  ips: number;
-  events: number;
-  cities: string[];
-}
+export type SummaryPlace = Omit<PlaceCluster, 'cities'> & { cities: string[] };
 
 /**
  * `output/summary.json`: the run in numbers. Keys are a contract read by automation: add, never rename.
