@@ -56,21 +56,14 @@ export function aggregate(store: EventStore, locations: readonly Location[], opt
   const clusterRadiusKm = options.clusterRadiusKm ?? 100;
   const networks = options.networks;
   const columns = store.columns();
-  const attackCode = new Uint8Array(EVENT_KINDS.length);
-  EVENT_KINDS.forEach((kind, code) => (attackCode[code] = ATTACK_KINDS.has(kind) ? 1 : 0));
-  const attack = new Uint8Array(columns.kind.length);
-  for (let i = 0; i < attack.length; i++) attack[i] = attackCode[columns.kind[i]];
-
-  const perAddress = aq
-    .table({ index: columns.ip, attack, time: columns.time })
-    .groupby('index')
-    .rollup({ events: op.sum('attack'), records: op.count(), first: op.min('time'), last: op.max('time') });
-
   const addresses = store.addresses;
+  // The per-address pass runs over every event (millions): one loop over the typed columns is
+  // ~20× faster than an Arquero groupby on a table that size. The tables from here on have one
+  // row per address or fewer, and Arquero builds them.
+  const perAddress = perAddressTotals(columns, addresses.length);
   const network64 = addresses.map((a) => (a.version === 6 ? ipv6Network64(a.ip) : null));
   const attackerOf = addresses.map((a, i) => (ipv6Prefix64 && a.version === 6 ? network64[i]! : a.ip));
   const located = aq.table({
-    index: Uint32Array.from(addresses, (_, i) => i),
     ip: addresses.map((a) => a.ip),
     version: addresses.map((a) => a.version),
     country: locations.map((l) => l.country),
@@ -87,12 +80,7 @@ export function aggregate(store: EventStore, locations: readonly Location[], opt
   });
 
   const ips = located
-    .join_left(perAddress, 'index')
-    .derive({
-      // min/max over a group whose times are all unknown (NaN) give a non-finite value.
-      first_seen: (d: any) => (op.is_finite(d.first) ? d.first : null),
-      last_seen: (d: any) => (op.is_finite(d.last) ? d.last : null),
-    })
+    .assign(perAddress)
     .select('ip', 'version', 'events', 'records', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'asn', 'org', 'attacker')
     .orderby(aq.desc('events'), 'ip');
 
@@ -217,4 +205,25 @@ function placesOf(ips: ColumnTable, cities: ColumnTable, radiusKm: number, ipv6P
   }
   places.forEach((p, i) => (p.ips = attackers[i].size));
   return places.sort(comparePlaces);
+}
+
+/** Attack events, records and first/last time per address index, in one pass over the event columns. */
+function perAddressTotals(columns: ReturnType<EventStore['columns']>, addresses: number) {
+  const isAttack = Uint8Array.from(EVENT_KINDS, (kind) => (ATTACK_KINDS.has(kind) ? 1 : 0));
+  const events = new Float64Array(addresses);
+  const records = new Float64Array(addresses);
+  const first = new Float64Array(addresses).fill(Infinity);
+  const last = new Float64Array(addresses).fill(-Infinity);
+  const { ip, kind, time } = columns;
+  for (let i = 0; i < ip.length; i++) {
+    const a = ip[i];
+    records[a]++;
+    events[a] += isAttack[kind[i]];
+    const t = time[i];
+    // NaN (no time) fails both comparisons.
+    if (t < first[a]) first[a] = t;
+    if (t > last[a]) last[a] = t;
+  }
+  const orNull = (values: Float64Array) => Array.from(values, (v) => (Number.isFinite(v) ? v : null));
+  return aq.table({ events, records, first_seen: orNull(first), last_seen: orNull(last) });
 }
