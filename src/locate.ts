@@ -158,12 +158,42 @@ export function openGeoDatabase(explicitPath?: string | null, options: OpenOptio
   );
   if (stale) warnings.push(stale);
   if (kind === 'country') warnings.push(countryOnlyNote(info));
-  return { info, kind, ageDays: ageInDays(buildDate, now), warnings, lookup: (ip) => toLocation(reader.get(ip)) };
+  return { info, kind, ageDays: ageInDays(buildDate, now), warnings, lookup: cachedLookup(reader) };
 }
 
 /** What a run with a Country database says about its missing city results. */
 export function countryOnlyNote(info: DatabaseInfo): string {
   return `${info.file} is a ${info.type} database: city results are unavailable (no city dots, city rankings or places); country results are complete. Use a City database (GeoLite2-City) for maps.`;
+}
+
+/** The parts of mmdb-lib's Reader that return where a record sits, so records can be decoded once. */
+interface TreeReader {
+  findAddressInTree(ip: string): [number | null, number];
+  resolveDataPointer(pointer: number): CityResponse;
+}
+
+/**
+ * Lookups that decode each data record once. Many networks share one record (every address of
+ * a city, say), and decoding a full GeoIP2 record with its names in eight languages is most of
+ * a lookup's cost; the record's position in the file identifies it. Falls back to plain
+ * `get` if mmdb-lib's internals ever change.
+ */
+function cachedLookup(reader: Reader<CityResponse>): (ip: string) => Location {
+  const tree = reader as unknown as TreeReader;
+  if (typeof tree.findAddressInTree !== 'function' || typeof tree.resolveDataPointer !== 'function') {
+    return (ip) => toLocation(reader.get(ip));
+  }
+  const byRecord = new Map<number, Location>();
+  return (ip) => {
+    const [pointer] = tree.findAddressInTree(ip);
+    if (!pointer) return NOT_FOUND;
+    let location = byRecord.get(pointer);
+    if (location === undefined) {
+      location = toLocation(tree.resolveDataPointer(pointer));
+      byRecord.set(pointer, location);
+    }
+    return location;
+  };
 }
 
 function toLocation(record: CityResponse | null): Location {
