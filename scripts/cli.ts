@@ -1,0 +1,178 @@
+/**
+ * `botmap <files or folders...> [--out dir]`: the notebooks' pipeline without Jupyter, for cron
+ * jobs that refresh the charts nightly (and for the bench). Writes the same files as `npm start`
+ * (summary.json, charts/, tables/, index.html); the executed notebooks are `npm start`'s alone.
+ * Started by `bin/botmap.js`, or directly with `tsx scripts/cli.ts`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { BotMapError } from '../src/errors';
+import { INPUT_FORMATS } from '../src/load';
+import { DEFAULT_PARAMETERS, botmapVersion, parameters, type Parameters } from '../src/pipeline';
+import { terminalProgress } from '../src/progress';
+import { runPipeline } from '../src/run';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Words joined by commas, wrapped at `width` columns, every line indented by `indent`. */
+function wrapList(words: readonly string[], indent: number, width: number): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const [i, word] of words.entries()) {
+    const piece = i < words.length - 1 ? `${word},` : word;
+    if (line && indent + line.length + 1 + piece.length > width) {
+      lines.push(line);
+      line = piece;
+    } else line = line ? `${line} ${piece}` : piece;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => ' '.repeat(indent) + l).join('\n');
+}
+
+export const USAGE = `Usage: botmap [options] <file or folder>...
+
+Reads fail2ban exports (fail2ban.log, fail2ban-client status output, lists of addresses and
+the other formats BotMap detects; plain or .gz; folders are read recursively), places every
+address with an offline MaxMind database, and writes the same files as \`npm start\`, without
+Jupyter:
+
+  <out>/summary.json  <out>/charts/*.svg|png  <out>/tables/*.csv  <out>/index.html
+
+Options:
+  -o, --out <dir>        output folder (default: ./output, or $BOTMAP_OUT)
+      --mmdb <file>      a MaxMind GeoLite2/GeoIP2 City .mmdb (default: the packaged
+                         GeoLite2 City, or $BOTMAP_MMDB)
+      --theme <name>     dark (low-light) or light (print); default dark, or $BOTMAP_THEME
+      --format <format>  read every file as this format instead of detecting each one:
+${wrapList(INPUT_FORMATS, 25, 92)}
+  -q, --quiet            print nothing but warnings and errors (for cron)
+  -h, --help             show this help
+      --version          show BotMap's version
+
+Other settings come from the environment as in \`npm start\`: BOTMAP_LABELS, BOTMAP_TOP,
+BOTMAP_TZ, BOTMAP_ASN_MMDB, BOTMAP_CLUSTER_KM, BOTMAP_IPV6_64, BOTMAP_PROJECTION.
+Relative paths are taken from the current folder. Exit status: 0 when the files were
+written (inputs that could not be read completely are reported as warnings), 1 on an error.
+
+Examples:
+  npx botmap /var/log/fail2ban.log /var/log/fail2ban.log.1 /var/log/fail2ban.log.2.gz
+  npx botmap ~/exports --out /srv/www/botmap --theme light
+  # crontab: refresh the charts every night at 03:15
+  15 3 * * *  cd /opt/botmap && npx botmap --quiet /var/log/fail2ban.log* --out /srv/www/botmap`;
+
+interface CliOutput {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** Runs the command; returns the exit status. Errors meant for the user are printed without a stack. */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliOutput = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const say = (text: string) => io.stdout.write(`${text}\n`);
+  try {
+    let parsed;
+    try {
+      parsed = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          out: { type: 'string', short: 'o' },
+          mmdb: { type: 'string' },
+          theme: { type: 'string' },
+          format: { type: 'string' },
+          quiet: { type: 'boolean', short: 'q' },
+          help: { type: 'boolean', short: 'h' },
+          version: { type: 'boolean' },
+        },
+      });
+    } catch (error) {
+      throw new BotMapError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '.')} (see botmap --help)`);
+    }
+    const { values, positionals } = parsed;
+    if (values.help) {
+      say(USAGE);
+      return 0;
+    }
+    if (values.version) {
+      say(botmapVersion());
+      return 0;
+    }
+    const params = cliParameters(positionals, values, env);
+    // The packaged databases, fonts and shapes are found from the project folder.
+    process.chdir(ROOT);
+    const progress = !values.quiet && io.stderr.isTTY ? terminalProgress(io.stderr) : undefined;
+    const result = await runPipeline(params, { progress });
+    const { summary } = result;
+    for (const failed of summary.failed_inputs) io.stderr.write(`botmap: warning: ${failed.file}: ${failed.error}\n`);
+    if (!values.quiet) {
+      const ips = summary.ips;
+      const n = (x: number) => x.toLocaleString('en-US');
+      say(
+        `${n(ips.distinct)} distinct addresses (${n(ips.located_city)} to a city, ${n(ips.located_country_only)} to a country only, ` +
+          `${n(ips.not_found)} not found, ${n(ips.not_public)} not public) from ${n(summary.inputs.length)} input${summary.inputs.length === 1 ? '' : 's'}, ` +
+          `${n(summary.inputs.reduce((s, i) => s + i.lines, 0))} lines, in ${result.seconds.total.toFixed(1)} s.`,
+      );
+      for (const note of summary.notes) say(`note: ${note}`);
+      say(`Wrote ${params.out}/: index.html, summary.json, charts/ (${Object.keys(summary.charts).length} charts), tables/`);
+    }
+    return 0;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const debug = /^(1|true|yes)$/i.test(env.BOTMAP_DEBUG ?? '');
+    if (error instanceof BotMapError || !debug) io.stderr.write(`botmap: ${message}\n`);
+    else io.stderr.write(`botmap: ${(error as Error).stack ?? message}\n`);
+    return 1;
+  }
+}
+
+/**
+ * The run's parameters: the options, else `BOTMAP_*` variables, else the defaults. Paths given
+ * on the command line or in the variables are taken from the current folder.
+ */
+function cliParameters(
+  positionals: string[],
+  values: { out?: string; mmdb?: string; theme?: string; format?: string },
+  env: NodeJS.ProcessEnv,
+): Parameters {
+  const cwd = process.cwd();
+  const resolve = (p: string) => path.resolve(cwd, p);
+  const fromEnv = env.BOTMAP_DATA ? env.BOTMAP_DATA.split(path.delimiter).filter(Boolean) : [];
+  const given = positionals.length ? positionals : fromEnv;
+  if (given.length === 0) throw new BotMapError('Give the files or folders to read: botmap <file or folder>... [--out dir] (see botmap --help).');
+  const missing = given.filter((p) => !fs.existsSync(resolve(p)));
+  if (missing.length) throw new BotMapError(`No such file or folder: ${missing.join(', ')}. Give existing files or folders of fail2ban exports.`);
+  const data = given.map(resolve);
+  const theme = values.theme ?? env.BOTMAP_THEME;
+  if (theme !== undefined && theme !== 'dark' && theme !== 'light') throw new BotMapError(`Unknown theme "${theme}": use dark or light.`);
+  const mmdb = values.mmdb ?? env.BOTMAP_MMDB;
+  const overrides: Partial<Parameters> & { format?: string } = {
+    data,
+    out: resolve(values.out ?? env.BOTMAP_OUT ?? 'output'),
+    mmdb: mmdb ? resolve(mmdb) : null,
+    theme: theme ?? DEFAULT_PARAMETERS.theme,
+  };
+  if (values.format !== undefined) {
+    const known: readonly string[] = INPUT_FORMATS;
+    if (!known.includes(values.format)) throw new BotMapError(`Unknown format "${values.format}": use one of ${known.join(', ')}.`);
+    if (!('format' in DEFAULT_PARAMETERS)) {
+      throw new BotMapError('--format is not supported by this version of the pipeline yet; leave it out and each file\'s format is detected from its first lines.');
+    }
+    overrides.format = values.format;
+  }
+  if (env.BOTMAP_ASN_MMDB) overrides.asnMmdb = resolve(env.BOTMAP_ASN_MMDB);
+  // The options win over the variables they replace; the other BOTMAP_* variables apply as in npm start.
+  const rest: NodeJS.ProcessEnv = { ...env };
+  for (const name of ['BOTMAP_DATA', 'BOTMAP_OUT', 'BOTMAP_MMDB', 'BOTMAP_THEME', 'BOTMAP_ASN_MMDB']) delete rest[name];
+  try {
+    return parameters(overrides, rest);
+  } catch (error) {
+    throw error instanceof BotMapError ? error : new BotMapError((error as Error).message);
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then((code) => process.exit(code));
+}
