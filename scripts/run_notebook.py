@@ -31,12 +31,44 @@ def error_message(cell, error):
     return '\n'.join(chosen[:6]) if chosen else str(error).strip().splitlines()[-1]
 
 
+# No script may run and nothing may be fetched: the page shows outputs drawn from attacker-written
+# logs (user, jail and folder names), escaped by BotMap; this is the second line of defence.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "base-uri 'none'; form-action 'none'"
+)
+
+
+def sanitise_html(body):
+    """The notebook's HTML as a static page that runs no script and loads nothing from elsewhere.
+
+    BotMap's outputs are static HTML and SVG, so every script goes: the template's require.js and
+    MathJax (links to files on this machine or a CDN), MathJax's inline configuration, and any
+    script element an output might carry. A Content-Security-Policy then forbids scripts, inline
+    event handlers and requests, should markup ever slip through.
+    """
+    body = re.sub(r'<script\b[^>]*>.*?</script\s*>', '', body, flags=re.S | re.I)
+    body = re.sub(r'<script\b[^>]*/?>', '', body, flags=re.I)
+    meta = '<meta http-equiv="Content-Security-Policy" content="%s">' % CONTENT_SECURITY_POLICY
+    head = re.search(r'<head\b[^>]*>', body, flags=re.I)
+    if head:
+        return body[: head.end()] + meta + body[head.end():]
+    return meta + body
+
+
 def write_atomic(path, text):
     """Temporary file, then rename: an interrupted run never leaves half a file behind."""
     temp = os.path.join(os.path.dirname(os.path.abspath(path)), '.%s.%d.tmp' % (os.path.basename(path), os.getpid()))
-    with open(temp, 'w', encoding='utf-8') as f:
-        f.write(text)
-    os.replace(temp, path)
+    try:
+        with open(temp, 'w', encoding='utf-8') as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        if os.path.exists(temp):
+            os.remove(temp)
+        raise
 
 
 def main():
@@ -67,10 +99,7 @@ def main():
     os.makedirs(os.path.dirname(os.path.abspath(out_ipynb)), exist_ok=True)
     write_atomic(out_ipynb, nbformat.writes(nb))
     body, _ = HTMLExporter(template_name='lab').from_notebook_node(nb)
-    # The page must stand alone: BotMap's outputs are static SVG and HTML, so the template's
-    # require.js and MathJax (links to files on this machine or a CDN) are dropped.
-    body = re.sub(r'<script[^>]*\bsrc="[^"]*"[^>]*>\s*</script>', '', body)
-    write_atomic(out_html, body)
+    write_atomic(out_html, sanitise_html(body))
     print(json.dumps(result))
 
 

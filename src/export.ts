@@ -8,6 +8,7 @@ import type { Chart } from './plot';
 import type { SvgNode } from './dom';
 import type { Analysis } from './pipeline';
 import type { Summary } from './summary';
+import { hasUsernames, topUsernames } from './usernames';
 
 /** The SVG as a standalone XML document. */
 export function svgText(chart: Chart | SvgNode): string {
@@ -33,15 +34,70 @@ export function svgToPng(svg: string, scale = 2): Buffer {
   return resvg.render().asPng();
 }
 
+let tempCounter = 0;
+/** Temporary files of `writeFileAtomic` (and of the notebook runner): `.<name>.<pid>[.<n>].tmp`. */
+const TEMP_FILE = /^\..+?\.(\d+)(?:\.\d+)?\.tmp$/;
+const cleanedDirs = new Set<string>();
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /**
- * Writes a file atomically (temporary file, then rename), creating folders as needed, so an
- * interrupted run never leaves a half-written output behind.
+ * Removes the temporary files that writers killed mid-write left in `dir` (their process is
+ * gone), once per folder and process: only files named as `writeFileAtomic` names them.
+ */
+function removeStaleTempFiles(dir: string): void {
+  if (cleanedDirs.has(dir)) return;
+  cleanedDirs.add(dir);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = TEMP_FILE.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // Another process's business after all, or already gone.
+    }
+  }
+}
+
+/**
+ * Writes a file atomically, creating folders as needed: the content goes to a temporary file
+ * beside it (`.<name>.<pid>.<n>.tmp`), is flushed to disk, then renamed over the file. A reader,
+ * or a run interrupted at any point, sees the old file or the new one, never half of one; a
+ * failed write (a full disk) removes its temporary file and throws.
  */
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  fs.writeFileSync(temp, content);
-  fs.renameSync(temp, file);
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  removeStaleTempFiles(dir);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++tempCounter}.tmp`);
+  try {
+    const fd = fs.openSync(temp, 'w');
+    try {
+      fs.writeFileSync(fd, content);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
 }
 
 /** Writes `<dir>/<name>.svg` and `<dir>/<name>.png`; returns both paths. */
@@ -57,7 +113,13 @@ export function writeChart(chart: Chart, dir: string, name: string): { svg: stri
 // Spreadsheets run cells that start with these as formulas; log text is attacker-controlled.
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-/** A CSV cell: formulas neutralised with a leading apostrophe; numbers stay numbers. */
+/**
+ * A CSV cell. Text that a spreadsheet would take for a formula (starting with `=`, `+`, `-`, `@`,
+ * a tab or a carriage return) gets a leading apostrophe, which spreadsheets show as text; every
+ * other text is written as it is. Numbers (JavaScript numbers, as the numeric columns hold:
+ * `-58.38`) are written as numbers: a number is never a formula. Non-finite numbers and null are
+ * empty cells. A text that looks like a negative number (`-58`) is text, and gets the apostrophe.
+ */
 export function csvCell(value: unknown): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
@@ -100,11 +162,14 @@ export const COUNTRIES_COLUMNS = ['country', 'name', 'ips', 'events', 'ips_city'
 /** places.csv: one row per place, largest first; `cities` lists the member cities' names, largest first, separated by `;`. */
 export const PLACES_COLUMNS = ['name', 'country', 'country_name', 'latitude', 'longitude', 'radius_km', 'ips', 'events', 'city_count', 'cities'] as const;
 export const ASNS_COLUMNS = ['asn', 'org', 'ips', 'events'] as const;
+/** usernames.csv: every user name tried (attacker-written text), most attempted first. */
+export const USERNAMES_COLUMNS = ['user', 'attempts', 'ips', 'countries'] as const;
 
 const isoOrEmpty = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
 
 /**
- * Writes the run's files under `out`: `summary.json`, `tables/{ips,cities,countries,places,asns}.csv` and
+ * Writes the run's files under `out`: `summary.json`, `tables/{ips,cities,countries,places,asns}.csv`,
+ * `tables/usernames.csv` when some input carries user names, and
  * `charts/<name>.{svg,png}` for each chart given. Returns the summary with the paths filled in.
  */
 export function exportAnalysis(analysis: Analysis, charts: Record<string, Chart>, out = analysis.parameters.out): Summary {
@@ -125,6 +190,10 @@ export function exportAnalysis(analysis: Analysis, charts: Record<string, Chart>
   );
   writeTableCsv(asns, path.join(tables, 'asns.csv'), ASNS_COLUMNS);
   for (const name of ['ips', 'cities', 'countries', 'places', 'asns']) summary.tables[name] = rel(path.join(tables, `${name}.csv`));
+  if (hasUsernames(analysis)) {
+    writeFileAtomic(path.join(tables, 'usernames.csv'), toCsv(USERNAMES_COLUMNS, topUsernames(analysis, Number.MAX_SAFE_INTEGER).map((row) => ({ ...row }))));
+    summary.tables.usernames = rel(path.join(tables, 'usernames.csv'));
+  }
   for (const [name, chart] of Object.entries(charts)) {
     const files = writeChart(chart, path.join(out, 'charts'), name);
     summary.charts[name] = { svg: rel(files.svg), png: rel(files.png) };

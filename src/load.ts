@@ -8,21 +8,23 @@
  * are read oldest first, and lines at the head of a file that repeat the tail of the file
  * rotated before it are skipped as "duplicate of rotated file's line".
  */
-import { createReadStream, type Dirent } from 'node:fs';
-import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { constants as fsConstants, type Dirent, type Stats } from 'node:fs';
+import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import ipaddr from 'ipaddr.js';
 import { normaliseAddress } from './address';
 import { BotMapError } from './errors';
 import { displayPath } from './project';
+import { printable } from './html';
 import { EventStore } from './events';
 import { authLog } from './formats/auth-log';
 import { csv } from './formats/csv';
 import { fail2banBanip } from './formats/fail2ban-banip';
 import { fail2banBanned } from './formats/fail2ban-banned';
-import { isSqlite, readFail2banDatabase } from './formats/fail2ban-db';
+import { NO_BANS_TABLE, isSqlite, readFail2banDatabase } from './formats/fail2ban-db';
 import { fail2banLog } from './formats/fail2ban-log';
 import { fail2banStatus } from './formats/fail2ban-status';
 import { ipList } from './formats/ip-list';
@@ -47,6 +49,9 @@ export const DUPLICATE_OF_ROTATED = "duplicate of rotated file's line";
 /** The skip reason of every line of a file whose format was not recognised. */
 export const UNRECOGNISED_FORMAT = 'unrecognised format';
 
+/** The skip reason of a line longer than the maximum line length (1 MiB by default). */
+export const LINE_TOO_LONG = 'line too long';
+
 export interface LoadProgress {
   /** The file being read (as in its report). */
   file: string;
@@ -65,6 +70,17 @@ export interface LoadOptions {
   onProgress?: (p: LoadProgress) => void;
   /** Data root used to derive server names (see `serverName`); default: the common parent folder of `paths`. */
   root?: string;
+  /**
+   * Lines longer than this many characters are skipped with the reason "line too long" (and a
+   * warning on the file's report); reading goes on at the next line. Default 1 MiB.
+   */
+  maxLineLength?: number;
+  /**
+   * A .gz file whose content grows past this many bytes is not read further (a decompression
+   * bomb): its report gets an error and the lines read before are kept. Default:
+   * `BOTMAP_MAX_GZ_BYTES` when set, else the larger of 1 GiB and 100 times the compressed size.
+   */
+  maxGzBytes?: number;
 }
 
 export interface LoadResult {
@@ -88,7 +104,15 @@ export interface LoadResult {
 const DETECT_LINES = 50;
 /** Detection decides after this many lines even when fewer than DETECT_LINES were non-blank. */
 const DETECT_MAX_BUFFERED = 10_000;
-const MAX_LINE_LENGTH = 64 * 1024 * 1024;
+/** Lines longer than this (characters) are skipped as LINE_TOO_LONG. */
+export const MAX_LINE_LENGTH = 1024 * 1024;
+/** Detection also decides once the lines held back for it reach this many characters. */
+const DETECT_MAX_CHARS = 4 * 1024 * 1024;
+/** A .gz may always expand to this much; beyond it, to at most GZ_MAX_RATIO times its size. */
+const GZ_MIN_LIMIT = 1024 * 1024 * 1024;
+const GZ_MAX_RATIO = 100;
+/** Bytes looked at to recognise a file (SQLite header, byte-order mark, binary data). */
+const HEAD_BYTES = 4096;
 const EXAMPLES_PER_REASON = 5;
 const PROGRESS_MS = 100;
 const PROGRESS_LINES = 65_536;
@@ -113,34 +137,46 @@ export function detectFormat(firstLines: string[]): InputFormat | null {
 
 /**
  * Reads files and folders. Folders are walked recursively in name order, skipping hidden
- * entries (`.name`) and documentation (`README*`, `*.md`); files named explicitly are always
- * read. A path named twice is read once. The files of a rotation group (same folder and base
- * name, see `rotationOf`) are read oldest first, in the places the group's files take. A path that does not exist throws a BotMapError
- * before anything is read; a file that cannot be read or whose format is not recognised gets
- * an `error` on its report and the run goes on.
+ * entries (`.name`) and documentation (`README*`, `*.md`), and each folder once (a symbolic link
+ * back up the tree is not followed round); files named explicitly are always read. A path named
+ * twice is read once. The files of a rotation group (same folder and base name, see `rotationOf`)
+ * are read oldest first, in the places the group's files take. A path that does not exist throws
+ * a BotMapError before anything is read.
+ *
+ * Anything else that goes wrong with one file is reported on its `InputReport` and the run goes
+ * on: `error` (it is listed in `summary.failed_inputs`) for a file that cannot be read (a broken
+ * link, a file removed after the listing, a FIFO, socket or device — never opened, so never
+ * waited on — a folder that cannot be listed), a .gz that is truncated, corrupt or expands past
+ * `maxGzBytes`, an unrecognised format (said to look binary or UTF-16 when it does), an SQLite
+ * file that is not a fail2ban database, a file whose every line is too long; `warnings` for an
+ * empty file, a file of blank lines, lines over `maxLineLength` (each skipped as "line too
+ * long", reading going on at the next line) and a UTF-16 file (decoded from its byte-order
+ * mark). Messages name the file, and the line where there is one. Names taken from the input
+ * (user, jail, server and file names, CSV places) are made `printable`.
  */
 export async function loadPaths(paths: string[], options: LoadOptions = {}): Promise<LoadResult> {
   const files: FileEntry[] = [];
   const seen = new Set<string>();
   const folders: string[] = [];
+  const visited = new Set<string>();
   for (const given of paths) {
     const abs = path.resolve(given);
     let info;
     try {
       info = await stat(abs);
     } catch (err) {
-      throw new BotMapError(`${given}: cannot read it (${errorText(err)}); give existing files or folders of fail2ban exports.`);
+      throw new BotMapError(`${printable(given)}: cannot read it (${fsErrorText(err)}); give existing files or folders of fail2ban exports.`);
     }
     if (info.isDirectory()) {
       folders.push(abs);
-      await walk(abs, files, seen);
+      await walk(abs, files, seen, visited);
     } else {
       folders.push(path.dirname(abs));
-      addFile(abs, info.size, info.mtimeMs, files, seen);
+      addFile(abs, info, files, seen);
     }
   }
   if (options.format !== undefined && !INPUT_FORMATS.includes(options.format)) {
-    throw new BotMapError(`Unknown input format "${options.format}"; supported formats: ${supportedFormats()}.`);
+    throw new BotMapError(`Unknown input format "${printable(String(options.format))}"; supported formats: ${supportedFormats()}.`);
   }
   orderRotations(files);
   const root = options.root !== undefined ? path.resolve(options.root) : commonParent(folders);
@@ -149,12 +185,38 @@ export async function loadPaths(paths: string[], options: LoadOptions = {}): Pro
   const ranges: RangeRecord[] = [];
   const givenLocations = new Map<number, GivenLocation>();
   const progress = new Progress(options.onProgress, files.reduce((sum, f) => sum + f.size, 0));
-  const context: LoadContext = { store, progress, forced: options.format, flat: new Flattener(), ranges, givenLocations, tails: new Map() };
+  const maxLineLength = options.maxLineLength ?? MAX_LINE_LENGTH;
+  if (!(maxLineLength >= 1)) throw new BotMapError(`The maximum line length must be at least 1 character, got ${maxLineLength}.`);
+  const context: LoadContext = {
+    store,
+    progress,
+    forced: options.format,
+    flat: new Flattener(),
+    ranges,
+    givenLocations,
+    tails: new Map(),
+    maxLineLength,
+    maxGzBytes: options.maxGzBytes ?? gzLimitFromEnvironment(),
+  };
   for (const file of files) {
-    inputs.push(await loadFile(file, serverName(file.path, root), inputs.length, context));
+    inputs.push(await loadFile(file, printable(serverName(file.path, root)), inputs.length, context));
   }
   progress.end();
   return { store, inputs, ranges, givenLocations };
+}
+
+/** `BOTMAP_MAX_GZ_BYTES` as a number of bytes, or undefined when not set. */
+function gzLimitFromEnvironment(): number | undefined {
+  const text = process.env.BOTMAP_MAX_GZ_BYTES;
+  if (text === undefined || text.trim() === '') return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n < 1) throw new BotMapError(`BOTMAP_MAX_GZ_BYTES must be a number of bytes (at least 1), got "${printable(text)}".`);
+  return Math.floor(n);
+}
+
+/** The most a .gz file of `compressedSize` bytes may expand to. */
+export function gzExpansionLimit(compressedSize: number, configured?: number): number {
+  return configured ?? Math.max(GZ_MIN_LIMIT, GZ_MAX_RATIO * compressedSize);
 }
 
 /**
@@ -217,25 +279,41 @@ interface FileEntry {
   size: number;
   /** Modification time, epoch ms (null when unknown). */
   mtime: number | null;
+  /** Why the entry cannot be read as a file (a FIFO, a socket, a device; a folder that could not be listed). */
+  problem?: string;
   /** A newer file of the same rotation group is read after this one (so keep this one's tail). */
   rotatedInto?: boolean;
 }
 
 interface LoadContext {
+  maxLineLength: number;
+  maxGzBytes: number | undefined;
   store: EventStore;
   progress: Progress;
   forced: InputFormat | undefined;
   flat: Flattener;
   ranges: RangeRecord[];
   givenLocations: Map<number, GivenLocation>;
-  /** The last lines of the last file read of each rotation group (folder + base name). */
-  tails: Map<string, string[]>;
+  /** The last lines of the last file read of each rotation group (folder + base name); null for a line too long to keep. */
+  tails: Map<string, (string | null)[]>;
 }
 
-function addFile(abs: string, size: number, mtime: number | null, files: FileEntry[], seen: Set<string>): void {
+function addFile(abs: string, info: Stats | null, files: FileEntry[], seen: Set<string>, problem?: string): void {
   if (seen.has(abs)) return;
   seen.add(abs);
-  files.push({ path: abs, size, mtime });
+  const kind = info === null || info.isFile() ? undefined : specialKind(info);
+  const reason = problem ?? (kind === undefined ? undefined : `${kind}, not a regular file: not read`);
+  files.push({ path: abs, size: info !== null && info.isFile() ? info.size : 0, mtime: info?.mtimeMs ?? null, ...(reason === undefined ? {} : { problem: reason }) });
+}
+
+/** What a file-system entry that is neither a regular file nor a folder is. */
+function specialKind(info: { isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean; isDirectory(): boolean }): string {
+  if (info.isFIFO()) return 'a FIFO (named pipe)';
+  if (info.isSocket()) return 'a socket';
+  if (info.isCharacterDevice()) return 'a character device';
+  if (info.isBlockDevice()) return 'a block device';
+  if (info.isDirectory()) return 'a folder';
+  return 'not a file';
 }
 
 /**
@@ -280,30 +358,41 @@ function skippedInFolder(name: string): boolean {
   return name.startsWith('.') || /^readme/i.test(name) || /\.md$/i.test(name);
 }
 
-async function walk(folder: string, files: FileEntry[], seen: Set<string>): Promise<void> {
-  const entries: Dirent[] = await readdir(folder, { withFileTypes: true });
+async function walk(folder: string, files: FileEntry[], seen: Set<string>, visited: Set<string>): Promise<void> {
+  // A folder reached twice (a symbolic link to a parent, or to a folder already read) is read once.
+  try {
+    const info = await stat(folder);
+    const key = `${info.dev}:${info.ino}`;
+    if (visited.has(key)) return;
+    visited.add(key);
+  } catch {
+    // Listing it below reports the error.
+  }
+  let entries: Dirent[];
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch (err) {
+    addFile(folder, null, files, seen, `this folder could not be listed: ${fsErrorText(err)}; its files were not read`);
+    return;
+  }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (skippedInFolder(entry.name)) continue;
     const full = path.join(folder, entry.name);
-    let isDirectory = entry.isDirectory();
-    let isFile = entry.isFile();
-    let size = 0;
-    let mtime: number | null = null;
-    if (isFile || entry.isSymbolicLink()) {
-      try {
-        const info = await stat(full);
-        isDirectory = info.isDirectory();
-        isFile = info.isFile();
-        size = info.size;
-        mtime = info.mtimeMs;
-      } catch {
-        // A broken link: reading it reports the error.
-        isFile = true;
-      }
+    if (entry.isDirectory()) {
+      await walk(full, files, seen, visited);
+      continue;
     }
-    if (isDirectory) await walk(full, files, seen);
-    else if (isFile) addFile(full, size, mtime, files, seen);
+    let info: Stats | null = null;
+    try {
+      // Follows symbolic links: a link to a folder is walked, a link to a file read.
+      info = await stat(full);
+    } catch {
+      // A broken link, or removed since the listing: reading it reports the error.
+      info = null;
+    }
+    if (info !== null && info.isDirectory()) await walk(full, files, seen, visited);
+    else addFile(full, info, files, seen);
   }
 }
 
@@ -323,6 +412,76 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** A file-system error in words, with its code: "it does not exist (ENOENT: …)". */
+export function fsErrorText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const message = errorText(err);
+  switch (code) {
+    case 'ENOENT':
+      return `it does not exist: a broken link, or removed after it was listed (${message})`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied (${message})`;
+    case 'EISDIR':
+      return `it is a folder (${message})`;
+    case 'ELOOP':
+      return `a loop of symbolic links (${message})`;
+    case 'ENAMETOOLONG':
+      return `the path is too long (${message})`;
+    case 'EIO':
+      return `an input/output error, a failing disk? (${message})`;
+    default:
+      return message;
+  }
+}
+
+/** A zlib or read error in words, for a file that stopped part way. */
+function readErrorText(err: unknown, gz: boolean): string {
+  if (err instanceof GzLimitError) return err.message;
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  const message = errorText(err);
+  if (gz && code === 'Z_BUF_ERROR') return `the compressed data ends early (${message}): the .gz file is truncated; the lines before are counted, an incomplete last line is not`;
+  if (gz && (code === 'Z_DATA_ERROR' || code === 'Z_NEED_DICT' || code === 'Z_STREAM_ERROR')) return `not valid gzip data (${message}): the .gz file is corrupt or not gzip-compressed`;
+  if (code !== undefined && code.startsWith('E')) return fsErrorText(err);
+  return message;
+}
+
+class GzLimitError extends Error {}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(1)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} bytes`;
+}
+
+/** The text encoding of a file from its first bytes: UTF-16 when it starts with a UTF-16 byte-order mark. */
+function encodingOf(head: Uint8Array): 'utf-8' | 'utf-16le' | 'utf-16be' {
+  if (head.length >= 2 && head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return 'utf-8';
+}
+
+/** What a file that no format recognised looks like, to say in its error. */
+function contentHint(head: Uint8Array): string {
+  if (head.length === 0) return '';
+  let nul = 0;
+  let oddNul = 0;
+  let control = 0;
+  for (let i = 0; i < head.length; i++) {
+    const b = head[i];
+    if (b === 0) {
+      nul++;
+      if (i % 2 === 1) oddNul++;
+    } else if (b < 32 && b !== 9 && b !== 10 && b !== 13 && b !== 12) {
+      control++;
+    }
+  }
+  if (nul > 0 && oddNul >= head.length / 4 && oddNul >= nul * 0.9) return ' It looks like UTF-16 text without a byte-order mark: convert it to UTF-8 (iconv -f UTF-16LE -t UTF-8).';
+  if (nul > 0 || control > head.length / 10) return ' It looks like binary data, not text.';
+  return '';
+}
+
 /** Parses every line as unrecognised (or, for a file of blank lines only, as blank). */
 function constantParser(reason: string): LineParser {
   return { parseLine: () => reason };
@@ -332,38 +491,46 @@ function supportedFormats(): string {
   return INPUT_FORMATS.join(', ');
 }
 
-/** The first 16 bytes of the file (of its content for .gz), or fewer for a shorter file. */
-async function fileHead(file: string): Promise<Uint8Array> {
-  if (/\.gz$/i.test(file)) {
-    return new Promise<Uint8Array>((resolve) => {
-      const chunks: Buffer[] = [];
-      let length = 0;
-      const gunzip = createGunzip();
-      const stream = createReadStream(file, { end: 65_535 });
-      const done = () => {
-        stream.destroy();
-        gunzip.destroy();
-        resolve(Buffer.concat(chunks).subarray(0, 16));
-      };
-      gunzip.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
-        length += chunk.length;
-        if (length >= 16) done();
-      });
-      gunzip.on('error', done);
-      gunzip.on('end', done);
-      stream.on('error', done);
-      stream.pipe(gunzip);
+/** The first HEAD_BYTES bytes of an open file (of its content for .gz), or fewer for a shorter file. */
+async function fileHead(handle: FileHandle, gz: boolean): Promise<Buffer> {
+  const raw = Buffer.alloc(gz ? 65_536 : HEAD_BYTES);
+  const { bytesRead } = await handle.read(raw, 0, raw.length, 0);
+  if (!gz) return raw.subarray(0, bytesRead);
+  return new Promise<Buffer>((resolve) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    let done = false;
+    const gunzip = createGunzip();
+    const finish = () => {
+      if (done) return;
+      done = true;
+      gunzip.destroy();
+      resolve(Buffer.concat(chunks).subarray(0, HEAD_BYTES));
+    };
+    gunzip.on('data', (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+      if (length >= HEAD_BYTES) finish();
     });
-  }
-  const handle = await open(file, 'r');
-  try {
-    const buffer = Buffer.alloc(16);
-    const { bytesRead } = await handle.read(buffer, 0, 16, 0);
-    return buffer.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
+    gunzip.on('error', finish);
+    gunzip.on('end', finish);
+    gunzip.on('close', finish);
+    gunzip.end(raw.subarray(0, bytesRead));
+  });
+}
+
+/** Swaps the bytes of each 16-bit unit (UTF-16BE → UTF-16LE), carrying an odd byte to the next chunk. */
+function byteSwapper(): (chunk: Buffer) => Buffer {
+  let carry: Buffer | null = null;
+  return (chunk) => {
+    let bytes: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
+    carry = null;
+    if (bytes.length % 2 === 1) {
+      carry = Buffer.from(bytes.subarray(bytes.length - 1));
+      bytes = bytes.subarray(0, bytes.length - 1);
+    }
+    return Buffer.from(bytes).swap16();
+  };
 }
 
 /** Lines of a file kept to find the next rotated file's repeated head. */
@@ -380,7 +547,7 @@ class SeamFilter {
   private best = 0;
   done = false;
 
-  constructor(private readonly tail: string[]) {}
+  constructor(private readonly tail: readonly (string | null)[]) {}
 
   /** Takes the next line; returns the lines released, each with whether it is a duplicate. */
   push(line: string, out: (line: string, duplicate: boolean) => void): void {
@@ -415,17 +582,19 @@ class SeamFilter {
 }
 
 async function loadFile(file: FileEntry, server: string, index: number, context: LoadContext): Promise<InputReport> {
-  const { store, progress, flat } = context;
-  const display = displayPath(file.path);
+  const { store, progress, flat, maxLineLength } = context;
+  const display = printable(displayPath(file.path));
   const report: InputReport = { file: display, format: 'unknown', server, lines: 0, records: 0, events: 0, skipped: {}, skipped_examples: {} };
   const skipped = new Map<string, number>();
   const examples = new Map<string, number[]>();
+  const warnings: string[] = [];
   let lines = 0;
   let records = 0;
   let events = 0;
   let parser: LineParser | null = null;
   let buffered: string[] = [];
   let bufferedNos: number[] = [];
+  let bufferedChars = 0;
   let nonBlank = 0;
   let nextProgressLine = PROGRESS_LINES;
   let formatError: string | undefined;
@@ -433,25 +602,35 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
 
   const origin = { server, input: index };
   const scratch: AttackEvent = { ip: '', kind: 'ban', time: null, jail: null, user: null };
+  let lastJail: string | null = null;
+  let lastCleanJail: string | null = null;
   const emit: Emit = (ip, kind, time, jail, user = null) => {
     scratch.ip = flat.ip(ip);
     scratch.kind = kind;
-    scratch.time = time;
-    scratch.jail = jail === null ? null : flat.jail(jail);
-    scratch.user = user === null || user === undefined ? null : flat.user(user);
+    // A time no date can hold (a corrupt or absurd stamp) is no time.
+    scratch.time = time !== null && Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : null;
+    // Jail and user names are attacker-written: controls become visible `\uXXXX` (see `printable`).
+    // Consecutive events mostly repeat the jail: the last one's clean form is kept.
+    if (jail === null) scratch.jail = null;
+    else if (jail === lastJail) scratch.jail = lastCleanJail;
+    else scratch.jail = lastCleanJail = flat.jail(printable((lastJail = jail)));
+    scratch.user = user === null || user === undefined ? null : flat.user(printable(user));
     return store.add(scratch, origin);
   };
+  const text = (value: string | null): string | null => (value === null ? null : printable(value));
   const parseContext: ParseContext = {
     mtime: file.mtime,
     range(cidr: string, kind: EventKind, time: number | null, jail: string | null): boolean {
       const normal = normaliseCidr(cidr);
       if (normal === null) return false;
-      context.ranges.push({ cidr: normal, kind, time, jail, server, input: index });
+      context.ranges.push({ cidr: normal, kind, time, jail: text(jail), server, input: index });
       return true;
     },
     locate(ip: string, where: GivenLocation): void {
       const address = store.addressOf(ip);
-      if (address >= 0 && !context.givenLocations.has(address)) context.givenLocations.set(address, where);
+      if (address >= 0 && !context.givenLocations.has(address)) {
+        context.givenLocations.set(address, { ...where, city: text(where.city), subdivision: text(where.subdivision), country: text(where.country), countryName: text(where.countryName) });
+      }
     },
   };
 
@@ -487,34 +666,97 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
     report.lines = lines;
     report.records = records;
     report.events = events;
-    for (const [reason, n] of skipped) report.skipped[reason] = n;
-    for (const [reason, lineNos] of examples) report.skipped_examples[reason] = lineNos;
+    // Skip reasons and rejected words may quote the input: keep them printable too.
+    for (const [reason, n] of skipped) report.skipped[printable(reason)] = (report.skipped[printable(reason)] ?? 0) + n;
+    for (const [reason, lineNos] of examples) report.skipped_examples[printable(reason)] = lineNos;
+    if (report.rejected_token_examples !== undefined) report.rejected_token_examples = report.rejected_token_examples.map(printable);
+    const tooLong = skipped.get(LINE_TOO_LONG);
+    if (tooLong !== undefined) {
+      const at = examples.get(LINE_TOO_LONG)!;
+      warnings.push(
+        `${display}: ${tooLong === 1 ? `line ${at[0]} is` : `${tooLong.toLocaleString('en-US')} lines are`} longer than ${formatChars(maxLineLength)}: skipped as "${LINE_TOO_LONG}"${tooLong > 1 ? ` (lines ${at.join(', ')}${tooLong > at.length ? ', …' : ''})` : ''}.`,
+      );
+    }
+    if (report.error === undefined && lines > 0 && records === 0 && (skipped.get(BLANK_LINE) ?? 0) === lines) warnings.push(`${display}: only blank lines (${lines.toLocaleString('en-US')}): nothing to read.`);
+    if (warnings.length > 0) report.warnings = warnings;
+    if (report.error !== undefined) report.error = printable(report.error);
     return report;
   };
 
-  // fail2ban's sqlite database: recognised by its header, read by rows.
-  const forcedParser = context.forced === undefined || context.forced === 'fail2ban-db' ? undefined : FORMATS.find((candidate) => candidate.format === context.forced);
-  if (forcedParser === undefined) {
-    let head: Uint8Array | null = null;
-    try {
-      head = await fileHead(file.path);
-    } catch {
-      head = null; // reading it below reports the error
-    }
-    if ((head !== null && isSqlite(head)) || context.forced === 'fail2ban-db') {
-      report.format = 'fail2ban-db';
-      let error: string | null;
-      try {
-        const bytes = /\.gz$/i.test(file.path) ? gunzipSync(await readFile(file.path)) : await readFile(file.path);
-        if (!isSqlite(bytes)) error = 'not an SQLite database (no SQLite header)';
-        else error = await readFail2banDatabase(bytes, emit, (result) => count(result, ++lines));
-      } catch (err) {
-        error = `could not be read: ${errorText(err)}`;
-      }
-      if (error !== null) report.error = `${display}: ${error}`;
-      progress.fileDone(display, file.size, lines);
+  if (file.problem !== undefined) {
+    report.error = `${display}: ${file.problem}.`;
+    progress.fileDone(display, 0, 0);
+    return finishReport();
+  }
+
+  // Opened without blocking, so a FIFO put in a file's place after the listing cannot hang the run.
+  const gz = /\.gz$/i.test(file.path);
+  let handle: FileHandle;
+  try {
+    handle = await open(file.path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (err) {
+    report.error = `${display}: could not be read: ${fsErrorText(err)}.`;
+    progress.fileDone(display, file.size, 0);
+    return finishReport();
+  }
+  let info: Stats;
+  let head: Buffer;
+  try {
+    info = await handle.stat();
+    if (!info.isFile()) {
+      await handle.close();
+      report.error = `${display}: ${specialKind(info)}, not a regular file: not read.`;
+      progress.fileDone(display, 0, 0);
       return finishReport();
     }
+    head = await fileHead(handle, gz);
+  } catch (err) {
+    await handle.close().catch(() => undefined);
+    report.error = `${display}: could not be read: ${fsErrorText(err)}.`;
+    progress.fileDone(display, file.size, 0);
+    return finishReport();
+  }
+  const gzLimit = gzExpansionLimit(info.size, context.maxGzBytes);
+  const bombError = (decompressed: number, atLine: string): string =>
+    `${display}: ${atLine}: its content grows past ${formatBytes(gzLimit)} (${formatBytes(decompressed)} so far from ${formatBytes(info.size)} compressed)` +
+    `${context.maxGzBytes === undefined ? `, more than ${GZ_MAX_RATIO} times its compressed size` : ''}: a decompression bomb? The lines before are counted; ` +
+    `set BOTMAP_MAX_GZ_BYTES to a larger number of bytes to read further.`;
+
+  // fail2ban's sqlite database: recognised by its header, read by rows.
+  const forcedParser = context.forced === undefined || context.forced === 'fail2ban-db' ? undefined : FORMATS.find((candidate) => candidate.format === context.forced);
+  if (forcedParser === undefined && (isSqlite(head) || context.forced === 'fail2ban-db')) {
+    report.format = 'fail2ban-db';
+    let error: string | null;
+    try {
+      let bytes: Uint8Array = await handle.readFile();
+      if (gz) {
+        try {
+          bytes = gunzipSync(bytes, { maxOutputLength: Math.min(gzLimit, 2 ** 31 - 1) });
+        } catch (err) {
+          if (err instanceof RangeError) throw new GzLimitError(bombError(gzLimit, 'not read'));
+          throw err;
+        }
+      }
+      if (!isSqlite(bytes)) error = 'not an SQLite database (no SQLite header): BotMap reads fail2ban.sqlite3, the database of fail2ban 0.9 and later';
+      else error = await readFail2banDatabase(bytes, emit, (result) => count(result, ++lines));
+    } catch (err) {
+      error = err instanceof GzLimitError ? null : `could not be read: ${readErrorText(err, gz)}`;
+      if (err instanceof GzLimitError) report.error = err.message;
+    } finally {
+      await handle.close().catch(() => undefined);
+    }
+    if (error !== null) {
+      const where = lines > 0 ? ` (after row ${lines})` : '';
+      report.error = `${display}${where}: ${error === NO_BANS_TABLE ? 'not a fail2ban database: an SQLite database without the "bans" table of fail2ban.sqlite3' : error}.`;
+    }
+    progress.fileDone(display, file.size, lines);
+    return finishReport();
+  }
+
+  const encoding = encodingOf(head);
+  if (encoding !== 'utf-8') {
+    report.encoding = encoding;
+    warnings.push(`${display}: UTF-16 text (${encoding === 'utf-16le' ? 'little' : 'big'}-endian, from its byte-order mark), decoded.`);
   }
 
   const decide = (): void => {
@@ -533,12 +775,13 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
       parser = constantParser(UNRECOGNISED_FORMAT);
       formatError =
         `${display}: unrecognised format: its first lines are not fail2ban-client output, a fail2ban.log, an auth log, ` +
-        `a journal export, a CSV with an ip column or a list of addresses (supported formats: ${supportedFormats()}).`;
+        `a journal export, a CSV with an ip column or a list of addresses (supported formats: ${supportedFormats()}).${contentHint(head)}`;
     }
     const replay = buffered;
     const replayNos = bufferedNos;
     buffered = [];
     bufferedNos = [];
+    bufferedChars = 0;
     for (let i = 0; i < replay.length; i++) take(parser, replay[i], replayNos[i]);
   };
 
@@ -546,17 +789,22 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
   const group = rotationKey(file.path);
   const previousTail = context.tails.get(group);
   const seam = previousTail !== undefined && previousTail.length > 0 ? new SeamFilter(previousTail) : null;
-  const tail: string[] = new Array(file.rotatedInto === true ? TAIL_LINES : 0);
+  const tail: (string | null)[] = new Array(file.rotatedInto === true ? TAIL_LINES : 0);
   let tailNext = 0;
   let tailCount = 0;
 
   const keepTail = file.rotatedInto === true;
-  const onLine = (line: string, duplicate: boolean): void => {
+  /** One line; null stands for a line longer than the maximum, not kept. */
+  const onLine = (line: string | null, duplicate: boolean): void => {
     const lineNo = ++lines;
     if (keepTail) {
       tail[tailNext] = line;
       tailNext = tailNext === TAIL_LINES - 1 ? 0 : tailNext + 1;
       if (tailCount < TAIL_LINES) tailCount++;
+    }
+    if (line === null) {
+      skip(LINE_TOO_LONG, lineNo);
+      return;
     }
     if (duplicate) {
       skip(DUPLICATE_OF_ROTATED, lineNo);
@@ -572,63 +820,132 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
     }
     buffered.push(line);
     bufferedNos.push(lineNo);
+    bufferedChars += line.length;
     if (!isBlank(line)) nonBlank++;
-    if (nonBlank >= DETECT_LINES || buffered.length >= DETECT_MAX_BUFFERED) decide();
+    if (nonBlank >= DETECT_LINES || buffered.length >= DETECT_MAX_BUFFERED || bufferedChars >= DETECT_MAX_CHARS) decide();
   };
 
   let first = true;
-  const onRawLine = (line: string): void => {
+  const onRawLine = (line: string | null): void => {
     if (first) {
       first = false;
-      if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+      if (line !== null && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
     }
-    if (seam === null || seam.done) onLine(line, false);
-    else seam.push(line, onLine);
+    if (seam === null || seam.done) {
+      onLine(line, false);
+    } else if (line === null) {
+      // A line too long to keep ends any repeat of the previous file's tail.
+      seam.release(onLine);
+      onLine(null, false);
+    } else {
+      seam.push(line, onLine);
+    }
   };
 
   if (forcedParser !== undefined) decide();
 
-  const stream = createReadStream(file.path, { highWaterMark: 1 << 20 });
+  const stream = handle.createReadStream({ highWaterMark: 1 << 20, start: 0, autoClose: false });
   let source: Readable = stream;
-  if (/\.gz$/i.test(file.path)) {
+  if (gz) {
     const gunzip = createGunzip({ chunkSize: 1 << 16 });
     stream.on('error', (err) => gunzip.destroy(err));
     source = stream.pipe(gunzip);
   }
-  source.setEncoding('utf8');
+  const decoder = new StringDecoder(encoding === 'utf-8' ? 'utf8' : 'utf16le');
+  const swap = encoding === 'utf-16be' ? byteSwapper() : null;
   let pending = '';
-  try {
-    for await (const chunk of source as AsyncIterable<string>) {
-      const text = pending.length > 0 ? pending + chunk : chunk;
-      let start = 0;
-      for (;;) {
-        const newline = text.indexOf('\n', start);
-        if (newline < 0) break;
-        onRawLine(text.slice(start, newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline));
-        start = newline + 1;
-      }
-      pending = start === 0 ? text : text.slice(start);
-      if (pending.length > MAX_LINE_LENGTH) throw new Error(`line ${lines + 1} is longer than ${MAX_LINE_LENGTH / 1024 / 1024} MiB`);
-      progress.update(display, stream.bytesRead, lines);
+  /** Inside a line already longer than the maximum: its text is dropped until its end. */
+  let overlong = false;
+  const takeText = (chunk: string): void => {
+    let start = 0;
+    if (overlong) {
+      const newline = chunk.indexOf('\n');
+      if (newline < 0) return;
+      overlong = false;
+      onRawLine(null);
+      start = newline + 1;
     }
-    if (pending.length > 0) onRawLine(pending.endsWith('\r') ? pending.slice(0, -1) : pending);
+    const text = pending.length > 0 ? pending + chunk.slice(start) : start > 0 ? chunk.slice(start) : chunk;
+    pending = '';
+    start = 0;
+    for (;;) {
+      const newline = text.indexOf('\n', start);
+      if (newline < 0) break;
+      const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+      onRawLine(end - start > maxLineLength ? null : text.slice(start, end));
+      start = newline + 1;
+    }
+    // A CR may end the text read so far and belong to a CRLF: it counts in the line's length only once the line ends.
+    const rest = start === 0 ? text : text.slice(start);
+    if (rest.length > maxLineLength + 1) overlong = true;
+    else pending = rest;
+  };
+  let decompressed = 0;
+  try {
+    // Each chunk is taken as it comes ('data' events, not an async iterator): a chunk that arrives
+    // just before an error (a .gz with garbage after its data) is read, not dropped with the stream's buffer.
+    await new Promise<void>((resolve, reject) => {
+      let stopped = false;
+      const stop = (err: unknown) => {
+        if (stopped) return;
+        stopped = true;
+        reject(err);
+      };
+      source.on('data', (chunk: Buffer) => {
+        if (stopped) return;
+        try {
+          if (gz) {
+            decompressed += chunk.length;
+            if (decompressed > gzLimit) throw new GzLimitError(bombError(decompressed, lines === 0 ? 'reading stopped in line 1' : `reading stopped after line ${lines}`));
+          }
+          takeText(decoder.write(swap === null ? chunk : swap(chunk)));
+          progress.update(display, stream.bytesRead, lines);
+        } catch (err) {
+          stop(err);
+          source.destroy();
+        }
+      });
+      source.on('error', stop);
+      source.on('end', () => {
+        if (!stopped) {
+          stopped = true;
+          resolve();
+        }
+      });
+    });
+    takeText(decoder.end());
+    if (overlong) onRawLine(null);
+    else if (pending.length > 0) onRawLine(pending.endsWith('\r') ? pending.slice(0, -1) : pending);
+    pending = '';
   } catch (err) {
-    const where = lines === 0 ? 'could not be read' : `could not be read past line ${lines}`;
-    readError = `${display}: ${where}: ${errorText(err)}`;
+    if (err instanceof GzLimitError) {
+      readError = err.message;
+    } else {
+      const where = lines === 0 ? 'could not be read' : `could not be read past line ${lines}`;
+      readError = `${display}: ${where}: ${readErrorText(err, gz)}.`;
+    }
   } finally {
     stream.destroy();
     if (source !== stream) source.destroy();
+    await handle.close().catch(() => undefined);
   }
   seam?.release(onLine);
   decide();
-  const errors = [formatError, readError].filter((text): text is string => text !== undefined);
+  const errors = [formatError, readError].filter((message): message is string => message !== undefined);
+  if (errors.length === 0 && nonBlank === 0 && records === 0 && (skipped.get(LINE_TOO_LONG) ?? 0) > 0) {
+    // Nothing but lines too long to read (binary data, or a whole export on one line): nothing was used.
+    errors.push(`${display}: no line could be read: ${lines === 1 ? 'its only line is' : 'its lines are'} longer than ${formatChars(maxLineLength)} (binary data, or an export written as one line?).`);
+  }
   if (errors.length > 0) report.error = errors.join(' ');
+  if (errors.length === 0 && lines === 0) warnings.push(`${display}: empty file${gz ? ' (no content once decompressed)' : ' (0 bytes)'}: nothing to read.`);
 
   // Keep this file's last lines (as copies, not slices of a read chunk) for the next rotated file.
-  const kept: string[] = [];
+  const kept: (string | null)[] = [];
   for (let i = 0; i < tailCount; i++) {
     const at = (tailNext - tailCount + i + TAIL_LINES) % TAIL_LINES;
-    kept.push(Buffer.from(tail[at], 'utf8').toString('utf8'));
+    const line = tail[at];
+    // A line too long to keep (null) equals no line of the next file.
+    kept.push(line === null ? null : Buffer.from(line, 'utf8').toString('utf8'));
   }
   if (keepTail) context.tails.set(group, kept);
   else context.tails.delete(group);
@@ -636,6 +953,12 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
   (parser as LineParser | null)?.finish?.(report);
   progress.fileDone(display, stream.bytesRead, lines);
   return finishReport();
+}
+
+function formatChars(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / 1024 / 1024} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n.toLocaleString('en-US')} characters`;
 }
 
 /**

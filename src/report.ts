@@ -31,7 +31,7 @@ export function inputsTableHtml(analysis: Analysis): string {
         .sort((a, b) => b[1] - a[1])
         .map(([reason, count]) => `${reason}: ${count.toLocaleString('en-US')}`)
         .join('; ') || '—',
-    error: input.error ?? '',
+    error: [input.error, ...(input.warnings ?? [])].filter(Boolean).join(' '),
   }));
   const failed = analysis.summary.failed_inputs;
   const warning = failed.length

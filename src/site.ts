@@ -9,7 +9,7 @@ export interface NotebookEntry {
   seconds: number;
 }
 
-const number = (n: number) => n.toLocaleString('en-US');
+const number = (n: number) => (typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US') : escapeHtml(n));
 
 const STYLE = `
 body { font-family: 'DejaVu Sans', Verdana, Arial, sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #14213d; }
@@ -30,8 +30,11 @@ figure { margin: 0; } figure img { width: 100%; border: 1px solid #e2e8f0; }
 export function indexHtml(summary: Summary, notebooks: readonly NotebookEntry[]): string {
   const { ips, database } = summary;
   const window = summary.window.first_event ? `${summary.window.first_event.slice(0, 10)} – ${(summary.window.last_event ?? '').slice(0, 10)}` : 'no event times in the inputs';
+  const failed = summary.failed_inputs ?? [];
   const warnings = [
-    ...summary.failed_inputs.map((f) => `Input <code>${escapeHtml(f.file)}</code> could not be read completely: ${escapeHtml(f.error)}`),
+    ...(failed.length ? [`<b>${number(failed.length)} of ${number(summary.inputs.length)} input file(s) could not be read completely</b>: the figures cover what was read.`] : []),
+    ...failed.map((f) => `Input <code>${escapeHtml(f.file)}</code> could not be read completely: ${escapeHtml(f.error)}`),
+    ...summary.inputs.flatMap((i) => i.warnings ?? []).map((w) => escapeHtml(w)),
     ...summary.notes.map((n) => escapeHtml(n)),
   ];
   const charts = Object.entries(summary.charts)
@@ -43,9 +46,14 @@ export function indexHtml(summary: Summary, notebooks: readonly NotebookEntry[])
   const inputs = summary.inputs
     .map((i) => {
       const skipped = Object.entries(i.skipped)
-        .map(([reason, count]) => `${escapeHtml(reason)}: ${number(count)}`)
+        .map(([reason, count]) => {
+          const at = i.skipped_examples?.[reason] ?? [];
+          const lines = at.length ? ` <span class="muted">(line${at.length > 1 ? 's' : ''} ${at.join(', ')}${count > at.length ? ', …' : ''})</span>` : '';
+          return `${escapeHtml(reason)}: ${number(count)}${lines}`;
+        })
         .join('<br>');
-      return `<tr><td><code>${escapeHtml(i.file)}</code></td><td>${escapeHtml(i.server)}</td><td>${escapeHtml(i.format)}</td><td class="n">${number(i.lines)}</td><td class="n">${number(i.records)}</td><td>${skipped || '—'}</td><td>${escapeHtml(i.error ?? '')}</td></tr>`;
+      const problems = [...(i.error ? [`<b>${escapeHtml(i.error)}</b>`] : []), ...(i.warnings ?? []).map((w) => escapeHtml(w))].join('<br>');
+      return `<tr><td><code>${escapeHtml(i.file)}</code></td><td>${escapeHtml(i.server)}</td><td>${escapeHtml(i.format)}</td><td class="n">${number(i.lines)}</td><td class="n">${number(i.records)}</td><td>${skipped || '—'}</td><td>${problems}</td></tr>`;
     })
     .join('\n');
   const notebookRows = notebooks
@@ -87,7 +95,7 @@ ${notebookRows}
 <h2>Tables</h2>
 <ul>${tables}<li><a href="summary.json">summary.json</a></li></ul>
 <h2>Inputs</h2>
-<table><tr><th>file</th><th>server</th><th>format</th><th>lines</th><th>records</th><th>skipped</th><th>error</th></tr>
+<table><tr><th>file</th><th>server</th><th>format</th><th>lines</th><th>records</th><th>skipped</th><th>errors and warnings</th></tr>
 ${inputs}
 </table>
 </body>

@@ -70,8 +70,20 @@ export interface InputReport {
   skipped: Record<SkipReason, number>;
   /** The first few line numbers (1-based) for each skip reason, to find them in the file. */
   skipped_examples: Record<SkipReason, number[]>;
-  /** Set when the file could not be read to its end: the counts cover what was read. */
+  /**
+   * Set when the file could not be read to its end, or not used at all (unreadable, not a
+   * regular file, unrecognised format, a .gz that is truncated or expands past the limit, an
+   * SQLite file that is not a fail2ban database): the counts cover what was read. Such inputs are
+   * listed in `summary.failed_inputs`. The message names the file, and the line where there is one.
+   */
   error?: string;
+  /**
+   * What was read but deserves a word, the file being otherwise complete: an empty file, a file
+   * of blank lines only, lines over the maximum length (skipped), a UTF-16 file (decoded).
+   */
+  warnings?: string[];
+  /** The text encoding when it is not UTF-8 (a UTF-16 file recognised by its byte-order mark). */
+  encoding?: 'utf-16le' | 'utf-16be';
   /**
    * Words on record lines that were not addresses (fail2ban-status: tokens on a ban list line).
    * Set only by formats whose lines list several addresses.

@@ -185,7 +185,7 @@ describe('fail2ban database', () => {
     const [gz, notFail2ban, list] = result.inputs;
     expect(gz).toMatchObject({ format: 'fail2ban-db', lines: 1, records: 1, events: 1 });
     expect(notFail2ban).toMatchObject({ format: 'fail2ban-db', lines: 0, records: 0, events: 0 });
-    expect(notFail2ban.error).toMatch(/b-other\.sqlite3: not a fail2ban database \(no bans table\)$/);
+    expect(notFail2ban.error).toMatch(/b-other\.sqlite3: not a fail2ban database: an SQLite database without the "bans" table of fail2ban\.sqlite3\.$/);
     expect(list).toMatchObject({ format: 'ip-list', events: 1 });
   });
 

@@ -375,7 +375,7 @@ describe('fail2ban-log', () => {
     const result = await load([dir]);
     const [broken, next] = result.inputs;
     expect(broken.format).toBe('fail2ban-log');
-    expect(broken.error).toMatch(/broken\.log\.gz: could not be read past line \d+: unexpected end of file/);
+    expect(broken.error).toMatch(/broken\.log\.gz: could not be read past line \d+: the compressed data ends early \(unexpected end of file\): the \.gz file is truncated/);
     expect(broken.lines).toBeGreaterThan(100);
     expect(broken.lines).toBeLessThan(26 * 2000);
     expect(broken.events).toBeGreaterThan(0);

@@ -31,6 +31,8 @@ export const ALREADY_IN_BANS = 'ban already read from the bans table';
 export const SQLITE_MAGIC = 'SQLite format 3\0';
 
 const MAX_FAILURES = 10_000;
+/** The largest time a JavaScript Date holds, ms from the epoch. */
+const MAX_TIME = 8.64e15;
 
 let sqlPromise: Promise<initSqlJs.SqlJsStatic> | null = null;
 
@@ -106,7 +108,9 @@ function banRow(ip: unknown, jail: unknown, timeofban: unknown, data: unknown, e
   const address = ip.trim();
   const jailName = typeof jail === 'string' && jail.length > 0 ? jail : null;
   const seconds = typeof timeofban === 'number' ? timeofban : typeof timeofban === 'string' ? Number(timeofban) : Number.NaN;
-  const time = Number.isFinite(seconds) ? Math.round(seconds * 1000) : null;
+  // Within the range of dates (±8.64e15 ms): a corrupt row's 1e300 is no time.
+  const ms = seconds * 1000;
+  const time = Number.isFinite(ms) && Math.abs(ms) <= MAX_TIME ? Math.round(ms) : null;
   const matches = matchesOf(data);
   const read: { time: number | null; user: string | null }[] = [];
   if (matches.lines.length > 0) {

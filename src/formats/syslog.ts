@@ -97,7 +97,8 @@ export class SyslogPrefixReader {
     } else if (c >= 65 /* A */) {
       const end = this.clock.read(line, p);
       if (end >= 0) {
-        this.time = this.clock.time;
+        // A date that does not exist (31 April) leaves the line without a time.
+        this.time = Number.isFinite(this.clock.time) ? this.clock.time : null;
         p = end;
         stamped = true;
       }
