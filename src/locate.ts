@@ -108,8 +108,12 @@ export interface OpenOptions {
 export function readMmdb<T extends Response>(file: string, what: string, needs: string): Reader<T> {
   let buffer: Buffer;
   try {
+    // A FIFO or device would block readFileSync forever: only regular files are read.
+    const stat = fs.statSync(file);
+    if (!stat.isFile() && !stat.isDirectory()) throw new BotMapError(`${what} ${file} is not a regular file. BotMap needs ${needs} .mmdb file.`);
     buffer = fs.readFileSync(file);
   } catch (error) {
+    if (error instanceof BotMapError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(error)})`;
     throw new BotMapError(`${what} ${file} ${why}. BotMap needs ${needs} .mmdb file.`);

@@ -107,3 +107,12 @@ describe('locateAddresses', () => {
     expect(progress.at(-1)).toBe(5);
   });
 });
+
+describe('a database path that is not a file', () => {
+  it('refuses a FIFO at once instead of waiting on it forever', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const fifo = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-fifo-')), 'city.mmdb');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => openGeoDatabase(fifo)).toThrow(/city\.mmdb is not a regular file/);
+  });
+});
