@@ -25,6 +25,7 @@ import zlib from 'node:zlib';
 import ipaddr from 'ipaddr.js';
 import { Reader, type CityResponse } from 'maxmind';
 import { normaliseAddress } from '../src/address';
+import { seededRandom } from '../test/support/random';
 
 /** Bump when the generated files change, so cached inputs are regenerated. */
 export const GENERATOR_VERSION = 1;
@@ -56,16 +57,7 @@ export interface Inputs {
 
 // --- A seeded PRNG (mulberry32) ----------------------------------------------------------------
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 // --- Addresses ---------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ import { normaliseAddress } from '../src/address';
 import { openGeoDatabase, resolveDatabasePath } from '../src/locate';
 import { loadPackagedTable } from '../src/networks';
 import type { Location } from '../src/types';
+import { seededRandom } from './support/random';
 
 const HAVE_MMDBLOOKUP = !spawnSync('mmdblookup', ['--version'], { encoding: 'utf8' }).error;
 const REQUIRE_MMDBLOOKUP = process.env.BOTMAP_REQUIRE_MMDBLOOKUP !== '0';
@@ -29,17 +30,7 @@ const IPV4_COUNT = 4000;
 const IPV6_ALLOCATED_COUNT = 1600;
 const IPV6_ANYWHERE_COUNT = 400;
 
-/** mulberry32: a small seeded generator, so the sample is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 const u32 = (next: () => number) => Math.floor(next() * 4294967296) >>> 0;
 const hextets = (words: readonly number[]) => words.flatMap((w) => [(w >>> 16).toString(16), (w & 0xffff).toString(16)]).join(':');

@@ -24,6 +24,7 @@ import {
   writeTestDatabases,
   type TestDatabasePaths,
 } from './support/test-databases';
+import { seededRandom } from './support/random';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -85,17 +86,7 @@ function expectWellFormedTree(buffer: Buffer): void {
   expect(referenced.size).toBe(nodeCount);
 }
 
-/** Mulberry32: small, seedable PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
+const prng = seededRandom;
 
 const randomInt = (rand: () => number, n: number) => Math.floor(rand() * n);
 const randomBits = (rand: () => number, bits: number): bigint => {

@@ -23,17 +23,9 @@ import {
   type RangeTable,
 } from '../src/networks';
 import { ASN_FIXTURE_EXPECTATIONS, writeTestDatabases, type TestDatabasePaths } from './support/test-databases';
+import { seededRandom } from './support/random';
 
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 const u32 = (next: () => number) => Math.floor(next() * 4294967296) >>> 0;
 const toBig = (w: ArrayLike<number>, at = 0) => (BigInt(w[at]) << 96n) | (BigInt(w[at + 1]) << 64n) | (BigInt(w[at + 2]) << 32n) | BigInt(w[at + 3]);
 const fromBig = (v: bigint) => ipaddr.IPv6.parse(Array.from({ length: 8 }, (_, i) => ((v >> BigInt(112 - 16 * i)) & 0xffffn).toString(16)).join(':')).toRFC5952String();

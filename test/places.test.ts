@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clusterPlaces, haversineKm, type ClusterInput } from '../src/places';
+import { seededRandom } from './support/random';
 
 const city = (name: string, country: string, latitude: number, longitude: number, ips: number, events = ips * 10, subdivision: string | null = null): ClusterInput => ({
   city: name,
@@ -12,17 +13,7 @@ const city = (name: string, country: string, latitude: number, longitude: number
   events,
 });
 
-/** A seeded generator, so the "random" inputs are the same on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = seededRandom;
 
 function shuffled<T>(items: readonly T[], next: () => number): T[] {
   const a = items.slice();
