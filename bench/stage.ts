@@ -152,7 +152,7 @@ const stages: Record<StageName, (o: StageOptions) => Promise<Omit<StageResult, '
     const locations = locateAddresses(loaded.store.addresses, openGeoDatabase());
     const networks = lookupNetworks(loaded.store.addresses, openAsnDatabase());
     const times: number[] = [];
-    let result;
+    let result: ReturnType<typeof aggregate> | undefined;
     for (let i = 0; i <= (o.repeat ?? 3); i++) {
       const t0 = now();
       result = aggregate(loaded.store, locations, { networks, ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
