@@ -40,7 +40,7 @@ export function indexHtml(summary: Summary, notebooks: readonly NotebookEntry[])
   const charts = Object.entries(summary.charts)
     .map(
       ([name, files]) =>
-        `<figure><a href="${escapeHtml(files.svg)}"><img src="${escapeHtml(files.png)}" alt="${escapeHtml(name)}" loading="lazy"></a><figcaption>${escapeHtml(name)} · <a href="${escapeHtml(files.svg)}">SVG</a> · <a href="${escapeHtml(files.png)}">PNG</a></figcaption></figure>`,
+        `<figure><a href="${escapeHtml(files.svg)}"><img src="${escapeHtml(files.png)}" alt="${escapeHtml(name)}"></a><figcaption>${escapeHtml(name)} · <a href="${escapeHtml(files.svg)}">SVG</a> · <a href="${escapeHtml(files.png)}">PNG</a></figcaption></figure>`,
     )
     .join('\n');
   const inputs = summary.inputs
