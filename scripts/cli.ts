@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BotMapError } from '../src/errors';
+import { namingFile } from '../src/summary';
 import { INPUT_FORMATS } from '../src/load';
 import { DEFAULT_PARAMETERS, botmapVersion, parameters, type Parameters } from '../src/pipeline';
 import { terminalProgress } from '../src/progress';
@@ -105,7 +106,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     const progress = !values.quiet && io.stderr.isTTY ? terminalProgress(io.stderr) : undefined;
     const result = await runPipeline(params, { progress });
     const { summary } = result;
-    for (const failed of summary.failed_inputs) io.stderr.write(`botmap: warning: ${failed.file}: ${failed.error}\n`);
+    for (const failed of summary.failed_inputs) io.stderr.write(`botmap: warning: ${namingFile(failed)}\n`);
     if (!values.quiet) {
       const ips = summary.ips;
       const n = (x: number) => x.toLocaleString('en-US');

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BotMapError } from '../src/errors';
+import { namingFile } from '../src/summary';
 import { openGeoDatabase } from '../src/locate';
 import { openAsnDatabase } from '../src/networks';
 import { parameters } from '../src/pipeline';
@@ -90,7 +91,7 @@ async function main(): Promise<number> {
     console.log(
       `${summary.ips.distinct.toLocaleString('en-US')} distinct addresses (${summary.ips.located_city} to a city, ${summary.ips.located_country_only} to a country only, ${summary.ips.not_found} not found, ${summary.ips.not_public} not public) from ${summary.inputs.length} input(s).`,
     );
-    for (const failed of summary.failed_inputs ?? []) console.log(`warning: ${failed.file}: ${failed.error}`);
+    for (const failed of summary.failed_inputs ?? []) console.log(`warning: ${namingFile(failed)}`);
     for (const note of summary.notes ?? []) console.log(`note: ${note}`);
   }
   console.log(`Wrote ${path.relative(process.cwd(), params.out) || '.'}/: index.html, summary.json, charts/, tables/, notebooks/`);

@@ -159,3 +159,8 @@ export function buildSummary(input: SummaryInput): Summary {
     notes: [...warnings, ...(input.notes ?? []).filter((n) => !warnings.includes(n))],
   };
 }
+
+/** A failed input's error for a console line, naming its file once (load errors usually name it already). */
+export function namingFile(failed: { file: string; error: string }): string {
+  return failed.error.includes(failed.file) ? failed.error : `${failed.file}: ${failed.error}`;
+}
