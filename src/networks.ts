@@ -291,11 +291,14 @@ function lineEnd(text: string, from: number): number {
 }
 
 /**
- * Parses `start,end,asn,org` lines with numeric IPv4 bounds (`asn-ipv4-num.csv`), sorted by start.
- * Where a range overlaps the one before it, the earlier one is trimmed to end before it.
+ * Walks the non-empty lines of a `start,end,asn,org` range file, handing each line's start, the
+ * positions of its first three commas and its end (CR excluded) to `visit`.
  */
-export function parseV4Csv(text: string, source = 'IPv4 ASN ranges'): RangeTable {
-  const b = new Builder(4, Math.ceil(text.length / 40));
+function forEachRangeLine(
+  text: string,
+  source: string,
+  visit: (start: number, c1: number, c2: number, c3: number, stop: number, line: number) => void,
+): void {
   let line = 1;
   for (let i = 0; i < text.length; line++) {
     const end = lineEnd(text, i);
@@ -306,26 +309,37 @@ export function parseV4Csv(text: string, source = 'IPv4 ASN ranges'): RangeTable
       const c2 = c1 < 0 ? -1 : text.indexOf(',', c1 + 1);
       const c3 = c2 < 0 ? -1 : text.indexOf(',', c2 + 1);
       if (c3 < 0 || c3 >= stop) throw new Error(`${source} line ${line}: expected start,end,asn,org`);
-      const start = Number(text.slice(i, c1));
-      const last = Number(text.slice(c1 + 1, c2));
-      const asn = Number(text.slice(c2 + 1, c3));
-      if (!(start >= 0 && last >= start && last <= 0xffffffff && asn >= 0 && asn <= 0xffffffff && Number.isInteger(start + last + asn))) {
-        throw new Error(`${source} line ${line}: bad range ${text.slice(i, c3)}`);
-      }
-      const [org] = csvField(text, c3 + 1, stop);
-      if (b.length > 0 && start <= b.ends[b.length - 1]) {
-        if (start <= b.starts[b.length - 1]) throw new Error(`${source} line ${line}: ranges are not sorted`);
-        b.ends[b.length - 1] = start - 1;
-        b.trimmed++;
-      }
-      const k = b.next();
-      b.starts[k] = start;
-      b.ends[k] = last;
-      b.asns[k] = asn;
-      b.orgIndex[k] = b.org(org);
+      visit(i, c1, c2, c3, stop, line);
     }
     i = end + 1;
   }
+}
+
+/**
+ * Parses `start,end,asn,org` lines with numeric IPv4 bounds (`asn-ipv4-num.csv`), sorted by start.
+ * Where a range overlaps the one before it, the earlier one is trimmed to end before it.
+ */
+export function parseV4Csv(text: string, source = 'IPv4 ASN ranges'): RangeTable {
+  const b = new Builder(4, Math.ceil(text.length / 40));
+  forEachRangeLine(text, source, (i, c1, c2, c3, stop, line) => {
+    const start = Number(text.slice(i, c1));
+    const last = Number(text.slice(c1 + 1, c2));
+    const asn = Number(text.slice(c2 + 1, c3));
+    if (!(start >= 0 && last >= start && last <= 0xffffffff && asn >= 0 && asn <= 0xffffffff && Number.isInteger(start + last + asn))) {
+      throw new Error(`${source} line ${line}: bad range ${text.slice(i, c3)}`);
+    }
+    const [org] = csvField(text, c3 + 1, stop);
+    if (b.length > 0 && start <= b.ends[b.length - 1]) {
+      if (start <= b.starts[b.length - 1]) throw new Error(`${source} line ${line}: ranges are not sorted`);
+      b.ends[b.length - 1] = start - 1;
+      b.trimmed++;
+    }
+    const k = b.next();
+    b.starts[k] = start;
+    b.ends[k] = last;
+    b.asns[k] = asn;
+    b.orgIndex[k] = b.org(org);
+  });
   return b.table();
 }
 
@@ -334,44 +348,33 @@ const previousEnd = new Uint32Array(4);
 /** Parses `start,end,asn,org` lines with IPv6 bounds as text (`asn-ipv6.csv`), sorted by start. */
 export function parseV6Csv(text: string, source = 'IPv6 ASN ranges'): RangeTable {
   const b = new Builder(6, Math.ceil(text.length / 60));
-  let line = 1;
-  for (let i = 0; i < text.length; line++) {
-    const end = lineEnd(text, i);
-    let stop = end;
-    if (stop > i && text.charCodeAt(stop - 1) === 13) stop--;
-    if (stop > i) {
-      const c1 = text.indexOf(',', i);
-      const c2 = c1 < 0 ? -1 : text.indexOf(',', c1 + 1);
-      const c3 = c2 < 0 ? -1 : text.indexOf(',', c2 + 1);
-      if (c3 < 0 || c3 >= stop) throw new Error(`${source} line ${line}: expected start,end,asn,org`);
-      const k = b.next();
-      if (!ipv6ToWords(text, b.starts, k * 4, i, c1) || !ipv6ToWords(text, b.ends, k * 4, c1 + 1, c2) || compare128(b.ends, k, b.starts.subarray(k * 4, k * 4 + 4)) < 0) {
-        throw new Error(`${source} line ${line}: bad range ${text.slice(i, c2)}`);
-      }
-      const asn = Number(text.slice(c2 + 1, c3));
-      if (!(asn >= 0 && asn <= 0xffffffff && Number.isInteger(asn))) throw new Error(`${source} line ${line}: bad ASN`);
-      b.asns[k] = asn;
-      b.orgIndex[k] = b.org(csvField(text, c3 + 1, stop)[0]);
-      if (k > 0) {
-        const start = b.starts.subarray(k * 4, k * 4 + 4);
-        if (compare128(b.starts, k - 1, start) >= 0) throw new Error(`${source} line ${line}: ranges are not sorted`);
-        if (compare128(b.ends, k - 1, start) >= 0) {
-          // Trim the earlier range to end just before this one starts.
-          previousEnd.set(start);
-          for (let w = 3; w >= 0; w--) {
-            if (previousEnd[w] > 0) {
-              previousEnd[w]--;
-              break;
-            }
-            previousEnd[w] = 0xffffffff;
+  forEachRangeLine(text, source, (i, c1, c2, c3, stop, line) => {
+    const k = b.next();
+    if (!ipv6ToWords(text, b.starts, k * 4, i, c1) || !ipv6ToWords(text, b.ends, k * 4, c1 + 1, c2) || compare128(b.ends, k, b.starts.subarray(k * 4, k * 4 + 4)) < 0) {
+      throw new Error(`${source} line ${line}: bad range ${text.slice(i, c2)}`);
+    }
+    const asn = Number(text.slice(c2 + 1, c3));
+    if (!(asn >= 0 && asn <= 0xffffffff && Number.isInteger(asn))) throw new Error(`${source} line ${line}: bad ASN`);
+    b.asns[k] = asn;
+    b.orgIndex[k] = b.org(csvField(text, c3 + 1, stop)[0]);
+    if (k > 0) {
+      const start = b.starts.subarray(k * 4, k * 4 + 4);
+      if (compare128(b.starts, k - 1, start) >= 0) throw new Error(`${source} line ${line}: ranges are not sorted`);
+      if (compare128(b.ends, k - 1, start) >= 0) {
+        // Trim the earlier range to end just before this one starts.
+        previousEnd.set(start);
+        for (let w = 3; w >= 0; w--) {
+          if (previousEnd[w] > 0) {
+            previousEnd[w]--;
+            break;
           }
-          b.ends.set(previousEnd, (k - 1) * 4);
-          b.trimmed++;
+          previousEnd[w] = 0xffffffff;
         }
+        b.ends.set(previousEnd, (k - 1) * 4);
+        b.trimmed++;
       }
     }
-    i = end + 1;
-  }
+  });
   return b.table();
 }
 
