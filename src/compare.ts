@@ -4,6 +4,7 @@ import type { Analysis } from './pipeline';
 import { databaseCredit, networkCredit } from './charts';
 import { changeChart } from './plot/change';
 import type { Chart } from './plot';
+import { isoDay } from './summary';
 import { themeNamed } from './theme';
 
 /** How one place, network or country changed between the two periods. */
@@ -143,8 +144,7 @@ export function comparePeriods(analysis: Analysis, splitDate: string | null = an
 export function compareChart(analysis: Analysis, comparison: Comparison, what: 'places' | 'networks' | 'countries', top = 15): Chart | null {
   const rows = comparison[what].slice(0, top);
   if (!rows.length) return null;
-  const day = (t: number | null) => (t == null ? '—' : new Date(t).toISOString().slice(0, 10));
-  const split = day(comparison.split);
+  const split = isoDay(comparison.split);
   return changeChart(
     rows.map((r) => ({ label: r.label, before: r.before, after: r.after })),
     {
@@ -153,7 +153,7 @@ export function compareChart(analysis: Analysis, comparison: Comparison, what: '
       beforeLabel: `before ${split}`,
       afterLabel: `from ${split}`,
       title: `The ${what} that changed most`,
-      subtitle: `${day(comparison.before.from)} – ${day(comparison.before.to)} against ${day(comparison.after.from)} – ${day(comparison.after.to)} · ${comparison.before.ips.toLocaleString('en-US')} → ${comparison.after.ips.toLocaleString('en-US')} addresses`,
+      subtitle: `${isoDay(comparison.before.from)} – ${isoDay(comparison.before.to)} against ${isoDay(comparison.after.from)} – ${isoDay(comparison.after.to)} · ${comparison.before.ips.toLocaleString('en-US')} → ${comparison.after.ips.toLocaleString('en-US')} addresses`,
       caption: [
         `Hollow dot: distinct addresses with an attack event before ${split}; filled dot: from ${split} on. Largest changes first.`,
         what === 'networks' ? `${databaseCredit(analysis)} ${networkCredit(analysis)}` : databaseCredit(analysis),

@@ -2,7 +2,7 @@ import { escapeHtml, printable } from './html';
 import { EVENT_KINDS } from './events';
 import { ATTACK_KINDS } from './types';
 import type { Analysis } from './pipeline';
-import type { Summary } from './summary';
+import { isoDay, type Summary } from './summary';
 import type { ChangeRow, Comparison } from './compare';
 import { usernamesByCountry, type UsernameRow } from './usernames';
 
@@ -227,11 +227,10 @@ export function jailsAndServersHtml(analysis: Analysis): string {
 
 /** A comparison of two periods as tables: what rose, fell, appeared and went quiet. */
 export function comparisonHtml(comparison: Comparison, top = 15): string {
-  const day = (t: number | null) => (t == null ? '—' : new Date(t).toISOString().slice(0, 10));
   const periods = htmlTable(
     [
-      { period: 'before', from: day(comparison.before.from), to: day(comparison.before.to), addresses: comparison.before.ips, events: comparison.before.events },
-      { period: 'after', from: day(comparison.after.from), to: day(comparison.after.to), addresses: comparison.after.ips, events: comparison.after.events },
+      { period: 'before', from: isoDay(comparison.before.from), to: isoDay(comparison.before.to), addresses: comparison.before.ips, events: comparison.before.events },
+      { period: 'after', from: isoDay(comparison.after.from), to: isoDay(comparison.after.to), addresses: comparison.after.ips, events: comparison.after.events },
     ],
     ['period', 'from', 'to', 'addresses', 'events'],
   );
@@ -242,7 +241,7 @@ export function comparisonHtml(comparison: Comparison, top = 15): string {
       ['', 'addresses before', 'after', 'change', ''],
     )}`;
   const untimed = comparison.untimed ? `<p>${number(comparison.untimed)} attack events carry no time and belong to neither period.</p>` : '';
-  return `<p>Split at <b>${escapeHtml(day(comparison.split))}</b>.</p>${periods}${untimed}${section('Places', comparison.places)}${section('Networks', comparison.networks)}${section('Countries', comparison.countries)}`;
+  return `<p>Split at <b>${escapeHtml(isoDay(comparison.split))}</b>.</p>${periods}${untimed}${section('Places', comparison.places)}${section('Networks', comparison.networks)}${section('Countries', comparison.countries)}`;
 }
 
 /** The user names tried, as a table (names escaped: attackers chose them). */

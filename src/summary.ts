@@ -105,6 +105,11 @@ export function summaryPlace(p: PlaceCluster): SummaryPlace {
   };
 }
 
+/** YYYY-MM-DD (UTC) of an epoch-ms time, or a dash when there is none. */
+export function isoDay(ms: number | null | undefined): string {
+  return ms == null || !Number.isFinite(ms) ? '—' : new Date(ms).toISOString().slice(0, 10);
+}
+
 export function isoTime(ms: number | null | undefined): string | null {
   return ms == null || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
 }
