@@ -205,6 +205,10 @@ export function worldMap(cities: readonly CityPoint[], options: WorldMapOptions)
       ),
     ],
   }) as unknown as SvgNode;
+  // A nested <svg> clips by default, and resvg draws a clipped element through a layer the size
+  // of the image (~50 ms of the PNG at 2×). Everything here lies within the sphere but the edge
+  // of a dot or ring, which may as well show.
+  plot.setAttribute('overflow', 'visible');
 
   const legend =
     options.legend === false || !sorted.length
