@@ -1,24 +1,19 @@
-import { normaliseAddress, type NormalisedAddress } from './address';
+import { canonicalIPv4, normaliseAddress, type NormalisedAddress } from './address';
+import { IntTable } from './int-table';
 import type { AttackEvent, EventKind } from './types';
 
 export const EVENT_KINDS: readonly EventKind[] = ['ban', 'unban', 'restore', 'found', 'listed', 'failure'];
-const KIND_CODE = new Map<EventKind, number>(EVENT_KINDS.map((kind, code) => [kind, code]));
 
-/** A growable column of numbers backed by a typed array: a million events cost megabytes, not objects. */
-class NumberColumn<T extends Float64Array | Uint32Array | Uint8Array> {
-  length = 0;
-  constructor(private data: T, private readonly make: (size: number) => T) {}
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const grown = this.make(Math.max(1024, this.data.length * 2));
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = value;
-  }
-  view(): T {
-    return this.data.subarray(0, this.length) as T;
-  }
+/** Each kind's code in the `kind` column (its index in EVENT_KINDS). */
+export const KIND_CODES: Readonly<Record<EventKind, number>> = { ban: 0, unban: 1, restore: 2, found: 3, listed: 4, failure: 5 };
+
+/**
+ * A copy of `text` that shares no memory with the string it was cut from. A short slice of a
+ * 1 MiB read chunk keeps the whole chunk alive while it is a key in a map; strings of fewer
+ * than 13 characters are always copies already.
+ */
+export function detached(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
 }
 
 /** Interns strings so each distinct value is stored once and events keep a small index. */
@@ -29,8 +24,9 @@ export class Dictionary {
     let code = this.index.get(value);
     if (code === undefined) {
       code = this.values.length;
-      this.values.push(value);
-      this.index.set(value, code);
+      const kept = detached(value);
+      this.values.push(kept);
+      this.index.set(kept, code);
     }
     return code;
   }
@@ -46,13 +42,18 @@ export interface EventOrigin {
   input: number;
 }
 
+/** Raw address texts remembered (as an address index, or as not an address); beyond it they are parsed each time. */
+const RAW_TEXTS_REMEMBERED = 5_000_000;
+
 /**
- * Collects events from every parser as columns, one entry per event, with each distinct
- * address normalised once. Addresses that are not addresses are rejected at `add` time
- * so the parser can count the line as skipped.
+ * Collects events from every parser as columns with each distinct address normalised once.
+ * Per event it keeps an address index (4 bytes), a kind (1), a time (8) and a jail (2); user
+ * names (4) only once an input has one. Server and input are kept per run of events from one
+ * input, since inputs are read one after another. Addresses that are not addresses are
+ * rejected at `add` time so the parser can count the line as skipped.
  */
 export class EventStore {
-  /** Distinct normalised addresses; `ipIndex` points into it. */
+  /** Distinct normalised addresses; the `ip` column points into it. */
   readonly addresses: NormalisedAddress[] = [];
   readonly servers = new Dictionary();
   readonly jails = new Dictionary();
@@ -60,67 +61,147 @@ export class EventStore {
   private readonly addressIndex = new Map<string, number>();
   /** Raw text → address index, or -1 when the text is not an address. */
   private readonly rawIndex = new Map<string, number>();
-  private readonly ipCol = new NumberColumn(new Uint32Array(1024), (n) => new Uint32Array(n));
-  private readonly kindCol = new NumberColumn(new Uint8Array(1024), (n) => new Uint8Array(n));
-  private readonly timeCol = new NumberColumn(new Float64Array(1024), (n) => new Float64Array(n));
-  private readonly jailCol = new NumberColumn(new Uint32Array(1024), (n) => new Uint32Array(n));
-  private readonly userCol = new NumberColumn(new Uint32Array(1024), (n) => new Uint32Array(n));
-  private readonly serverCol = new NumberColumn(new Uint32Array(1024), (n) => new Uint32Array(n));
-  private readonly inputCol = new NumberColumn(new Uint32Array(1024), (n) => new Uint32Array(n));
+  /** Canonical IPv4 texts (see `canonicalIPv4`) by their number → address index: the common case, without hashing text. */
+  private readonly ipv4Index = new IntTable();
+  // One typed array per column, grown together; fields rather than a generic column class keep
+  // each store in `push` monomorphic, which the parsers' hot loop notices.
+  private capacity = 1024;
+  private count = 0;
+  private ipData = new Uint32Array(1024);
+  private kindData = new Uint8Array(1024);
+  private timeData = new Float64Array(1024);
+  /** Widened to 32 bits if a run ever has more than 65,535 jails. */
+  private jailData: Uint16Array | Uint32Array = new Uint16Array(1024);
+  /** Allocated with the first user name: most inputs have none. */
+  private userData: Uint32Array | null = null;
+  /** Runs of events from one origin: the first event of each run, and its server code and input. */
+  private readonly runStart: number[] = [];
+  private readonly runServer: number[] = [];
+  private readonly runInput: number[] = [];
+
+  constructor() {
+    // Code 0 of the jail dictionary is the empty string, meaning "none".
+    this.jails.intern('');
+  }
 
   /** Index of the address in `addresses`, or -1 when the text is not an IP address. */
   addressOf(raw: string): number {
-    let index = this.rawIndex.get(raw);
-    if (index !== undefined) return index;
+    const ipv4 = canonicalIPv4(raw);
+    if (ipv4 !== null) {
+      const index = this.ipv4Index.get(ipv4);
+      if (index >= 0) return index;
+    }
+    const known = this.rawIndex.get(raw);
+    if (known !== undefined) return known;
     const address = normaliseAddress(raw);
-    if (address === null) {
-      index = -1;
-    } else {
-      index = this.addressIndex.get(address.ip);
-      if (index === undefined) {
+    let index = -1;
+    if (address !== null) {
+      const existing = this.addressIndex.get(address.ip);
+      if (existing === undefined) {
         index = this.addresses.length;
         this.addresses.push(address);
         this.addressIndex.set(address.ip, index);
+      } else {
+        index = existing;
       }
     }
+    if (ipv4 !== null && index >= 0) this.ipv4Index.add(ipv4, index);
     // Bounded so a flood of junk tokens cannot grow memory with the line count.
-    if (this.rawIndex.size < 5_000_000) this.rawIndex.set(raw, index);
+    else if (this.rawIndex.size < RAW_TEXTS_REMEMBERED) this.rawIndex.set(detached(raw), index);
     return index;
+  }
+
+  /** Events added from now on come from `origin` (until the next call). */
+  setOrigin(origin: EventOrigin): void {
+    const server = this.servers.intern(origin.server);
+    const last = this.runStart.length - 1;
+    if (last >= 0 && this.runServer[last] === server && this.runInput[last] === origin.input) return;
+    if (last >= 0 && this.runStart[last] === this.length) {
+      // The previous origin got no events: replace it.
+      this.runServer[last] = server;
+      this.runInput[last] = origin.input;
+      return;
+    }
+    this.runStart.push(this.length);
+    this.runServer.push(server);
+    this.runInput.push(origin.input);
+  }
+
+  /**
+   * Stores one event of the current origin (see `setOrigin`) by codes: the parsers' fast path.
+   * `address` from `addressOf` (≥ 0), `kind` from KIND_CODES, `time` NaN when unknown,
+   * `jail` a code of `jails` (0: none), `user` a code of `users` plus one (0: none).
+   */
+  push(address: number, kind: number, time: number, jail: number, user: number): void {
+    if (this.runStart.length === 0) throw new Error('EventStore.push before setOrigin');
+    const at = this.count;
+    if (at === this.capacity) this.grow();
+    this.ipData[at] = address;
+    this.kindData[at] = kind;
+    this.timeData[at] = time;
+    if (jail > 65535 && this.jailData instanceof Uint16Array) this.jailData = Uint32Array.from(this.jailData);
+    this.jailData[at] = jail;
+    if (user !== 0 && this.userData === null) this.userData = new Uint32Array(this.capacity);
+    if (this.userData !== null) this.userData[at] = user;
+    this.count = at + 1;
+  }
+
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    const grown = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(data: T, make: (n: number) => T): T => {
+      const bigger = make(capacity);
+      bigger.set(data);
+      return bigger;
+    };
+    this.ipData = grown(this.ipData, (n) => new Uint32Array(n));
+    this.kindData = grown(this.kindData, (n) => new Uint8Array(n));
+    this.timeData = grown(this.timeData, (n) => new Float64Array(n));
+    this.jailData = this.jailData instanceof Uint16Array ? grown(this.jailData, (n) => new Uint16Array(n)) : grown(this.jailData, (n) => new Uint32Array(n));
+    if (this.userData !== null) this.userData = grown(this.userData, (n) => new Uint32Array(n));
+    this.capacity = capacity;
   }
 
   /** Stores the event; returns false (storing nothing) when its address is not an IP address. */
   add(event: AttackEvent, origin: EventOrigin): boolean {
-    const ip = this.addressOf(event.ip);
-    if (ip < 0) return false;
-    this.ipCol.push(ip);
-    this.kindCol.push(KIND_CODE.get(event.kind)!);
-    this.timeCol.push(event.time ?? Number.NaN);
-    // Code 0 of each dictionary is the empty string, meaning "none".
-    this.jailCol.push(event.jail ? this.jails.intern(event.jail) : 0);
-    this.userCol.push(event.user != null ? this.users.intern(event.user) + 1 : 0);
-    this.serverCol.push(this.servers.intern(origin.server));
-    this.inputCol.push(origin.input);
+    const address = this.addressOf(event.ip);
+    if (address < 0) return false;
+    this.setOrigin(origin);
+    this.push(
+      address,
+      KIND_CODES[event.kind],
+      event.time ?? Number.NaN,
+      event.jail ? this.jails.intern(event.jail) : 0,
+      event.user != null ? this.users.intern(event.user) + 1 : 0,
+    );
     return true;
   }
 
   get length(): number {
-    return this.ipCol.length;
+    return this.count;
   }
 
-  /** The events as columns (views, not copies). `time` is NaN where unknown; `jail`/`user` 0 where none. */
+  /**
+   * The events as columns. `ip`, `kind`, `time` and `jail` are views, not copies; `user`,
+   * `server` and `input` are filled in for the call (4 bytes an event each), so read them once
+   * per pass. `time` is NaN where unknown; `jail`/`user` 0 where none.
+   */
   columns() {
+    const n = this.length;
+    const server = new Uint32Array(n);
+    const input = new Uint32Array(n);
+    for (let run = 0; run < this.runStart.length; run++) {
+      const end = run + 1 < this.runStart.length ? this.runStart[run + 1] : n;
+      server.fill(this.runServer[run], this.runStart[run], end);
+      input.fill(this.runInput[run], this.runStart[run], end);
+    }
     return {
-      ip: this.ipCol.view(),
-      kind: this.kindCol.view(),
-      time: this.timeCol.view(),
-      jail: this.jailCol.view(),
-      user: this.userCol.view(),
-      server: this.serverCol.view(),
-      input: this.inputCol.view(),
+      ip: this.ipData.subarray(0, n),
+      kind: this.kindData.subarray(0, n),
+      time: this.timeData.subarray(0, n),
+      jail: this.jailData.subarray(0, n),
+      user: this.userData?.subarray(0, n) ?? new Uint32Array(n),
+      server,
+      input,
     };
-  }
-
-  constructor() {
-    this.jails.intern('');
   }
 }

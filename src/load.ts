@@ -19,7 +19,7 @@ import { normaliseAddress } from './address';
 import { BotMapError } from './errors';
 import { displayPath } from './project';
 import { printable } from './html';
-import { EventStore } from './events';
+import { EventStore, KIND_CODES } from './events';
 import { authLog } from './formats/auth-log';
 import { csv } from './formats/csv';
 import { fail2banBanip } from './formats/fail2ban-banip';
@@ -30,7 +30,7 @@ import { fail2banStatus } from './formats/fail2ban-status';
 import { ipList } from './formats/ip-list';
 import { journalJson } from './formats/journal-json';
 import { BLANK_LINE, NO_RECORD, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './formats/parser';
-import type { AttackEvent, EventKind, GivenLocation, InputFormat, InputReport, Location, RangeRecord } from './types';
+import type { EventKind, GivenLocation, InputFormat, InputReport, Location, RangeRecord } from './types';
 
 export type { Emit, FormatParser, LineParser, LineResult, ParseContext } from './formats/parser';
 
@@ -191,7 +191,6 @@ export async function loadPaths(paths: string[], options: LoadOptions = {}): Pro
     store,
     progress,
     forced: options.format,
-    flat: new Flattener(),
     ranges,
     givenLocations,
     tails: new Map(),
@@ -291,7 +290,6 @@ interface LoadContext {
   store: EventStore;
   progress: Progress;
   forced: InputFormat | undefined;
-  flat: Flattener;
   ranges: RangeRecord[];
   givenLocations: Map<number, GivenLocation>;
   /** The last lines of the last file read of each rotation group (folder + base name); null for a line too long to keep. */
@@ -582,7 +580,7 @@ class SeamFilter {
 }
 
 async function loadFile(file: FileEntry, server: string, index: number, context: LoadContext): Promise<InputReport> {
-  const { store, progress, flat, maxLineLength } = context;
+  const { store, progress, maxLineLength } = context;
   const display = printable(displayPath(file.path));
   const report: InputReport = { file: display, format: 'unknown', server, lines: 0, records: 0, events: 0, skipped: {}, skipped_examples: {} };
   const skipped = new Map<string, number>();
@@ -600,22 +598,22 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
   let formatError: string | undefined;
   let readError: string | undefined;
 
-  const origin = { server, input: index };
-  const scratch: AttackEvent = { ip: '', kind: 'ban', time: null, jail: null, user: null };
+  store.setOrigin({ server, input: index });
   let lastJail: string | null = null;
-  let lastCleanJail: string | null = null;
+  let lastJailCode = 0;
   const emit: Emit = (ip, kind, time, jail, user = null) => {
-    scratch.ip = flat.ip(ip);
-    scratch.kind = kind;
+    const address = store.addressOf(ip);
+    if (address < 0) return false;
     // A time no date can hold (a corrupt or absurd stamp) is no time.
-    scratch.time = time !== null && Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : null;
+    const when = time !== null && Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : Number.NaN;
     // Jail and user names are attacker-written: controls become visible `\uXXXX` (see `printable`).
-    // Consecutive events mostly repeat the jail: the last one's clean form is kept.
-    if (jail === null) scratch.jail = null;
-    else if (jail === lastJail) scratch.jail = lastCleanJail;
-    else scratch.jail = lastCleanJail = flat.jail(printable((lastJail = jail)));
-    scratch.user = user === null || user === undefined ? null : flat.user(printable(user));
-    return store.add(scratch, origin);
+    // Consecutive events mostly repeat the jail: the last one's code is kept.
+    let jailCode = 0;
+    if (jail === lastJail) jailCode = lastJailCode;
+    else if (jail !== null) jailCode = lastJailCode = store.jails.intern(printable((lastJail = jail)));
+    const userCode = user === null || user === undefined ? 0 : store.users.intern(printable(user)) + 1;
+    store.push(address, KIND_CODES[kind], when, jailCode, userCode);
+    return true;
   };
   const text = (value: string | null): string | null => (value === null ? null : printable(value));
   const parseContext: ParseContext = {
@@ -868,6 +866,31 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
     const text = pending.length > 0 ? pending + chunk.slice(start) : start > 0 ? chunk.slice(start) : chunk;
     pending = '';
     start = 0;
+    // The common case (the format known, no rotation seam or tail to keep) skips the general line path.
+    const active = parser as LineParser | null;
+    if (active !== null && !first && !keepTail && (seam === null || seam.done)) {
+      for (;;) {
+        const newline = text.indexOf('\n', start);
+        if (newline < 0) break;
+        const end = newline > start && text.charCodeAt(newline - 1) === 13 ? newline - 1 : newline;
+        const lineNo = ++lines;
+        if (end - start > maxLineLength) skip(LINE_TOO_LONG, lineNo);
+        else {
+          const result = active.parseLine(text.slice(start, end), lineNo, emit);
+          if (result === 1) {
+            records++;
+            events++;
+          } else {
+            count(result, lineNo);
+          }
+        }
+        start = newline + 1;
+      }
+      if (lines >= nextProgressLine) {
+        nextProgressLine = lines + PROGRESS_LINES;
+        progress.update(display, stream.bytesRead, lines);
+      }
+    }
     for (;;) {
       const newline = text.indexOf('\n', start);
       if (newline < 0) break;
@@ -959,37 +982,6 @@ function formatChars(n: number): string {
   if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / 1024 / 1024} MiB`;
   if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
   return `${n.toLocaleString('en-US')} characters`;
-}
-
-/**
- * Keeps the address and jail strings handed to the store from being slices of a read chunk:
- * V8 keeps the whole (1 MiB) chunk alive for as long as a slice of it is a key in the
- * store's caches. Strings shorter than 13 characters are always copies already.
- */
-class Flattener {
-  private readonly ips = new Map<string, string>();
-  private readonly jails = new Map<string, string>();
-  private readonly users = new Map<string, string>();
-
-  ip(text: string): string {
-    return text.length < 13 ? text : this.intern(this.ips, text, 5_000_000);
-  }
-
-  jail(text: string): string {
-    return text.length < 13 ? text : this.intern(this.jails, text, 10_000);
-  }
-
-  user(text: string): string {
-    return text.length < 13 ? text : this.intern(this.users, text, 1_000_000);
-  }
-
-  private intern(map: Map<string, string>, text: string, limit: number): string {
-    const known = map.get(text);
-    if (known !== undefined) return known;
-    const copy = Buffer.from(text, 'utf8').toString('utf8');
-    if (map.size < limit) map.set(copy, copy);
-    return copy;
-  }
 }
 
 /** Throttles progress reports to one per ~100 ms or 64k lines; bytes count over the whole run. */

@@ -55,7 +55,11 @@ const COLON = 58;
 
 /** Where the `fail2ban.` logger name starts, or -1 when the line is not a fail2ban.log line. */
 function loggerStart(line: string): number {
-  if (!isStamp(line, 0)) return -1;
+  return isStamp(line, 0) ? loggerAfterStamp(line) : -1;
+}
+
+/** `loggerStart` of a line known to begin with a stamp. */
+function loggerAfterStamp(line: string): number {
   const at = 19 + millisLength(line, 0);
   return line.startsWith(' fail2ban.', at) ? at + 10 : -1;
 }
@@ -182,7 +186,7 @@ export class Fail2banMessages {
     let at = ipEnd;
     if (kind === 'found' && line.startsWith(', bad', at)) at += 5;
     let t: number | null;
-    if (kind === 'found' && line.startsWith(' - ', at) && isStamp(line, at + 3)) t = this.stamps.read(line, at + 3);
+    if (kind === 'found' && line.startsWith(' - ', at) && (this.stamps.sameHourStamp(line, at + 3) || isStamp(line, at + 3))) t = this.stamps.read(line, at + 3);
     else t = stampAtStart ? this.stamps.read(line, 0) : time;
     if (t !== null && Number.isNaN(t)) t = null;
     if (emit(ip, kind, t, jail)) return 1;
@@ -207,7 +211,8 @@ class Fail2banLogParser implements LineParser {
 
   parseLine(line: string, _lineNo: number, emit: Emit): LineResult {
     const length = line.length;
-    const logger = loggerStart(line);
+    // Most lines are stamped in the same hour as the line before: checked in one comparison.
+    const logger = this.messages.stamps.sameHourStamp(line, 0) ? loggerAfterStamp(line) : loggerStart(line);
     if (logger < 0) return this.other(line, emit);
     // The logger name ends at the padding, at `[pid]` or at the colon (0.8).
     let p = logger;

@@ -194,6 +194,23 @@ export class StampReader {
   private hourBase = 0;
   private readonly hours = new Map<number, number>();
 
+  /**
+   * True when `text` holds a `YYYY-MM-DD HH:MM:SS` stamp at `at` in the same hour as the last one
+   * read: one comparison checks its first 13 characters. (False says nothing: use `isStamp`.)
+   */
+  sameHourStamp(text: string, at: number): boolean {
+    return (
+      this.hourKey !== '' &&
+      text.startsWith(this.hourKey, at) &&
+      text.charCodeAt(at + 13) === 58 &&
+      text.charCodeAt(at + 16) === 58 &&
+      isDigit(text, at + 14) &&
+      isDigit(text, at + 15) &&
+      isDigit(text, at + 17) &&
+      isDigit(text, at + 18)
+    );
+  }
+
   read(text: string, at: number): number {
     if (this.hourKey === '' || !text.startsWith(this.hourKey, at)) this.setHour(text, at);
     const minute = digit(text, at + 14) * 10 + digit(text, at + 15);

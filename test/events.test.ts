@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalIPv4, normaliseAddress } from '../src/address';
+import { EventStore, KIND_CODES } from '../src/events';
+import { IntTable } from '../src/int-table';
+import { seededRandom } from './support/random';
+
+describe('canonicalIPv4', () => {
+  it('reads dotted quads exactly as normaliseAddress writes them', () => {
+    expect(canonicalIPv4('0.0.0.0')).toBe(0);
+    expect(canonicalIPv4('1.2.3.4')).toBe(0x01020304);
+    expect(canonicalIPv4('255.255.255.255')).toBe(-1);
+    expect(canonicalIPv4('203.0.113.5')).toBe(((203 << 24) | (113 << 8) | 5) | 0);
+  });
+
+  it('leaves everything else to normaliseAddress', () => {
+    for (const text of ['01.2.3.4', '1.2.3.04', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1..2.3', '.1.2.3', '1.2.3.', ' 1.2.3.4', '1.2.3.4 ', '::ffff:1.2.3.4', '1.2.3.a', '', '1234.1.1.1']) {
+      expect(canonicalIPv4(text), text).toBeNull();
+    }
+  });
+
+  it('agrees with normaliseAddress on random texts of digits and dots', () => {
+    const random = seededRandom(7);
+    const alphabet = '0123456789.';
+    for (let i = 0; i < 20_000; i++) {
+      let text = '';
+      const length = 7 + Math.floor(random() * 9);
+      for (let j = 0; j < length; j++) text += alphabet[Math.floor(random() * alphabet.length)];
+      const fast = canonicalIPv4(text);
+      if (fast === null) continue;
+      const normal = normaliseAddress(text);
+      expect(normal?.ip, text).toBe(text);
+      expect(fast >>> 0, text).toBe(text.split('.').reduce((n, part) => n * 256 + Number(part), 0));
+    }
+  });
+});
+
+describe('IntTable', () => {
+  it('finds what was added, through growth and collisions, and nothing else', () => {
+    const table = new IntTable();
+    const random = seededRandom(11);
+    const added = new Map<number, number>();
+    for (let i = 0; i < 100_000; i++) {
+      const key = Math.floor(random() * 2 ** 32) | 0;
+      if (added.has(key)) continue;
+      table.add(key, i);
+      added.set(key, i);
+    }
+    expect(table.size).toBe(added.size);
+    for (const [key, value] of added) expect(table.get(key)).toBe(value);
+    let absent = 0;
+    for (let i = 0; i < 10_000; i++) {
+      const key = Math.floor(random() * 2 ** 32) | 0;
+      if (!added.has(key)) {
+        absent++;
+        expect(table.get(key)).toBe(-1);
+      }
+    }
+    expect(absent).toBeGreaterThan(9_000);
+  });
+
+  it('tells a stored 0 from a free slot', () => {
+    const table = new IntTable();
+    table.add(0, 0);
+    table.add(-1, 5);
+    expect(table.get(0)).toBe(0);
+    expect(table.get(-1)).toBe(5);
+    expect(table.get(1)).toBe(-1);
+  });
+});
+
+describe('EventStore', () => {
+  it('gives one index per address, whatever way it was written', () => {
+    const store = new EventStore();
+    const a = store.addressOf('192.0.2.1');
+    expect(store.addressOf('::ffff:192.0.2.1')).toBe(a);
+    expect(store.addressOf('192.0.2.1')).toBe(a);
+    expect(store.addressOf('2001:DB8::1')).toBe(store.addressOf('2001:db8:0:0:0:0:0:1'));
+    expect(store.addressOf('192.0.2.01')).toBe(-1);
+    expect(store.addressOf('mail.example.com')).toBe(-1);
+    expect(store.addresses.map((x) => x.ip)).toEqual(['192.0.2.1', '2001:db8::1']);
+  });
+
+  it('keeps server and input per run of events and gives them back per event', () => {
+    const store = new EventStore();
+    const event = (ip: string) => ({ ip, kind: 'ban' as const, time: 1000, jail: 'sshd' });
+    expect(store.add(event('192.0.2.1'), { server: 'web1', input: 0 })).toBe(true);
+    expect(store.add(event('192.0.2.2'), { server: 'web1', input: 0 })).toBe(true);
+    expect(store.add(event('not an address'), { server: 'mail1', input: 1 })).toBe(false);
+    expect(store.add(event('192.0.2.3'), { server: 'mail1', input: 2 })).toBe(true);
+    expect(store.add(event('192.0.2.1'), { server: 'web1', input: 3 })).toBe(true);
+    const { server, input, ip, jail, user } = store.columns();
+    expect([...server].map((code) => store.servers.values[code])).toEqual(['web1', 'web1', 'mail1', 'web1']);
+    expect([...input]).toEqual([0, 0, 2, 3]);
+    expect([...ip]).toEqual([0, 1, 2, 0]);
+    expect([...jail].map((code) => store.jails.values[code])).toEqual(['sshd', 'sshd', 'sshd', 'sshd']);
+    expect([...user]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('starts the user column at the first user name, with none before it', () => {
+    const store = new EventStore();
+    store.setOrigin({ server: 'web1', input: 0 });
+    const ip = store.addressOf('192.0.2.1');
+    store.push(ip, KIND_CODES.found, 1, 0, 0);
+    store.push(ip, KIND_CODES.failure, 2, 0, store.users.intern('root') + 1);
+    store.push(ip, KIND_CODES.failure, Number.NaN, 0, 0);
+    const columns = store.columns();
+    expect([...columns.user]).toEqual([0, 1, 0]);
+    expect([...columns.kind]).toEqual([KIND_CODES.found, KIND_CODES.failure, KIND_CODES.failure]);
+    expect([...columns.time]).toEqual([1, 2, Number.NaN]);
+  });
+
+  it('grows its columns and widens the jail column past 65,535 jails without losing events', () => {
+    const store = new EventStore();
+    store.setOrigin({ server: 'web1', input: 0 });
+    const ip = store.addressOf('192.0.2.1');
+    for (let i = 1; i <= 70_000; i++) store.push(ip, KIND_CODES.ban, i, store.jails.intern(`jail${i}`), 0);
+    const { jail, time } = store.columns();
+    expect(jail.length).toBe(70_000);
+    expect(store.jails.values[jail[0]]).toBe('jail1');
+    expect(store.jails.values[jail[65_534]]).toBe('jail65535');
+    expect(store.jails.values[jail[69_999]]).toBe('jail70000');
+    expect(time[69_999]).toBe(70_000);
+  });
+
+  it('refuses events before it knows where they come from', () => {
+    expect(() => new EventStore().push(0, 0, 0, 0, 0)).toThrow(/setOrigin/);
+  });
+});
