@@ -46,10 +46,22 @@ describe('worldMap', () => {
   it('draws the smallest dots without an outline', () => {
     const cities = [{ ...CITIES[0], ips: 1000 }, ...CITIES.slice(1, 6).map((c) => ({ ...c, ips: 1 }))];
     const svg = svgText(worldMap(cities, { ...TEXT, labels: 0 }));
-    const small = svg.match(/<g [^>]*class="botmap-dots botmap-dots-small"[^>]*>/)?.[0];
-    expect(small).toBeDefined();
-    expect(small).not.toContain('stroke');
-    expect(svg.match(/<circle /g)).toHaveLength(6);
+    const small = svg.match(/<g [^>]*class="botmap-dots botmap-dots-small"[^>]*>(.*?)<\/g>/s);
+    expect(small).not.toBeNull();
+    expect(small![0]).not.toContain('stroke');
+    // Still one dot per city: the large one a <circle>, the five small ones circles of one path.
+    expect(svg.match(/<circle /g)).toHaveLength(1);
+    expect(small![1].match(/<path /g)).toHaveLength(1);
+    expect(small![1].match(/M/g)).toHaveLength(5);
+  });
+
+  it('draws the smallest dots as one path per colour when the dots are coloured', () => {
+    const cities = [{ ...CITIES[0], ips: 1000 }, ...CITIES.slice(1, 6).map((c, i) => ({ ...c, ips: 1, events: i < 3 ? 10 : 1000 }))];
+    const svg = svgText(worldMap(cities, { ...TEXT, labels: 0, color: 'events' }));
+    const small = svg.match(/<g [^>]*class="botmap-dots botmap-dots-small"[^>]*>(.*?)<\/g>/s)![1];
+    const paths = small.match(/<path [^>]*>/g)!;
+    expect(paths.map((p) => p.match(/ d="([^"]*)"/)![1].match(/M/g)!.length).sort()).toEqual([2, 3]);
+    expect(new Set(paths.map((p) => p.match(/ fill="([^"]*)"/)![1])).size).toBe(2);
   });
 
   it('sizes dots by area', () => {
