@@ -3,10 +3,9 @@ import type { ColumnTable } from 'arquero';
 import { ATTACK_KINDS } from './types';
 import { EVENT_KINDS, type EventStore } from './events';
 import type { Location, PlaceCluster } from './types';
+import type { NormalisedAddress } from './address';
 import { ipv6Network64, type Network } from './networks';
 import { clusterPlaces, comparePlaces, type ClusterInput } from './places';
-
-const op = aq.op;
 
 /** How the rankings count attackers. */
 export interface AggregateOptions {
@@ -50,164 +49,36 @@ export interface Aggregates {
 /**
  * Builds the per-address, per-city, per-country, per-network and per-place tables from the
  * loaded events, their locations and (optionally) their networks.
+ *
+ * Every table is computed by loops over typed arrays, sized by distinct addresses or groups,
+ * and handed to Arquero as finished columns. The filter → groupby → rollup → orderby chain that
+ * says the same costs several times more even over one row per address, and most on a process's
+ * first call, when Arquero generates and compiles its expression code. The tables are exactly
+ * what that chain gives, tie order and nulls included: test/aggregate-equivalence.test.ts keeps
+ * the chain as a reference and compares the two on random inputs.
  */
 export function aggregate(store: EventStore, locations: readonly Location[], options: AggregateOptions = {}): Aggregates {
   const ipv6Prefix64 = options.ipv6Prefix64 ?? false;
   const clusterRadiusKm = options.clusterRadiusKm ?? 100;
-  const networks = options.networks;
-  const columns = store.columns();
   const addresses = store.addresses;
-  // The per-address pass runs over every event (millions): one loop over the typed columns is
-  // ~20× faster than an Arquero groupby on a table that size. The tables from here on have one
-  // row per address or fewer, and Arquero builds them.
-  const perAddress = perAddressTotals(columns, addresses.length);
-  const network64 = addresses.map((a) => (a.version === 6 ? ipv6Network64(a.ip) : null));
-  const attackerOf = addresses.map((a, i) => (ipv6Prefix64 && a.version === 6 ? network64[i]! : a.ip));
-  const located = aq.table({
-    ip: addresses.map((a) => a.ip),
-    version: addresses.map((a) => a.version),
-    country: locations.map((l) => l.country),
-    country_name: locations.map((l) => l.countryName),
-    city: locations.map((l) => l.city),
-    subdivision: locations.map((l) => l.subdivision),
-    latitude: locations.map((l) => l.latitude),
-    longitude: locations.map((l) => l.longitude),
-    accuracy_radius: locations.map((l) => l.accuracyRadius),
-    precision: locations.map((l) => l.precision),
-    asn: addresses.map((_, i) => networks?.[i]?.asn ?? null),
-    org: addresses.map((_, i) => networks?.[i]?.org ?? null),
-    attacker: attackerOf,
-  });
-
-  const ips = located
-    .assign(perAddress)
-    .select('ip', 'version', 'events', 'records', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'asn', 'org', 'attacker')
-    .orderby(aq.desc('events'), 'ip');
-
-  const cities = ips
-    .filter((d: any) => d.precision === 'city')
-    .groupby('country', 'country_name', 'subdivision', 'city')
-    .rollup({ latitude: op.mean('latitude'), longitude: op.mean('longitude'), ips: ipv6Prefix64 ? op.distinct('attacker') : op.count(), events: op.sum('events') })
-    .select('city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events')
-    .orderby(aq.desc('ips'), aq.desc('events'), 'city', 'country');
-
-  const countries = ips
-    .filter((d: any) => d.country != null)
-    .derive(
-      ipv6Prefix64
-        ? {
-            attacker_city: (d: any) => (d.precision === 'city' ? d.attacker : null),
-            attacker_country_only: (d: any) => (d.precision === 'country_only' ? d.attacker : null),
-          }
-        : {},
-    )
-    .groupby('country', 'country_name')
-    .rollup(
-      // Counting distinct attackers is slower than counting rows: only when /64s are counted once.
-      ipv6Prefix64
-        ? {
-            ips: op.distinct('attacker'),
-            events: op.sum('events'),
-            // Distinct non-null values (distinct counts null as a value).
-            ips_city: (d: any) => op.distinct(d.attacker_city) - (op.valid(d.attacker_city) < (op.count() as any) ? 1 : 0),
-            ips_country_only: (d: any) => op.distinct(d.attacker_country_only) - (op.valid(d.attacker_country_only) < (op.count() as any) ? 1 : 0),
-          }
-        : {
-            ips: op.count(),
-            events: op.sum('events'),
-            ips_city: (d: any) => op.sum(d.precision === 'city' ? 1 : 0),
-            ips_country_only: (d: any) => op.sum(d.precision === 'country_only' ? 1 : 0),
-          },
-    )
-    .rename({ country_name: 'name' })
-    .select('country', 'name', 'ips', 'events', 'ips_city', 'ips_country_only')
-    .orderby(aq.desc('ips'), aq.desc('events'), 'country');
-
-  const asns = networkTable(ips);
-  const places = placesOf(ips, cities, clusterRadiusKm, ipv6Prefix64);
-
-  let first = Infinity;
-  let last = -Infinity;
-  for (const t of columns.time) {
-    if (t < first) first = t;
-    if (t > last) last = t;
-  }
+  const totals = perAddressTotals(store.columns(), addresses.length);
+  const attackers = attackersOf(addresses, ipv6Prefix64);
+  const ranked = rankAddresses(addresses, totals.events);
+  const groups = locationGroups(locations);
+  const cities = cityTable(ranked, groups, locations, totals.events, attackers);
+  const window = eventWindow(totals);
   return {
-    ips,
-    cities,
-    countries,
-    asns,
-    places,
-    counting: {
-      ipv6Prefix64,
-      clusterRadiusKm,
-      attackers: new Set(attackerOf).size,
-      ipv6Networks64: new Set(network64.filter((n) => n !== null)).size,
-    },
-    window: { first: Number.isFinite(first) ? first : null, last: Number.isFinite(last) ? last : null },
+    ips: addressTable(ranked, addresses, locations, options.networks, totals, attackers),
+    cities: cities.table,
+    countries: countryTable(groups, locations, totals.events, attackers),
+    asns: networkTable(options.networks, totals.events, attackers),
+    places: placesOf(cities.rows as ClusterInput[], groups, locations, clusterRadiusKm, ipv6Prefix64 ? attackers : null),
+    counting: { ipv6Prefix64, clusterRadiusKm, attackers: attackers.count, ipv6Networks64: attackers.networks64 },
+    window,
   };
 }
 
-/**
- * Addresses grouped by ASN. An ASN whose ranges carry different organisation names is named
- * after the one most of its addresses carry (ties: the alphabetically first).
- */
-function networkTable(ips: ColumnTable): ColumnTable {
-  const asn = ips.array('asn') as (number | null)[];
-  const org = ips.array('org') as (string | null)[];
-  const attacker = ips.array('attacker') as string[];
-  const events = ips.array('events') as number[];
-  const groups = new Map<number, { orgs: Map<string, number>; attackers: Set<string>; events: number }>();
-  for (let i = 0; i < asn.length; i++) {
-    const a = asn[i];
-    if (a == null) continue;
-    let g = groups.get(a);
-    if (!g) groups.set(a, (g = { orgs: new Map(), attackers: new Set(), events: 0 }));
-    const o = org[i] ?? '';
-    g.orgs.set(o, (g.orgs.get(o) ?? 0) + 1);
-    g.attackers.add(attacker[i]);
-    g.events += events[i];
-  }
-  const rows = [...groups].map(([a, g]) => {
-    let best = '';
-    let count = -1;
-    for (const [o, n] of g.orgs) if (n > count || (n === count && o < best)) [best, count] = [o, n];
-    return { asn: a, org: best || null, ips: g.attackers.size, events: g.events };
-  });
-  rows.sort((x, y) => y.ips - x.ips || y.events - x.events || x.asn - y.asn);
-  return aq.table({
-    asn: rows.map((r) => r.asn),
-    org: rows.map((r) => r.org),
-    ips: rows.map((r) => r.ips),
-    events: rows.map((r) => r.events),
-  });
-}
-
-const cityKey = (country: unknown, subdivision: unknown, city: unknown) => `${country ?? ''}\u0000${subdivision ?? ''}\u0000${city ?? ''}`;
-
-/** Places from the cities table; with /64 counting, each place counts its distinct attackers. */
-function placesOf(ips: ColumnTable, cities: ColumnTable, radiusKm: number, ipv6Prefix64: boolean): PlaceCluster[] {
-  const places = clusterPlaces(cities.objects() as ClusterInput[], radiusKm);
-  if (!ipv6Prefix64) return places;
-  // A /64 whose addresses sit in two cities of one place is one attacker there.
-  const placeOfCity = new Map<string, number>();
-  places.forEach((p, i) => p.cities.forEach((c) => placeOfCity.set(cityKey(c.country, c.subdivision, c.city), i)));
-  const attackers = places.map(() => new Set<string>());
-  const precision = ips.array('precision') as string[];
-  const country = ips.array('country') as (string | null)[];
-  const subdivision = ips.array('subdivision') as (string | null)[];
-  const city = ips.array('city') as (string | null)[];
-  const attacker = ips.array('attacker') as string[];
-  for (let i = 0; i < precision.length; i++) {
-    if (precision[i] !== 'city') continue;
-    const p = placeOfCity.get(cityKey(country[i], subdivision[i], city[i]));
-    if (p !== undefined) attackers[p].add(attacker[i]);
-  }
-  places.forEach((p, i) => (p.ips = attackers[i].size));
-  return places.sort(comparePlaces);
-}
-
-/** Attack events, records and first/last time per address index, in one pass over the event columns. */
+/** Attack events, records and first/last time (±Infinity when none) per address index, in one pass over the event columns. */
 function perAddressTotals(columns: ReturnType<EventStore['columns']>, addresses: number) {
   const isAttack = Uint8Array.from(EVENT_KINDS, (kind) => (ATTACK_KINDS.has(kind) ? 1 : 0));
   const events = new Float64Array(addresses);
@@ -224,6 +95,391 @@ function perAddressTotals(columns: ReturnType<EventStore['columns']>, addresses:
     if (t < first[a]) first[a] = t;
     if (t > last[a]) last[a] = t;
   }
-  const orNull = (values: Float64Array) => Array.from(values, (v) => (Number.isFinite(v) ? v : null));
-  return aq.table({ events, records, first_seen: orNull(first), last_seen: orNull(last) });
+  return { events, records, first, last };
+}
+
+type Totals = ReturnType<typeof perAddressTotals>;
+
+/** The first and last event time: the extremes of the per-address extremes. */
+function eventWindow({ first, last }: Totals): Aggregates['window'] {
+  let earliest = Infinity;
+  let latest = -Infinity;
+  for (let a = 0; a < first.length; a++) {
+    if (first[a] < earliest) earliest = first[a];
+    if (last[a] > latest) latest = last[a];
+  }
+  return { first: Number.isFinite(earliest) ? earliest : null, last: Number.isFinite(latest) ? latest : null };
+}
+
+/** What the rankings count for each address: its attacker's text and a dense code for counting distinct ones. */
+interface Attackers {
+  text: string[];
+  code: Int32Array;
+  /** Distinct attackers (codes run from 0 to count - 1). */
+  count: number;
+  /** Distinct IPv6 /64 networks among the addresses. */
+  networks64: number;
+}
+
+function attackersOf(addresses: readonly NormalisedAddress[], ipv6Prefix64: boolean): Attackers {
+  const text = new Array<string>(addresses.length);
+  const code = new Int32Array(addresses.length);
+  const codeOf64 = new Map<string, number>();
+  let count = 0;
+  for (let i = 0; i < addresses.length; i++) {
+    const address = addresses[i];
+    // The store holds each address once, so an address alone is an attacker of its own.
+    if (address.version !== 6) {
+      text[i] = address.ip;
+      code[i] = count++;
+      continue;
+    }
+    const network = ipv6Network64(address.ip);
+    let networkCode = codeOf64.get(network);
+    if (networkCode === undefined) codeOf64.set(network, (networkCode = ipv6Prefix64 ? count++ : -1));
+    text[i] = ipv6Prefix64 ? network : address.ip;
+    code[i] = ipv6Prefix64 ? networkCode : count++;
+  }
+  return { text, code, count, networks64: codeOf64.size };
+}
+
+/** Address indices in the `ips` table's order: most attack events first, then by address text. */
+function rankAddresses(addresses: readonly NormalisedAddress[], events: Float64Array): Uint32Array {
+  const ip = addresses.map((a) => a.ip);
+  const order = new Uint32Array(addresses.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((a, b) => events[b] - events[a] || compareText(ip[a], ip[b]) || a - b);
+}
+
+/**
+ * Arquero's ascending order of text values: null (or undefined) before any text, text by code
+ * units. The rankings break ties with it, as the Arquero tables they replace did.
+ */
+function compareText(a: string | null | undefined, b: string | null | undefined): number {
+  if (a == null) return b == null ? 0 : -1;
+  if (b == null) return 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Group numbers 0 … size - 1 ordered by `compare`, ties in group number order (groups are numbered by first appearance). */
+function sortGroups(size: number, compare: (x: number, y: number) => number): Uint32Array {
+  const order = new Uint32Array(size);
+  for (let g = 0; g < size; g++) order[g] = g;
+  return order.sort((x, y) => compare(x, y) || x - y);
+}
+
+function addressTable(ranked: Uint32Array, addresses: readonly NormalisedAddress[], locations: readonly Location[], networks: AggregateOptions['networks'], totals: Totals, attackers: Attackers): ColumnTable {
+  const n = ranked.length;
+  const ip = new Array<string>(n);
+  const version = new Array<4 | 6>(n);
+  const events = new Float64Array(n);
+  const records = new Float64Array(n);
+  const firstSeen = new Array<number | null>(n);
+  const lastSeen = new Array<number | null>(n);
+  const country = new Array<string | null>(n);
+  const countryName = new Array<string | null>(n);
+  const city = new Array<string | null>(n);
+  const subdivision = new Array<string | null>(n);
+  const latitude = new Array<number | null>(n);
+  const longitude = new Array<number | null>(n);
+  const accuracyRadius = new Array<number | null>(n);
+  const precision = new Array<Location['precision']>(n);
+  const asn = new Array<number | null>(n);
+  const org = new Array<string | null>(n);
+  const attacker = new Array<string>(n);
+  for (let row = 0; row < n; row++) {
+    const a = ranked[row];
+    const address = addresses[a];
+    const location = locations[a];
+    const network = networks?.[a];
+    ip[row] = address.ip;
+    version[row] = address.version;
+    events[row] = totals.events[a];
+    records[row] = totals.records[a];
+    firstSeen[row] = Number.isFinite(totals.first[a]) ? totals.first[a] : null;
+    lastSeen[row] = Number.isFinite(totals.last[a]) ? totals.last[a] : null;
+    country[row] = location.country;
+    countryName[row] = location.countryName;
+    city[row] = location.city;
+    subdivision[row] = location.subdivision;
+    latitude[row] = location.latitude;
+    longitude[row] = location.longitude;
+    accuracyRadius[row] = location.accuracyRadius;
+    precision[row] = location.precision;
+    asn[row] = network?.asn ?? null;
+    org[row] = network?.org ?? null;
+    attacker[row] = attackers.text[a];
+  }
+  return aq.table({
+    ip,
+    version,
+    events,
+    records,
+    first_seen: firstSeen,
+    last_seen: lastSeen,
+    country,
+    country_name: countryName,
+    city,
+    subdivision,
+    latitude,
+    longitude,
+    accuracy_radius: accuracyRadius,
+    precision,
+    asn,
+    org,
+    attacker,
+  });
+}
+
+/**
+ * The city and country group of each address, -1 for none, groups numbered in order of first
+ * appearance: cities group the city-located addresses by country, country name, subdivision and
+ * city; countries group the addresses with a country by country and country name.
+ */
+interface LocationGroups {
+  city: Int32Array;
+  /** The first address of each city group (its values are the group's). */
+  cityFirst: number[];
+  country: Int32Array;
+  countryFirst: number[];
+}
+
+function locationGroups(locations: readonly Location[]): LocationGroups {
+  const city = new Int32Array(locations.length);
+  const country = new Int32Array(locations.length);
+  const cityCodes = new TupleCodes();
+  const countryCodes = new TupleCodes();
+  const cityFirst: number[] = [];
+  const countryFirst: number[] = [];
+  // The geolocation lookup shares one Location object among all the addresses of a database
+  // record: keying each object once spares most of the four-level key lookups.
+  const firstWith = new Map<Location, number>();
+  for (let i = 0; i < locations.length; i++) {
+    const location = locations[i];
+    const first = firstWith.get(location);
+    if (first !== undefined) {
+      city[i] = city[first];
+      country[i] = country[first];
+      continue;
+    }
+    firstWith.set(location, i);
+    city[i] = location.precision === 'city' ? cityCodes.code(location.country, location.countryName, location.subdivision, location.city) : -1;
+    if (city[i] === cityFirst.length) cityFirst.push(i);
+    country[i] = location.country != null ? countryCodes.code(location.country, location.countryName) : -1;
+    if (country[i] === countryFirst.length) countryFirst.push(i);
+  }
+  return { city, cityFirst, country, countryFirst };
+}
+
+/** Numbers distinct tuples of values 0, 1, 2 … in order of first appearance; values are equal as Map keys are. */
+class TupleCodes {
+  private readonly root = new Map<unknown, unknown>();
+  private size = 0;
+
+  code(...values: unknown[]): number {
+    let level = this.root;
+    for (let i = 0; i < values.length - 1; i++) {
+      let next = level.get(values[i]) as Map<unknown, unknown> | undefined;
+      if (next === undefined) level.set(values[i], (next = new Map()));
+      level = next;
+    }
+    const last = values[values.length - 1];
+    let code = level.get(last) as number | undefined;
+    if (code === undefined) level.set(last, (code = this.size++));
+    return code;
+  }
+}
+
+/** Row indices ordered by group: group g's rows are `rows[start[g]]` to `rows[start[g + 1] - 1]`. Rows in group -1 are left out. */
+interface GroupedRows {
+  start: Int32Array;
+  rows: Int32Array;
+}
+
+function rowsByGroup(groupOf: Int32Array, groups: number): GroupedRows {
+  const start = new Int32Array(groups + 1);
+  for (let i = 0; i < groupOf.length; i++) if (groupOf[i] >= 0) start[groupOf[i] + 1]++;
+  for (let g = 0; g < groups; g++) start[g + 1] += start[g];
+  const next = start.slice(0, groups);
+  const rows = new Int32Array(start[groups]);
+  for (let i = 0; i < groupOf.length; i++) if (groupOf[i] >= 0) rows[next[groupOf[i]]++] = i;
+  return { start, rows };
+}
+
+/** Distinct attackers among each group's rows (those `include` accepts). */
+function distinctAttackers(grouped: GroupedRows, attackers: Attackers, include: (row: number) => boolean = () => true): Float64Array {
+  const groups = grouped.start.length - 1;
+  const distinct = new Float64Array(groups);
+  const lastCountedIn = new Int32Array(attackers.count).fill(-1);
+  for (let g = 0; g < groups; g++) {
+    for (let k = grouped.start[g]; k < grouped.start[g + 1]; k++) {
+      const row = grouped.rows[k];
+      const attacker = attackers.code[row];
+      if (lastCountedIn[attacker] !== g && include(row)) {
+        lastCountedIn[attacker] = g;
+        distinct[g]++;
+      }
+    }
+  }
+  return distinct;
+}
+
+/** Arquero's `op.mean` per group: a running mean of the valid (non-null, non-NaN) values, undefined when there are none. */
+class RunningMeans {
+  private readonly mean: Float64Array;
+  private readonly valid: Float64Array;
+
+  constructor(groups: number) {
+    this.mean = new Float64Array(groups);
+    this.valid = new Float64Array(groups);
+  }
+
+  add(group: number, value: number | null): void {
+    if (value == null || value !== value) return;
+    this.mean[group] += (value - this.mean[group]) / ++this.valid[group];
+  }
+
+  value(group: number): number | undefined {
+    return this.valid[group] ? this.mean[group] : undefined;
+  }
+}
+
+/** The cities table, and its rows as objects for clustering into places. */
+function cityTable(ranked: Uint32Array, groups: LocationGroups, locations: readonly Location[], events: Float64Array, attackers: Attackers) {
+  const size = groups.cityFirst.length;
+  const cityOf = groups.city;
+  const eventSum = new Float64Array(size);
+  const latitude = new RunningMeans(size);
+  const longitude = new RunningMeans(size);
+  // Means accumulate in the ips table's order, as Arquero's did, so that they agree to the last bit.
+  for (let row = 0; row < ranked.length; row++) {
+    const a = ranked[row];
+    const g = cityOf[a];
+    if (g < 0) continue;
+    eventSum[g] += events[a];
+    latitude.add(g, locations[a].latitude);
+    longitude.add(g, locations[a].longitude);
+  }
+  const ips = distinctAttackers(rowsByGroup(cityOf, size), attackers);
+  const where = groups.cityFirst.map((a) => locations[a]);
+  const order = sortGroups(size, (x, y) => ips[y] - ips[x] || eventSum[y] - eventSum[x] || compareText(where[x].city, where[y].city) || compareText(where[x].country, where[y].country));
+  const table = aq.table({
+    city: Array.from(order, (g) => where[g].city),
+    subdivision: Array.from(order, (g) => where[g].subdivision),
+    country: Array.from(order, (g) => where[g].country),
+    country_name: Array.from(order, (g) => where[g].countryName),
+    // undefined (Arquero's missing value) for a city none of whose addresses has coordinates.
+    latitude: Array.from(order, (g) => latitude.value(g)),
+    longitude: Array.from(order, (g) => longitude.value(g)),
+    ips: Array.from(order, (g) => ips[g]),
+    events: Array.from(order, (g) => eventSum[g]),
+  });
+  // The rows as objects, as `table.objects()` would give them, without a second pass through Arquero.
+  const rows = Array.from(order, (g) => ({
+    city: where[g].city,
+    subdivision: where[g].subdivision,
+    country: where[g].country,
+    country_name: where[g].countryName,
+    latitude: latitude.value(g),
+    longitude: longitude.value(g),
+    ips: ips[g],
+    events: eventSum[g],
+  }));
+  return { table, rows };
+}
+
+function countryTable(groups: LocationGroups, locations: readonly Location[], events: Float64Array, attackers: Attackers): ColumnTable {
+  const size = groups.countryFirst.length;
+  const countryOf = groups.country;
+  const eventSum = new Float64Array(size);
+  for (let a = 0; a < countryOf.length; a++) if (countryOf[a] >= 0) eventSum[countryOf[a]] += events[a];
+  const grouped = rowsByGroup(countryOf, size);
+  const ips = distinctAttackers(grouped, attackers);
+  const ipsCity = distinctAttackers(grouped, attackers, (a) => locations[a].precision === 'city');
+  const ipsCountryOnly = distinctAttackers(grouped, attackers, (a) => locations[a].precision === 'country_only');
+  const where = groups.countryFirst.map((a) => locations[a]);
+  const order = sortGroups(size, (x, y) => ips[y] - ips[x] || eventSum[y] - eventSum[x] || compareText(where[x].country, where[y].country));
+  return aq.table({
+    country: Array.from(order, (g) => where[g].country),
+    name: Array.from(order, (g) => where[g].countryName),
+    ips: Array.from(order, (g) => ips[g]),
+    events: Array.from(order, (g) => eventSum[g]),
+    ips_city: Array.from(order, (g) => ipsCity[g]),
+    ips_country_only: Array.from(order, (g) => ipsCountryOnly[g]),
+  });
+}
+
+/**
+ * Addresses grouped by ASN. An ASN whose ranges carry different organisation names is named
+ * after the one most of its addresses carry (ties: the alphabetically first).
+ */
+function networkTable(networks: AggregateOptions['networks'], events: Float64Array, attackers: Attackers): ColumnTable {
+  const n = events.length;
+  const groupOf = new Int32Array(n).fill(-1);
+  const groupOfAsn = new Map<number, number>();
+  const asns: number[] = [];
+  const orgCode = new Int32Array(n);
+  const codeOfOrg = new Map<string, number>();
+  const orgs: string[] = [];
+  for (let a = 0; a < n; a++) {
+    const network = networks?.[a];
+    if (network?.asn == null) continue;
+    let g = groupOfAsn.get(network.asn);
+    if (g === undefined) groupOfAsn.set(network.asn, (g = asns.push(network.asn) - 1));
+    groupOf[a] = g;
+    const org = network.org ?? '';
+    let code = codeOfOrg.get(org);
+    if (code === undefined) codeOfOrg.set(org, (code = orgs.push(org) - 1));
+    orgCode[a] = code;
+  }
+  const size = asns.length;
+  const grouped = rowsByGroup(groupOf, size);
+  const eventSum = new Float64Array(size);
+  const org = new Array<string | null>(size);
+  const orgCount = new Float64Array(orgs.length);
+  const orgCountedIn = new Int32Array(orgs.length).fill(-1);
+  for (let g = 0; g < size; g++) {
+    const from = grouped.start[g];
+    const to = grouped.start[g + 1];
+    for (let k = from; k < to; k++) {
+      const a = grouped.rows[k];
+      eventSum[g] += events[a];
+      const o = orgCode[a];
+      if (orgCountedIn[o] !== g) {
+        orgCountedIn[o] = g;
+        orgCount[o] = 0;
+      }
+      orgCount[o]++;
+    }
+    let best = orgCode[grouped.rows[from]];
+    for (let k = from + 1; k < to; k++) {
+      const o = orgCode[grouped.rows[k]];
+      if (orgCount[o] > orgCount[best] || (orgCount[o] === orgCount[best] && orgs[o] < orgs[best])) best = o;
+    }
+    org[g] = orgs[best] || null;
+  }
+  const ips = distinctAttackers(grouped, attackers);
+  const order = sortGroups(size, (x, y) => ips[y] - ips[x] || eventSum[y] - eventSum[x] || asns[x] - asns[y]);
+  return aq.table({
+    asn: Array.from(order, (g) => asns[g]),
+    org: Array.from(order, (g) => org[g]),
+    ips: Array.from(order, (g) => ips[g]),
+    events: Array.from(order, (g) => eventSum[g]),
+  });
+}
+
+const cityKey = (country: unknown, subdivision: unknown, city: unknown) => `${country ?? ''}\u0000${subdivision ?? ''}\u0000${city ?? ''}`;
+
+/** Places from the cities; with /64 counting (`attackers` given), each place counts its distinct attackers. */
+function placesOf(cities: ClusterInput[], groups: LocationGroups, locations: readonly Location[], radiusKm: number, attackers: Attackers | null): PlaceCluster[] {
+  const places = clusterPlaces(cities, radiusKm);
+  if (!attackers) return places;
+  // A /64 whose addresses sit in two cities of one place is one attacker there.
+  const placeOfCity = new Map<string, number>();
+  places.forEach((p, i) => p.cities.forEach((c) => placeOfCity.set(cityKey(c.country, c.subdivision, c.city), i)));
+  const placeOfGroup = groups.cityFirst.map((a) => placeOfCity.get(cityKey(locations[a].country, locations[a].subdivision, locations[a].city)) ?? -1);
+  const placeOf = groups.city.map((g) => (g < 0 ? -1 : placeOfGroup[g]));
+  const ips = distinctAttackers(rowsByGroup(placeOf, places.length), attackers);
+  places.forEach((p, i) => (p.ips = ips[i]));
+  return places.sort(comparePlaces);
 }
