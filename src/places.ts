@@ -70,8 +70,9 @@ export function clusterPlaces(cities: readonly ClusterInput[], radiusKm: number)
   // Cubes no smaller than 1/512 of the sphere's width (a 0 km radius still groups identical points).
   const side = Math.max(chord, 2 / 512) * (1 + 1e-9);
   const cell = (i: number, axis: number) => Math.floor(xyz[i * 3 + axis] / side);
-  const key = (x: number, y: number, z: number) => `${x},${y},${z}`;
-  const grid = new Map<string, number[]>();
+  // A cube's coordinates, and its neighbours', lie within ±(512 / 2 + 1): a number names it.
+  const key = (x: number, y: number, z: number) => ((x + 257) * 515 + (y + 257)) * 515 + (z + 257);
+  const grid = new Map<number, number[]>();
   for (let i = 0; i < n; i++) {
     const k = key(cell(i, 0), cell(i, 1), cell(i, 2));
     const list = grid.get(k);
@@ -91,11 +92,18 @@ export function clusterPlaces(cities: readonly ClusterInput[], radiusKm: number)
     for (let dx = -1; dx <= 1; dx++) {
       for (let dy = -1; dy <= 1; dy++) {
         for (let dz = -1; dz <= 1; dz++) {
-          for (const j of grid.get(key(cx + dx, cy + dy, cz + dz)) ?? []) {
+          const list = grid.get(key(cx + dx, cy + dy, cz + dz));
+          if (!list) continue;
+          // Cities already in a place are dropped from their cube as it is walked: dense cubes are
+          // walked by many seeds, and would otherwise be walked whole by each.
+          let kept = 0;
+          for (const j of list) {
             if (assigned[j]) continue;
+            list[kept++] = j;
             const c = sorted[j];
             if (j === s || haversineKm(seed.latitude, seed.longitude, c.latitude, c.longitude) <= radius) members.push(j);
           }
+          list.length = kept;
         }
       }
     }
