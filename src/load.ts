@@ -11,6 +11,7 @@
 import { constants as fsConstants, type Dirent, type Stats } from 'node:fs';
 import { open, readdir, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, gunzipSync } from 'node:zlib';
@@ -851,6 +852,14 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
   }
   const decoder = new StringDecoder(encoding === 'utf-8' ? 'utf8' : 'utf16le');
   const swap = encoding === 'utf-16be' ? byteSwapper() : null;
+  // Logs are mostly ASCII: such chunks are copied as one-byte strings, skipping UTF-8 decoding,
+  // until the first chunk that is not (from then on the decoder may hold a split character).
+  let asciiSoFar = encoding === 'utf-8';
+  const decode = (chunk: Buffer): string => {
+    if (asciiSoFar && isAscii(chunk)) return chunk.toString('latin1');
+    asciiSoFar = false;
+    return decoder.write(swap === null ? chunk : swap(chunk));
+  };
   let pending = '';
   /** Inside a line already longer than the maximum: its text is dropped until its end. */
   let overlong = false;
@@ -921,7 +930,7 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
             decompressed += chunk.length;
             if (decompressed > gzLimit) throw new GzLimitError(bombError(decompressed, lines === 0 ? 'reading stopped in line 1' : `reading stopped after line ${lines}`));
           }
-          takeText(decoder.write(swap === null ? chunk : swap(chunk)));
+          takeText(decode(chunk));
           progress.update(display, stream.bytesRead, lines);
         } catch (err) {
           stop(err);

@@ -265,6 +265,35 @@ describe('ip-list', () => {
   });
 });
 
+describe('decoding', () => {
+  it('reads ASCII chunks fast and UTF-8 after them, with a character split across two read chunks', async () => {
+    const MiB = 1024 * 1024;
+    const line = (i: number, jail: string) => `2026-09-14 00:00:00,000 fail2ban.actions        [812]: NOTICE  [${jail}] Ban 10.0.${(i >> 8) & 255}.${i & 255}\n`;
+    const parts: string[] = [];
+    let length = 0;
+    let i = 0;
+    // ASCII up to just before 2 MiB, so the first read chunk is all ASCII and the second is not.
+    while (length < 2 * MiB - 200) {
+      parts.push(line(i++, 'sshd'));
+      length += parts[parts.length - 1].length;
+    }
+    // Pad with spaces (a blank line) so that a 4-byte character starts 2 bytes before 2 MiB.
+    const split = line(i++, 'sshd-\u{1D11E}-ü');
+    const pad = 2 * MiB - 2 - length - 1 - split.indexOf('\u{1D11E}');
+    parts.push(' '.repeat(pad) + '\n', split);
+    let text = parts.join('');
+    for (let k = 0; k < 1000; k++) text += line(i++, 'postfix-€');
+    const bytes = Buffer.from(text, 'utf8');
+    expect(bytes.subarray(2 * MiB - 2, 2 * MiB + 2)).toEqual(Buffer.from('\u{1D11E}', 'utf8'));
+    const dir = fixture({ 'fail2ban.log': bytes });
+    const result = await load([dir]);
+    const events = eventsOf(result);
+    expect(result.inputs[0]).toMatchObject({ format: 'fail2ban-log', records: i, events: i, skipped: { 'blank line': 1 } });
+    expect(result.store.jails.values.slice(1)).toEqual(['sshd', 'sshd-\u{1D11E}-ü', 'postfix-€']);
+    expect(events.filter((e) => e.jail === 'postfix-€')).toHaveLength(1000);
+  });
+});
+
 // ---------------------------------------------------------------- fail2ban-log
 
 const F2B_LOG = lines(
