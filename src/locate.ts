@@ -3,6 +3,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { Reader, type CityResponse, type Response } from 'maxmind';
 import { BotMapError } from './errors';
+import { CityRecordReader, mmdbLayout, NOT_IN_DATABASE, SearchTree, type CityFields, type MmdbLayout } from './mmdb';
 import { displayPath, projectRoot } from './project';
 import type { NormalisedAddress } from './address';
 import type { DatabaseInfo, Location } from './types';
@@ -106,6 +107,16 @@ export interface OpenOptions {
  * file and saying what BotMap `needs` (e.g. "a MaxMind GeoLite2-ASN").
  */
 export function readMmdb<T extends Response>(file: string, what: string, needs: string): Reader<T> {
+  return openMmdb<T>(file, what, needs).reader;
+}
+
+/** An .mmdb file read: mmdb-lib's reader and, for BotMap's own lookups, where its parts are. */
+interface OpenMmdb<T extends Response> {
+  reader: Reader<T>;
+  layout: MmdbLayout;
+}
+
+function openMmdb<T extends Response>(file: string, what: string, needs: string): OpenMmdb<T> {
   let buffer: Buffer;
   try {
     // A FIFO or device would block readFileSync forever: only regular files are read.
@@ -120,7 +131,8 @@ export function readMmdb<T extends Response>(file: string, what: string, needs: 
   }
   try {
     if (file.endsWith('.gz')) buffer = zlib.gunzipSync(buffer);
-    return new Reader<T>(buffer);
+    const reader = new Reader<T>(buffer);
+    return { reader, layout: mmdbLayout(buffer, reader.metadata) };
   } catch (error) {
     throw new BotMapError(`${what} ${file} is not a readable MaxMind .mmdb file (${(error as Error).message}). BotMap needs ${needs} database.`);
   }
@@ -135,7 +147,7 @@ const CITY_NEEDS = 'a MaxMind GeoLite2/GeoIP2 City (or Country)';
  */
 export function openGeoDatabase(explicitPath?: string | null, options: OpenOptions = {}): GeoDatabase {
   const file = resolveDatabasePath(explicitPath);
-  const reader = readMmdb<CityResponse>(file, 'Geolocation database', CITY_NEEDS);
+  const { reader, layout } = openMmdb<CityResponse>(file, 'Geolocation database', CITY_NEEDS);
   const type = reader.metadata.databaseType;
   const kind = describeKind(type);
   if (kind === null) {
@@ -162,7 +174,7 @@ export function openGeoDatabase(explicitPath?: string | null, options: OpenOptio
   );
   if (stale) warnings.push(stale);
   if (kind === 'country') warnings.push(countryOnlyNote(info));
-  return { info, kind, ageDays: ageInDays(buildDate, now), warnings, lookup: cachedLookup(reader) };
+  return { info, kind, ageDays: ageInDays(buildDate, now), warnings, lookup: cachedLookup(reader, layout) };
 }
 
 /** What a run with a Country database says about its missing city results. */
@@ -170,51 +182,45 @@ export function countryOnlyNote(info: DatabaseInfo): string {
   return `${info.file} is a ${info.type} database: city results are unavailable (no city dots, city rankings or places); country results are complete. Use a City database (GeoLite2-City) for maps.`;
 }
 
-/** The parts of mmdb-lib's Reader that return where a record sits, so records can be decoded once. */
-interface TreeReader {
-  findAddressInTree(ip: string): [number | null, number];
-  resolveDataPointer(pointer: number): CityResponse;
-}
-
 /**
- * Lookups that decode each data record once. Many networks share one record (every address of
- * a city, say), and decoding a full GeoIP2 record with its names in eight languages is most of
- * a lookup's cost; the record's position in the file identifies it. Falls back to plain
- * `get` if mmdb-lib's internals ever change.
+ * Lookups that read each data record once. Many networks share one record (every address of a
+ * city, say), and the record's position in the file identifies it. Only the fields BotMap uses
+ * are decoded; a record the lean reader does not expect is decoded whole by mmdb-lib instead.
  */
-function cachedLookup(reader: Reader<CityResponse>): (ip: string) => Location {
-  const tree = reader as unknown as TreeReader;
-  if (typeof tree.findAddressInTree !== 'function' || typeof tree.resolveDataPointer !== 'function') {
-    return (ip) => toLocation(reader.get(ip));
-  }
+function cachedLookup(reader: Reader<CityResponse>, layout: MmdbLayout): (ip: string) => Location {
+  const tree = new SearchTree(layout);
+  const records = new CityRecordReader(layout);
   const byRecord = new Map<number, Location>();
   return (ip) => {
-    const [pointer] = tree.findAddressInTree(ip);
-    if (!pointer) return NOT_FOUND;
-    let location = byRecord.get(pointer);
+    const offset = tree.recordOffset(ip);
+    if (offset === NOT_IN_DATABASE) return NOT_FOUND;
+    let location = byRecord.get(offset);
     if (location === undefined) {
-      location = toLocation(tree.resolveDataPointer(pointer));
-      byRecord.set(pointer, location);
+      location = toLocation(records.read(offset) ?? reader.get(ip));
+      byRecord.set(offset, location);
     }
     return location;
   };
 }
 
-function toLocation(record: CityResponse | null): Location {
+/** What BotMap keeps of a GeoIP2 City or Country record (or of its CityFields). */
+function toLocation(record: CityFields | null): Location {
   if (!record) return NOT_FOUND;
   const country = record.country ?? record.registered_country;
   if (!country?.iso_code) return NOT_FOUND;
   const cityName = record.city?.names?.en ?? null;
   const loc = record.location;
-  const hasPoint = loc != null && typeof loc.latitude === 'number' && typeof loc.longitude === 'number';
+  const latitude = loc?.latitude;
+  const longitude = loc?.longitude;
+  const hasPoint = typeof latitude === 'number' && typeof longitude === 'number';
   return {
     precision: cityName && hasPoint ? 'city' : 'country_only',
     country: country.iso_code,
     countryName: country.names?.en ?? country.iso_code,
     city: cityName,
     subdivision: record.subdivisions?.[0]?.names?.en ?? null,
-    latitude: hasPoint ? loc!.latitude : null,
-    longitude: hasPoint ? loc!.longitude : null,
+    latitude: hasPoint ? latitude : null,
+    longitude: hasPoint ? longitude : null,
     accuracyRadius: loc?.accuracy_radius ?? null,
   };
 }
