@@ -72,13 +72,19 @@ function tempDir(): string {
 }
 
 /**
- * Counts database opens and lookups made through maxmind's Reader (the "no repeated work" check).
- * A lookup is a walk of the search tree: `get` walks it, and so does BotMap's cached lookup,
- * which decodes each record once.
+ * Counts database opens made through maxmind's Reader and lookups (the "no repeated work" check).
+ * A lookup is a walk of the search tree: BotMap's lean reader (src/mmdb.ts) walks it, and so
+ * does maxmind's `get`, which BotMap uses for records the lean reader hands over.
  */
 async function countReaderCalls(): Promise<{ opens: number; lookups: number }> {
   const { Reader } = await import('maxmind');
+  const { SearchTree } = await import('../src/mmdb');
   const counter = { opens: 0, lookups: 0 };
+  const recordOffset = SearchTree.prototype.recordOffset;
+  SearchTree.prototype.recordOffset = function (this: InstanceType<typeof SearchTree>, ip: string) {
+    counter.lookups++;
+    return recordOffset.call(this, ip);
+  };
   const proto = Reader.prototype as unknown as { load(db: Buffer): void; findAddressInTree(ip: string): unknown };
   const load = proto.load;
   const walk = proto.findAddressInTree;
