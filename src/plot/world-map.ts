@@ -3,9 +3,9 @@ import { loadAtlas, type AtlasResolution } from '../atlas';
 import { SVG_NS, type SvgDocument, type SvgNode } from '../dom';
 import { placeLabels, type PlacedLabel } from '../labels';
 import type { Theme } from '../theme';
-import { el, framed, formatCount, setup, type Chart, type ChartOptions, type Legend } from './frame';
+import { el, fmt, framed, formatCount, setup, type Chart, type ChartOptions, type Legend } from './frame';
 import { baseMapMarks, fitWorld, roundedProjection, type ProjectionName } from './geo';
-import { circlePath, legendRow, niceSizeValues, rampLegend, sizeLegend } from './legends';
+import { legendRow, niceSizeValues, rampLegend, sizeLegend } from './legends';
 import { customMark, dotsGroup, labelHeight, labelsGroup, labelWidth, type LabelText, type PixelDot } from './marks';
 
 /** A city-level point to draw: the rows of the `cities` table. */
@@ -67,10 +67,20 @@ export function dotRadius(count: number, maxCount: number, maxRadius: number): n
 function smallDotsGroup(document: SvgDocument, dots: readonly PixelDot[], style: { fill?: string; fillOpacity: number }): SvgNode {
   const g = el(document, 'g', { class: 'botmap-dots botmap-dots-small', fill: style.fill, 'fill-opacity': style.fillOpacity });
   const circlesByFill = new Map<string | undefined, string[]>();
+  // Radii rounded to a tenth take a few values: their arcs are written once.
+  const arcsByTenths = new Map<number, string>();
   for (const d of dots) {
     if (!Number.isFinite(d.x) || !Number.isFinite(d.y)) continue;
+    const tenths = Math.round(Math.max(0.5, d.r) * 10);
+    let arcs = arcsByTenths.get(tenths);
+    if (!arcs) {
+      const r = fmt(tenths / 10);
+      const diameter = fmt(tenths / 5);
+      arcs = `a${r},${r} 0 1,0 ${diameter},0a${r},${r} 0 1,0 -${diameter},0`;
+      arcsByTenths.set(tenths, arcs);
+    }
+    const circle = `M${fmt(d.x - tenths / 10)},${fmt(d.y)}${arcs}`;
     const circles = circlesByFill.get(d.fill);
-    const circle = circlePath(d.x, d.y, Math.max(0.5, d.r));
     if (circles) circles.push(circle);
     else circlesByFill.set(d.fill, [circle]);
   }
