@@ -111,6 +111,8 @@ const stages: Record<StageName, (o: StageOptions) => Promise<Omit<StageResult, '
     const gc = (globalThis as { gc?: () => void }).gc;
     let retainedMB = NaN;
     if (gc) {
+      // Twice: the first collection can leave what finalisers (read streams, file handles) release.
+      gc();
       gc();
       const m = process.memoryUsage();
       retainedMB = (m.heapUsed + m.external) / 1024 / 1024;
@@ -125,6 +127,7 @@ const stages: Record<StageName, (o: StageOptions) => Promise<Omit<StageResult, '
         formats: [...new Set(loaded.inputs.map((i) => i.format))].join(','),
         errors: loaded.inputs.filter((i) => i.error).length,
         retainedMB,
+        columnMB: loaded.store.columnBytes / 1024 / 1024,
       },
     };
   },

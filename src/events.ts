@@ -180,6 +180,11 @@ export class EventStore {
     return this.count;
   }
 
+  /** Bytes held by the event columns (their capacity, which grows by doubling): what events cost, apart from the per-address tables. */
+  get columnBytes(): number {
+    return this.ipData.byteLength + this.kindData.byteLength + this.timeData.byteLength + this.jailData.byteLength + (this.userData?.byteLength ?? 0);
+  }
+
   /**
    * The events as columns. `ip`, `kind`, `time` and `jail` are views, not copies; `user`,
    * `server` and `input` are filled in for the call (4 bytes an event each), so read them once
