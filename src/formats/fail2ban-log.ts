@@ -81,6 +81,7 @@ export class Fail2banMessages {
   readonly stamps = new StampReader();
   /** Network-range bans seen. */
   ranges = 0;
+  private lastJail = '';
 
   constructor(private readonly context: ParseContext) {}
 
@@ -182,7 +183,9 @@ export class Fail2banMessages {
     if (ipEnd > ipStart && line.charCodeAt(ipEnd - 1) === 44 /* , */) ipEnd--;
     if (ipEnd === ipStart) return NOT_AN_ADDRESS;
     const ip = line.slice(ipStart, ipEnd);
-    const jail = line.slice(m + 1, jailEnd);
+    // Consecutive lines mostly name the same jail: reusing its string saves an allocation per line.
+    let jail = this.lastJail;
+    if (jailEnd - m - 1 !== jail.length || !line.startsWith(jail, m + 1)) jail = this.lastJail = line.slice(m + 1, jailEnd);
     let at = ipEnd;
     if (kind === 'found' && line.startsWith(', bad', at)) at += 5;
     let t: number | null;
