@@ -68,8 +68,11 @@ export class SearchTree {
   private readonly recordSize: 24 | 28 | 32;
   private readonly dataStart: number;
   private readonly hasIPv6: boolean;
-  /** The node where IPv4 addresses start: the root, or the end of ::/96 in an IPv6 tree. */
-  private readonly ipv4Root: number;
+  /**
+   * Where the first 16 bits of each IPv4 address lead from the IPv4 root (the root, or the end
+   * of ::/96 in an IPv6 tree): IPv4 walks start 16 levels down, past the levels they share.
+   */
+  private readonly ipv4Nodes = new Uint32Array(1 << 16);
   /** The address being looked up, as four big-endian 32-bit words (scratch space). */
   private readonly words = new Uint32Array(4);
 
@@ -79,7 +82,21 @@ export class SearchTree {
     this.recordSize = layout.recordSize;
     this.dataStart = layout.dataStart;
     this.hasIPv6 = layout.ipVersion === 6;
-    this.ipv4Root = this.hasIPv6 ? this.descend(this.descend(this.descend(0, 0), 0), 0) : 0;
+    const ipv4Root = this.hasIPv6 ? this.descend(this.descend(this.descend(0, 0, 32), 0, 32), 0, 32) : 0;
+    this.fillIPv4Nodes(ipv4Root, 0, 0);
+  }
+
+  private fillIPv4Nodes(node: number, depth: number, prefix: number): void {
+    if (depth === 16) {
+      this.ipv4Nodes[prefix] = node;
+      return;
+    }
+    if (node >= this.nodeCount) {
+      this.ipv4Nodes.fill(node, prefix << (16 - depth), (prefix + 1) << (16 - depth));
+      return;
+    }
+    this.fillIPv4Nodes(this.descend(node, 0, 1), depth + 1, prefix * 2);
+    this.fillIPv4Nodes(this.descend(node, 1, 1), depth + 1, prefix * 2 + 1);
   }
 
   /**
@@ -90,12 +107,12 @@ export class SearchTree {
     const ipv4 = parseIPv4(ip);
     let node: number;
     if (ipv4 >= 0) {
-      node = this.descend(this.ipv4Root, ipv4);
+      node = this.descend(this.ipv4Nodes[ipv4 >>> 16], ipv4, 16);
     } else {
       const words = this.words;
       if (!parseIPv6(ip, words)) throw new TypeError(`Not an IP address: ${JSON.stringify(ip)}`);
       if (!this.hasIPv6) return NOT_IN_DATABASE;
-      node = this.descend(this.descend(this.descend(this.descend(0, words[0]), words[1]), words[2]), words[3]);
+      node = this.descend(this.descend(this.descend(this.descend(0, words[0], 32), words[1], 32), words[2], 32), words[3], 32);
     }
     // A record value above node_count points into the data section, counted from 16 bytes
     // before it (the separator); node_count itself means "no data", and so does running out of
@@ -103,11 +120,11 @@ export class SearchTree {
     return node > this.nodeCount ? node - this.nodeCount - DATA_SECTION_SEPARATOR_SIZE + this.dataStart : NOT_IN_DATABASE;
   }
 
-  /** Follows the 32 bits of `word`, most significant first, from `node` until it leaves the tree. */
-  private descend(node: number, word: number): number {
+  /** Follows the low `bits` bits of `word`, most significant first, from `node` until it leaves the tree. */
+  private descend(node: number, word: number, bits: number): number {
     const db = this.db;
     const nodeCount = this.nodeCount;
-    let bit = 31;
+    let bit = bits - 1;
     // One loop per record size: this is the innermost loop of every lookup.
     switch (this.recordSize) {
       case 28:
