@@ -356,7 +356,7 @@ export class CityRecordReader {
   private type = 0;
   private size = 0;
   private payload = 0;
-  /** Where the value the last place/location/string/number read began ends. */
+  /** Where the value the last reader of a field (place, names, location, string...) read ends: after it, or after the pointer to it. */
   private next = 0;
 
   constructor(layout: MmdbLayout) {
