@@ -4,7 +4,7 @@ import { ATTACK_KINDS } from './types';
 import { EVENT_KINDS, type EventStore } from './events';
 import type { Location, PlaceCluster } from './types';
 import type { NormalisedAddress } from './address';
-import { ipv6Network64, type Network } from './networks';
+import { ipv6Network64, ipv6ToWords, type Network } from './networks';
 import { clusterPlaces, comparePlaces, type ClusterInput } from './places';
 
 /** How the rankings count attackers. */
@@ -62,19 +62,23 @@ export function aggregate(store: EventStore, locations: readonly Location[], opt
   const clusterRadiusKm = options.clusterRadiusKm ?? 100;
   const addresses = store.addresses;
   const totals = perAddressTotals(store.columns(), addresses.length);
-  const attackers = attackersOf(addresses, ipv6Prefix64);
-  const ranked = rankAddresses(addresses, totals.events);
+  const ipText = addresses.map((a) => a.ip);
+  const attackers = attackersOf(addresses, ipText, ipv6Prefix64);
+  const ranked = rankAddresses(ipText, totals.events);
   const groups = locationGroups(locations);
+  const ips = addressTable(ranked, addresses, locations, options.networks, totals, attackers);
   const cities = cityTable(ranked, groups, locations, totals.events, attackers);
-  const window = eventWindow(totals);
+  const countries = countryTable(groups, locations, totals.events, attackers);
+  const asns = networkTable(options.networks, totals.events, attackers);
+  const places = placesOf(cities.rows as ClusterInput[], groups, locations, clusterRadiusKm, ipv6Prefix64 ? attackers : null);
   return {
-    ips: addressTable(ranked, addresses, locations, options.networks, totals, attackers),
+    ips,
     cities: cities.table,
-    countries: countryTable(groups, locations, totals.events, attackers),
-    asns: networkTable(options.networks, totals.events, attackers),
-    places: placesOf(cities.rows as ClusterInput[], groups, locations, clusterRadiusKm, ipv6Prefix64 ? attackers : null),
+    countries,
+    asns,
+    places,
     counting: { ipv6Prefix64, clusterRadiusKm, attackers: attackers.count, ipv6Networks64: attackers.networks64 },
-    window,
+    window: eventWindow(totals),
   };
 }
 
@@ -121,34 +125,65 @@ interface Attackers {
   networks64: number;
 }
 
-function attackersOf(addresses: readonly NormalisedAddress[], ipv6Prefix64: boolean): Attackers {
-  const text = new Array<string>(addresses.length);
+function attackersOf(addresses: readonly NormalisedAddress[], ipText: string[], ipv6Prefix64: boolean): Attackers {
+  const text = ipv6Prefix64 ? ipText.slice() : ipText;
   const code = new Int32Array(addresses.length);
-  const codeOf64 = new Map<string, number>();
+  // A /64 is identified by the leading two 32-bit words of its addresses: its text (which
+  // ipv6Network64 builds from those words alone) is only needed when /64s are counted as one.
+  const words = new Uint32Array(4);
+  const networkOfWords = new Map<number, Map<number, number>>();
+  const attackerOfNetwork: number[] = [];
+  const textOfNetwork: string[] = [];
+  let networks64 = 0;
   let count = 0;
   for (let i = 0; i < addresses.length; i++) {
     const address = addresses[i];
-    // The store holds each address once, so an address alone is an attacker of its own.
+    // The store holds each address once, so an address counted alone is an attacker of its own.
     if (address.version !== 6) {
-      text[i] = address.ip;
       code[i] = count++;
       continue;
     }
-    const network = ipv6Network64(address.ip);
-    let networkCode = codeOf64.get(network);
-    if (networkCode === undefined) codeOf64.set(network, (networkCode = ipv6Prefix64 ? count++ : -1));
-    text[i] = ipv6Prefix64 ? network : address.ip;
-    code[i] = ipv6Prefix64 ? networkCode : count++;
+    if (!ipv6ToWords(address.ip, words)) {
+      // ipv6Network64 gives such an address back as it is: a network of its own.
+      networks64++;
+      code[i] = count++;
+      continue;
+    }
+    let byLowWord = networkOfWords.get(words[0]);
+    if (byLowWord === undefined) networkOfWords.set(words[0], (byLowWord = new Map()));
+    let network = byLowWord.get(words[1]);
+    if (network === undefined) {
+      byLowWord.set(words[1], (network = networks64++));
+      if (ipv6Prefix64) {
+        attackerOfNetwork[network] = count++;
+        textOfNetwork[network] = ipv6Network64(address.ip);
+      }
+    }
+    if (ipv6Prefix64) {
+      code[i] = attackerOfNetwork[network];
+      text[i] = textOfNetwork[network];
+    } else {
+      code[i] = count++;
+    }
   }
-  return { text, code, count, networks64: codeOf64.size };
+  return { text, code, count, networks64 };
 }
 
 /** Address indices in the `ips` table's order: most attack events first, then by address text. */
-function rankAddresses(addresses: readonly NormalisedAddress[], events: Float64Array): Uint32Array {
-  const ip = addresses.map((a) => a.ip);
-  const order = new Uint32Array(addresses.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  return order.sort((a, b) => events[b] - events[a] || compareText(ip[a], ip[b]) || a - b);
+function rankAddresses(ipText: readonly string[], events: Float64Array): Uint32Array {
+  // Attack counts are small integers: a counting sort orders by them, and only addresses with
+  // equal counts are compared by text, which is most of a comparison sort's cost.
+  let most = 0;
+  for (let a = 0; a < events.length; a++) if (events[a] > most) most = events[a];
+  const start = new Int32Array(most + 2);
+  for (let a = 0; a < events.length; a++) start[most - events[a] + 1]++;
+  for (let k = 0; k <= most; k++) start[k + 1] += start[k];
+  const next = start.slice(0, most + 1);
+  const order = new Uint32Array(events.length);
+  for (let a = 0; a < events.length; a++) order[next[most - events[a]]++] = a;
+  const byText = (a: number, b: number) => compareText(ipText[a], ipText[b]) || a - b;
+  for (let k = 0; k <= most; k++) if (start[k + 1] - start[k] > 1) order.subarray(start[k], start[k + 1]).sort(byText);
+  return order;
 }
 
 /**
