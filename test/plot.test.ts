@@ -64,6 +64,12 @@ describe('worldMap', () => {
     expect(new Set(paths.map((p) => p.match(/ fill="([^"]*)"/)![1])).size).toBe(2);
   });
 
+  it('draws a map again the same from its kept base map, whatever was drawn in between', () => {
+    const first = svgText(worldMap(CITIES, { ...TEXT, width: 900 }));
+    for (let width = 400; width < 1400; width += 100) worldMap(CITIES.slice(0, 3), { ...TEXT, width, graticule: true });
+    expect(svgText(worldMap(CITIES, { ...TEXT, width: 900 }))).toBe(first);
+  });
+
   it('sizes dots by area', () => {
     expect(dotRadius(400, 400, 20)).toBe(20);
     expect(dotRadius(100, 400, 20)).toBeCloseTo(10);

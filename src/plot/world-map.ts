@@ -98,6 +98,8 @@ interface BaseMapPaths {
 }
 
 const baseMapPathsCache = new Map<string, BaseMapPaths>();
+/** Base maps kept: a notebook trying many widths would otherwise hold one each (~1 MB at 50m). */
+const BASE_MAPS_KEPT = 8;
 
 /**
  * The base map for an atlas resolution, projection and width, projected once per process: the
@@ -119,6 +121,7 @@ function baseMapPaths(resolution: AtlasResolution, projectionName: ProjectionNam
     projection.precision(0);
     paths = { sphere, graticule: graticuleLines, land: path(atlas.land) ?? '', borders: path(atlas.borders) ?? '' };
     baseMapPathsCache.set(key, paths);
+    if (baseMapPathsCache.size > BASE_MAPS_KEPT) baseMapPathsCache.delete(baseMapPathsCache.keys().next().value as string);
   }
   return paths;
 }
