@@ -75,9 +75,12 @@ describe('a run on the sample data', () => {
     for (let i = 0; i < chart.labels.length; i++) {
       for (let j = i + 1; j < chart.labels.length; j++) expect(boxesOverlap(chart.labels[i], chart.labels[j])).toBe(false);
     }
-    const circles = (chart.svg.outerHTML.match(/<circle /g) ?? []).length;
+    const svg = chart.svg.outerHTML;
+    const circles = (svg.match(/<circle /g) ?? []).length;
+    // Dots under 2 px are drawn as one path per colour, one `M…a…a…` circle per dot.
+    const smallDots = (svg.match(/class="botmap-dots botmap-dots-small"[\s\S]*?<\/g>/g) ?? []).join('').match(/M/g)?.length ?? 0;
     // One dot per city plus one ring per label.
-    expect(circles).toBe(analysis.aggregates.cities.numRows() + 10);
+    expect(circles + smallDots).toBe(analysis.aggregates.cities.numRows() + 10);
   });
 
   it('credits the database on every chart', () => {

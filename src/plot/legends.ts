@@ -104,7 +104,7 @@ export function sizeLegend(
     const text = format(value);
     const cellWidth = Math.max(2 * r, textWidth(text, LEGEND_SIZE)) + 12;
     const cx = x + cellWidth / 2;
-    // A path rather than a <circle>: the map's circles stay one per dot and ring, countable.
+    // A path rather than a <circle>: the map's circles (and small-dot subpaths) stay one per dot and ring, countable.
     g.appendChild(
       el(document, 'path', { d: circlePath(cx, baseline - r, r), fill: options.fill, 'fill-opacity': options.fillOpacity ?? 0.55, stroke: options.stroke, 'stroke-width': 0.6 }),
     );
