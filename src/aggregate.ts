@@ -56,21 +56,29 @@ export interface Aggregates {
  * first call, when Arquero generates and compiles its expression code. The tables are exactly
  * what that chain gives, tie order and nulls included: test/aggregate-equivalence.test.ts keeps
  * the chain as a reference and compares the two on random inputs.
+ *
+ * The loops over addresses are few on purpose: each runs once a call, and on a process's first
+ * call mostly in the interpreter, so a pass saved is worth more than a faster pass.
  */
 export function aggregate(store: EventStore, locations: readonly Location[], options: AggregateOptions = {}): Aggregates {
   const ipv6Prefix64 = options.ipv6Prefix64 ?? false;
   const clusterRadiusKm = options.clusterRadiusKm ?? 100;
+  const networks = options.networks;
   const addresses = store.addresses;
   const totals = perAddressTotals(store.columns(), addresses.length);
   const ipText = addresses.map((a) => a.ip);
   const attackers = attackersOf(addresses, ipText, ipv6Prefix64);
   const ranked = rankAddresses(ipText, totals.events);
-  const groups = locationGroups(locations);
-  const ips = addressTable(ranked, addresses, locations, options.networks, totals, attackers);
-  const cities = cityTable(ranked, groups, locations, totals.events, attackers);
-  const countries = countryTable(groups, locations, totals.events, attackers);
-  const asns = networkTable(options.networks, totals.events, attackers);
-  const places = placesOf(cities.rows as ClusterInput[], groups, locations, clusterRadiusKm, ipv6Prefix64 ? attackers : null);
+  const groups = addressGroups(locations, networks);
+  const ipColumns = addressColumns(ranked, addresses, locations, networks, totals, attackers);
+  const sums = groupSums(ranked, groups, ipColumns);
+  // Counted alone, each address is an attacker of its own: a group's attackers are its addresses.
+  const distinct = ipv6Prefix64 ? distinctAttackerCounts(groups, locations, attackers) : sums.addresses;
+  const ips = aq.table(ipColumns);
+  const cities = cityTable(groups.city, sums, distinct.city, locations);
+  const countries = countryTable(groups.country, sums, distinct, locations);
+  const asns = networkTable(groups.network, sums, distinct.network, networks ?? []);
+  const places = placesOf(cities.rows as ClusterInput[], groups.city, locations, clusterRadiusKm, ipv6Prefix64 ? attackers : null);
   return {
     ips,
     cities: cities.table,
@@ -203,7 +211,8 @@ function sortGroups(size: number, compare: (x: number, y: number) => number): Ui
   return order.sort((x, y) => compare(x, y) || x - y);
 }
 
-function addressTable(ranked: Uint32Array, addresses: readonly NormalisedAddress[], locations: readonly Location[], networks: AggregateOptions['networks'], totals: Totals, attackers: Attackers): ColumnTable {
+/** The columns of the ips table: one row per address, in ranking order. */
+function addressColumns(ranked: Uint32Array, addresses: readonly NormalisedAddress[], locations: readonly Location[], networks: AggregateOptions['networks'], totals: Totals, attackers: Attackers) {
   const n = ranked.length;
   const ip = new Array<string>(n);
   const version = new Array<4 | 6>(n);
@@ -245,7 +254,7 @@ function addressTable(ranked: Uint32Array, addresses: readonly NormalisedAddress
     org[row] = network?.org ?? null;
     attacker[row] = attackers.text[a];
   }
-  return aq.table({
+  return {
     ip,
     version,
     events,
@@ -263,65 +272,173 @@ function addressTable(ranked: Uint32Array, addresses: readonly NormalisedAddress
     asn,
     org,
     attacker,
+  };
+}
+
+/** Addresses grouped one way: each address's group (-1 for none), and each group's first address, whose values are the group's. Groups are numbered in order of first appearance. */
+interface Grouping {
+  of: Int32Array;
+  first: number[];
+}
+
+/**
+ * The groupings of the rankings: cities (city-located addresses by country, country name,
+ * subdivision and city), countries (addresses with a country, by country and country name) and
+ * networks (addresses with a known ASN, by ASN, with the organisation each network is named after).
+ */
+interface AddressGroups {
+  city: Grouping;
+  country: Grouping;
+  network: Grouping & { org: (string | null)[] };
+}
+
+function addressGroups(locations: readonly Location[], networks: AggregateOptions['networks']): AddressGroups {
+  const n = locations.length;
+  const city: Grouping = { of: new Int32Array(n), first: [] };
+  const country: Grouping = { of: new Int32Array(n), first: [] };
+  const network: Grouping = { of: new Int32Array(n).fill(-1), first: [] };
+  const cityCodes = new TupleCodes(city);
+  const countryCodes = new TupleCodes(country);
+  const networkOfAsn = new Map<number, number>();
+  const firstOrg: string[] = [];
+  let severalOrgs = false;
+  // The geolocation lookup shares one Location object among all the addresses of a database
+  // record: keying each object once spares most of the lookups by value.
+  const firstWithLocation = new Map<Location, number>();
+  for (let a = 0; a < n; a++) {
+    const location = locations[a];
+    const seen = firstWithLocation.get(location);
+    if (seen !== undefined) {
+      city.of[a] = city.of[seen];
+      country.of[a] = country.of[seen];
+    } else {
+      firstWithLocation.set(location, a);
+      city.of[a] = location.precision === 'city' ? cityCodes.code(a, location.city, location.country, location.countryName, location.subdivision) : -1;
+      country.of[a] = location.country != null ? countryCodes.code(a, location.country, location.countryName) : -1;
+    }
+    const net = networks?.[a];
+    if (net?.asn == null) continue;
+    const org = net.org ?? '';
+    let g = networkOfAsn.get(net.asn);
+    if (g === undefined) {
+      networkOfAsn.set(net.asn, (g = network.first.push(a) - 1));
+      firstOrg.push(org);
+    } else if (org !== firstOrg[g]) {
+      severalOrgs = true;
+    }
+    network.of[a] = g;
+  }
+  // Each network's name is the one most of its addresses carry; with one name per network (the usual case), that is its first.
+  const org = severalOrgs && networks ? mostCommonOrgs(network, networks) : firstOrg.map((name) => name || null);
+  return { city, country, network: { ...network, org } };
+}
+
+/** Each network's organisation: the one most of its addresses carry (ties: the alphabetically first), null for none. */
+function mostCommonOrgs(network: Grouping, networks: readonly (Network | null)[]): (string | null)[] {
+  const grouped = rowsByGroup(network.of, network.first.length);
+  return network.first.map((_, g) => {
+    const count = new Map<string, number>();
+    for (let k = grouped.start[g]; k < grouped.start[g + 1]; k++) {
+      const org = networks[grouped.rows[k]]!.org ?? '';
+      count.set(org, (count.get(org) ?? 0) + 1);
+    }
+    let best = '';
+    let most = -1;
+    for (const [org, n] of count) if (n > most || (n === most && org < best)) [best, most] = [org, n];
+    return best || null;
   });
 }
 
 /**
- * The city and country group of each address, -1 for none, groups numbered in order of first
- * appearance: cities group the city-located addresses by country, country name, subdivision and
- * city; countries group the addresses with a country by country and country name.
+ * Numbers distinct tuples of values 0, 1, 2 … in order of first appearance, noting each one's
+ * first address in the grouping. Values are equal as Map keys are. A tuple is looked up by its
+ * first value, the most telling, and told apart from the few sharing it by the others.
  */
-interface LocationGroups {
-  city: Int32Array;
-  /** The first address of each city group (its values are the group's). */
-  cityFirst: number[];
-  country: Int32Array;
-  countryFirst: number[];
-}
-
-function locationGroups(locations: readonly Location[]): LocationGroups {
-  const city = new Int32Array(locations.length);
-  const country = new Int32Array(locations.length);
-  const cityCodes = new TupleCodes();
-  const countryCodes = new TupleCodes();
-  const cityFirst: number[] = [];
-  const countryFirst: number[] = [];
-  // The geolocation lookup shares one Location object among all the addresses of a database
-  // record: keying each object once spares most of the four-level key lookups.
-  const firstWith = new Map<Location, number>();
-  for (let i = 0; i < locations.length; i++) {
-    const location = locations[i];
-    const first = firstWith.get(location);
-    if (first !== undefined) {
-      city[i] = city[first];
-      country[i] = country[first];
-      continue;
-    }
-    firstWith.set(location, i);
-    city[i] = location.precision === 'city' ? cityCodes.code(location.country, location.countryName, location.subdivision, location.city) : -1;
-    if (city[i] === cityFirst.length) cityFirst.push(i);
-    country[i] = location.country != null ? countryCodes.code(location.country, location.countryName) : -1;
-    if (country[i] === countryFirst.length) countryFirst.push(i);
-  }
-  return { city, cityFirst, country, countryFirst };
-}
-
-/** Numbers distinct tuples of values 0, 1, 2 … in order of first appearance; values are equal as Map keys are. */
 class TupleCodes {
-  private readonly root = new Map<unknown, unknown>();
-  private size = 0;
+  private readonly byFirstValue = new Map<unknown, { rest: unknown[]; code: number }[]>();
 
-  code(...values: unknown[]): number {
-    let level = this.root;
-    for (let i = 0; i < values.length - 1; i++) {
-      let next = level.get(values[i]) as Map<unknown, unknown> | undefined;
-      if (next === undefined) level.set(values[i], (next = new Map()));
-      level = next;
-    }
-    const last = values[values.length - 1];
-    let code = level.get(last) as number | undefined;
-    if (code === undefined) level.set(last, (code = this.size++));
+  constructor(private readonly grouping: Grouping) {}
+
+  code(address: number, first: unknown, ...rest: unknown[]): number {
+    let tuples = this.byFirstValue.get(first);
+    if (tuples === undefined) this.byFirstValue.set(first, (tuples = []));
+    for (const tuple of tuples) if (tuple.rest.every((value, i) => sameValueZero(value, rest[i]))) return tuple.code;
+    const code = this.grouping.first.push(address) - 1;
+    tuples.push({ rest, code });
     return code;
+  }
+}
+
+/** The equality of Map keys. */
+const sameValueZero = (a: unknown, b: unknown) => a === b || (a !== a && b !== b);
+
+/** Addresses and attack events per group of each grouping, city coordinates, and each country's city-located and country-only addresses. */
+interface GroupSums {
+  addresses: { city: Float64Array; country: Float64Array; network: Float64Array; countryCity: Float64Array; countryOnly: Float64Array };
+  events: { city: Float64Array; country: Float64Array; network: Float64Array };
+  latitude: RunningMeans;
+  longitude: RunningMeans;
+}
+
+function groupSums(ranked: Uint32Array, groups: AddressGroups, ips: ReturnType<typeof addressColumns>): GroupSums {
+  const cities = groups.city.first.length;
+  const countries = groups.country.first.length;
+  const networks = groups.network.first.length;
+  const sums: GroupSums = {
+    addresses: { city: new Float64Array(cities), country: new Float64Array(countries), network: new Float64Array(networks), countryCity: new Float64Array(countries), countryOnly: new Float64Array(countries) },
+    events: { city: new Float64Array(cities), country: new Float64Array(countries), network: new Float64Array(networks) },
+    latitude: new RunningMeans(cities),
+    longitude: new RunningMeans(cities),
+  };
+  const { addresses, events: eventSum, latitude, longitude } = sums;
+  const cityOf = groups.city.of;
+  const countryOf = groups.country.of;
+  const networkOf = groups.network.of;
+  // In the ips table's order, from its columns: the means accumulate as Arquero's did, so that
+  // they agree to the last bit, and the rows are read in sequence.
+  for (let row = 0; row < ranked.length; row++) {
+    const a = ranked[row];
+    const e = ips.events[row];
+    const c = cityOf[a];
+    if (c >= 0) {
+      addresses.city[c]++;
+      eventSum.city[c] += e;
+      latitude.add(c, ips.latitude[row]);
+      longitude.add(c, ips.longitude[row]);
+    }
+    const k = countryOf[a];
+    if (k >= 0) {
+      addresses.country[k]++;
+      eventSum.country[k] += e;
+      if (c >= 0) addresses.countryCity[k]++;
+      else if (ips.precision[row] === 'country_only') addresses.countryOnly[k]++;
+    }
+    const w = networkOf[a];
+    if (w >= 0) {
+      addresses.network[w]++;
+      eventSum.network[w] += e;
+    }
+  }
+  return sums;
+}
+
+/** Arquero's `op.mean` per group: a running mean of the valid (non-null, non-NaN) values, undefined when there are none. */
+class RunningMeans {
+  private readonly mean: Float64Array;
+  private readonly valid: Float64Array;
+
+  constructor(groups: number) {
+    this.mean = new Float64Array(groups);
+    this.valid = new Float64Array(groups);
+  }
+
+  add(group: number, value: number | null): void {
+    if (value == null || value !== value) return;
+    this.mean[group] += (value - this.mean[group]) / ++this.valid[group];
+  }
+
+  value(group: number): number | undefined {
+    return this.valid[group] ? this.mean[group] : undefined;
   }
 }
 
@@ -359,88 +476,74 @@ function distinctAttackers(grouped: GroupedRows, attackers: Attackers, include: 
   return distinct;
 }
 
-/** Arquero's `op.mean` per group: a running mean of the valid (non-null, non-NaN) values, undefined when there are none. */
-class RunningMeans {
-  private readonly mean: Float64Array;
-  private readonly valid: Float64Array;
-
-  constructor(groups: number) {
-    this.mean = new Float64Array(groups);
-    this.valid = new Float64Array(groups);
-  }
-
-  add(group: number, value: number | null): void {
-    if (value == null || value !== value) return;
-    this.mean[group] += (value - this.mean[group]) / ++this.valid[group];
-  }
-
-  value(group: number): number | undefined {
-    return this.valid[group] ? this.mean[group] : undefined;
-  }
+/** The distinct attackers of each group, in the shape of `GroupSums['addresses']`, for when /64s are counted as one. */
+function distinctAttackerCounts(groups: AddressGroups, locations: readonly Location[], attackers: Attackers): GroupSums['addresses'] {
+  const countries = rowsByGroup(groups.country.of, groups.country.first.length);
+  return {
+    city: distinctAttackers(rowsByGroup(groups.city.of, groups.city.first.length), attackers),
+    country: distinctAttackers(countries, attackers),
+    countryCity: distinctAttackers(countries, attackers, (a) => groups.city.of[a] >= 0),
+    countryOnly: distinctAttackers(countries, attackers, (a) => locations[a].precision === 'country_only'),
+    network: distinctAttackers(rowsByGroup(groups.network.of, groups.network.first.length), attackers),
+  };
 }
 
-/** The cities table, and its rows as objects for clustering into places. */
-function cityTable(ranked: Uint32Array, groups: LocationGroups, locations: readonly Location[], events: Float64Array, attackers: Attackers) {
-  const size = groups.cityFirst.length;
-  const cityOf = groups.city;
-  const eventSum = new Float64Array(size);
-  const latitude = new RunningMeans(size);
-  const longitude = new RunningMeans(size);
-  // Means accumulate in the ips table's order, as Arquero's did, so that they agree to the last bit.
-  for (let row = 0; row < ranked.length; row++) {
-    const a = ranked[row];
-    const g = cityOf[a];
-    if (g < 0) continue;
-    eventSum[g] += events[a];
-    latitude.add(g, locations[a].latitude);
-    longitude.add(g, locations[a].longitude);
-  }
-  const ips = distinctAttackers(rowsByGroup(cityOf, size), attackers);
-  const where = groups.cityFirst.map((a) => locations[a]);
-  const order = sortGroups(size, (x, y) => ips[y] - ips[x] || eventSum[y] - eventSum[x] || compareText(where[x].city, where[y].city) || compareText(where[x].country, where[y].country));
-  const table = aq.table({
-    city: Array.from(order, (g) => where[g].city),
-    subdivision: Array.from(order, (g) => where[g].subdivision),
-    country: Array.from(order, (g) => where[g].country),
-    country_name: Array.from(order, (g) => where[g].countryName),
+/** The cities table, and its rows as objects (as `table.objects()` gives them) for clustering into places. */
+function cityTable(cities: Grouping, sums: GroupSums, ips: Float64Array, locations: readonly Location[]) {
+  const events = sums.events.city;
+  const where = cities.first.map((a) => locations[a]);
+  const order = sortGroups(where.length, (x, y) => ips[y] - ips[x] || events[y] - events[x] || compareText(where[x].city, where[y].city) || compareText(where[x].country, where[y].country));
+  const n = order.length;
+  const columns = {
+    city: new Array<string | null>(n),
+    subdivision: new Array<string | null>(n),
+    country: new Array<string | null>(n),
+    country_name: new Array<string | null>(n),
     // undefined (Arquero's missing value) for a city none of whose addresses has coordinates.
-    latitude: Array.from(order, (g) => latitude.value(g)),
-    longitude: Array.from(order, (g) => longitude.value(g)),
-    ips: Array.from(order, (g) => ips[g]),
-    events: Array.from(order, (g) => eventSum[g]),
-  });
-  // The rows as objects, as `table.objects()` would give them, without a second pass through Arquero.
-  const rows = Array.from(order, (g) => ({
-    city: where[g].city,
-    subdivision: where[g].subdivision,
-    country: where[g].country,
-    country_name: where[g].countryName,
-    latitude: latitude.value(g),
-    longitude: longitude.value(g),
-    ips: ips[g],
-    events: eventSum[g],
-  }));
-  return { table, rows };
+    latitude: new Array<number | undefined>(n),
+    longitude: new Array<number | undefined>(n),
+    ips: new Array<number>(n),
+    events: new Array<number>(n),
+  };
+  const rows = new Array<{ [K in keyof typeof columns]: (typeof columns)[K][number] }>(n);
+  for (let row = 0; row < n; row++) {
+    const g = order[row];
+    const location = where[g];
+    const values = {
+      city: location.city,
+      subdivision: location.subdivision,
+      country: location.country,
+      country_name: location.countryName,
+      latitude: sums.latitude.value(g),
+      longitude: sums.longitude.value(g),
+      ips: ips[g],
+      events: events[g],
+    };
+    rows[row] = values;
+    columns.city[row] = values.city;
+    columns.subdivision[row] = values.subdivision;
+    columns.country[row] = values.country;
+    columns.country_name[row] = values.country_name;
+    columns.latitude[row] = values.latitude;
+    columns.longitude[row] = values.longitude;
+    columns.ips[row] = values.ips;
+    columns.events[row] = values.events;
+  }
+  return { table: aq.table(columns), rows };
 }
 
-function countryTable(groups: LocationGroups, locations: readonly Location[], events: Float64Array, attackers: Attackers): ColumnTable {
-  const size = groups.countryFirst.length;
-  const countryOf = groups.country;
-  const eventSum = new Float64Array(size);
-  for (let a = 0; a < countryOf.length; a++) if (countryOf[a] >= 0) eventSum[countryOf[a]] += events[a];
-  const grouped = rowsByGroup(countryOf, size);
-  const ips = distinctAttackers(grouped, attackers);
-  const ipsCity = distinctAttackers(grouped, attackers, (a) => locations[a].precision === 'city');
-  const ipsCountryOnly = distinctAttackers(grouped, attackers, (a) => locations[a].precision === 'country_only');
-  const where = groups.countryFirst.map((a) => locations[a]);
-  const order = sortGroups(size, (x, y) => ips[y] - ips[x] || eventSum[y] - eventSum[x] || compareText(where[x].country, where[y].country));
+function countryTable(countries: Grouping, sums: GroupSums, distinct: GroupSums['addresses'], locations: readonly Location[]): ColumnTable {
+  const ips = distinct.country;
+  const events = sums.events.country;
+  const where = countries.first.map((a) => locations[a]);
+  const order = sortGroups(where.length, (x, y) => ips[y] - ips[x] || events[y] - events[x] || compareText(where[x].country, where[y].country));
   return aq.table({
     country: Array.from(order, (g) => where[g].country),
     name: Array.from(order, (g) => where[g].countryName),
     ips: Array.from(order, (g) => ips[g]),
-    events: Array.from(order, (g) => eventSum[g]),
-    ips_city: Array.from(order, (g) => ipsCity[g]),
-    ips_country_only: Array.from(order, (g) => ipsCountryOnly[g]),
+    events: Array.from(order, (g) => events[g]),
+    ips_city: Array.from(order, (g) => distinct.countryCity[g]),
+    ips_country_only: Array.from(order, (g) => distinct.countryOnly[g]),
   });
 }
 
@@ -448,72 +551,29 @@ function countryTable(groups: LocationGroups, locations: readonly Location[], ev
  * Addresses grouped by ASN. An ASN whose ranges carry different organisation names is named
  * after the one most of its addresses carry (ties: the alphabetically first).
  */
-function networkTable(networks: AggregateOptions['networks'], events: Float64Array, attackers: Attackers): ColumnTable {
-  const n = events.length;
-  const groupOf = new Int32Array(n).fill(-1);
-  const groupOfAsn = new Map<number, number>();
-  const asns: number[] = [];
-  const orgCode = new Int32Array(n);
-  const codeOfOrg = new Map<string, number>();
-  const orgs: string[] = [];
-  for (let a = 0; a < n; a++) {
-    const network = networks?.[a];
-    if (network?.asn == null) continue;
-    let g = groupOfAsn.get(network.asn);
-    if (g === undefined) groupOfAsn.set(network.asn, (g = asns.push(network.asn) - 1));
-    groupOf[a] = g;
-    const org = network.org ?? '';
-    let code = codeOfOrg.get(org);
-    if (code === undefined) codeOfOrg.set(org, (code = orgs.push(org) - 1));
-    orgCode[a] = code;
-  }
-  const size = asns.length;
-  const grouped = rowsByGroup(groupOf, size);
-  const eventSum = new Float64Array(size);
-  const org = new Array<string | null>(size);
-  const orgCount = new Float64Array(orgs.length);
-  const orgCountedIn = new Int32Array(orgs.length).fill(-1);
-  for (let g = 0; g < size; g++) {
-    const from = grouped.start[g];
-    const to = grouped.start[g + 1];
-    for (let k = from; k < to; k++) {
-      const a = grouped.rows[k];
-      eventSum[g] += events[a];
-      const o = orgCode[a];
-      if (orgCountedIn[o] !== g) {
-        orgCountedIn[o] = g;
-        orgCount[o] = 0;
-      }
-      orgCount[o]++;
-    }
-    let best = orgCode[grouped.rows[from]];
-    for (let k = from + 1; k < to; k++) {
-      const o = orgCode[grouped.rows[k]];
-      if (orgCount[o] > orgCount[best] || (orgCount[o] === orgCount[best] && orgs[o] < orgs[best])) best = o;
-    }
-    org[g] = orgs[best] || null;
-  }
-  const ips = distinctAttackers(grouped, attackers);
-  const order = sortGroups(size, (x, y) => ips[y] - ips[x] || eventSum[y] - eventSum[x] || asns[x] - asns[y]);
+function networkTable(network: AddressGroups['network'], sums: GroupSums, ips: Float64Array, networks: readonly (Network | null)[]): ColumnTable {
+  const events = sums.events.network;
+  const asns = network.first.map((a) => networks[a]!.asn);
+  const order = sortGroups(asns.length, (x, y) => ips[y] - ips[x] || events[y] - events[x] || asns[x] - asns[y]);
   return aq.table({
     asn: Array.from(order, (g) => asns[g]),
-    org: Array.from(order, (g) => org[g]),
+    org: Array.from(order, (g) => network.org[g]),
     ips: Array.from(order, (g) => ips[g]),
-    events: Array.from(order, (g) => eventSum[g]),
+    events: Array.from(order, (g) => events[g]),
   });
 }
 
 const cityKey = (country: unknown, subdivision: unknown, city: unknown) => `${country ?? ''}\u0000${subdivision ?? ''}\u0000${city ?? ''}`;
 
 /** Places from the cities; with /64 counting (`attackers` given), each place counts its distinct attackers. */
-function placesOf(cities: ClusterInput[], groups: LocationGroups, locations: readonly Location[], radiusKm: number, attackers: Attackers | null): PlaceCluster[] {
+function placesOf(cities: ClusterInput[], cityGroups: Grouping, locations: readonly Location[], radiusKm: number, attackers: Attackers | null): PlaceCluster[] {
   const places = clusterPlaces(cities, radiusKm);
   if (!attackers) return places;
   // A /64 whose addresses sit in two cities of one place is one attacker there.
   const placeOfCity = new Map<string, number>();
   places.forEach((p, i) => p.cities.forEach((c) => placeOfCity.set(cityKey(c.country, c.subdivision, c.city), i)));
-  const placeOfGroup = groups.cityFirst.map((a) => placeOfCity.get(cityKey(locations[a].country, locations[a].subdivision, locations[a].city)) ?? -1);
-  const placeOf = groups.city.map((g) => (g < 0 ? -1 : placeOfGroup[g]));
+  const placeOfGroup = cityGroups.first.map((a) => placeOfCity.get(cityKey(locations[a].country, locations[a].subdivision, locations[a].city)) ?? -1);
+  const placeOf = cityGroups.of.map((g) => (g < 0 ? -1 : placeOfGroup[g]));
   const ips = distinctAttackers(rowsByGroup(placeOf, places.length), attackers);
   places.forEach((p, i) => (p.ips = ips[i]));
   return places.sort(comparePlaces);

@@ -275,11 +275,13 @@ describe('aggregate agrees with the plain Arquero formulation', () => {
     [7, 2000, 6000],
   ] as const) {
     for (const ipv6Prefix64 of [false, true]) {
-      for (const withNetworks of [true, false]) {
-        it(`seed ${seed}: ${addresses} addresses, ${events} more events, /64 counting ${ipv6Prefix64 ? 'on' : 'off'}, networks ${withNetworks ? 'known' : 'unknown'}`, () => {
+      for (const networkNames of ['several per ASN', 'one per ASN', 'no networks'] as const) {
+        it(`seed ${seed}: ${addresses} addresses, ${events} more events, /64 counting ${ipv6Prefix64 ? 'on' : 'off'}, organisation names: ${networkNames}`, () => {
           const { store, locations, networks } = randomInputs(seed, addresses, events);
+          const oneNamePerAsn = networks.map((network) => network && { asn: network.asn, org: `AS${network.asn}` });
+          const given = { 'several per ASN': networks, 'one per ASN': oneNamePerAsn, 'no networks': undefined }[networkNames];
           for (const clusterRadiusKm of [0, 100, 3000]) {
-            const options: AggregateOptions = { networks: withNetworks ? networks : undefined, ipv6Prefix64, clusterRadiusKm };
+            const options: AggregateOptions = { networks: given, ipv6Prefix64, clusterRadiusKm };
             expectSame(aggregate(store, locations, options), referenceAggregate(store, locations, options) as Result);
           }
         });
