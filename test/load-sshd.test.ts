@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normaliseAddress } from '../src/address';
 import { authLog } from '../src/formats/auth-log';
@@ -83,6 +84,26 @@ describe('sshd failures', () => {
     ).toEqual(['sshd failure without an address (counted when the connection names it)', 'sshd message naming the connection, not a failure', ['192.0.2.7@root']]);
   });
 
+  it('merges the lines of one process only: the same host, program and pid, written alike', () => {
+    const tooMany = 'Disconnecting: Too many authentication failures [preauth]';
+    const names = 'Connection from 192.0.2.1 port 4242 on 10.0.0.1 port 22';
+    const pending = 'sshd failure without an address (counted when the connection names it)';
+    const naming = 'sshd message naming the connection, not a failure';
+    expect(
+      run([
+        `Oct  1 12:00:00 web1 sshd[7]: ${tooMany}`,
+        `Oct  1 12:00:00 web1 sshd[07]: ${names}`,
+        `Oct  1 12:00:00 web1 sshd[7] ${names}`,
+        `Oct  1 12:00:00 web2 sshd[7]: ${names}`,
+        `Oct  1 12:00:00 web1 sshd-session[7]: ${names}`,
+        `Oct  1 12:00:00 web1  sshd[7]: ${names}`,
+        `Oct  1 12:00:00 web1 sshd[7]: ${names}`,
+        `Oct  1 12:00:00 web1 sshd[123456789]: ${tooMany}`,
+        `Oct  1 12:00:01 web1 sshd[123456789]: ${names}`,
+      ]),
+    ).toEqual([pending, naming, naming, naming, naming, naming, ['192.0.2.1@'], pending, ['192.0.2.1@']]);
+  });
+
   it('counts a success after other user names as a failure, and forgets a connection after ten minutes', () => {
     expect(
       run([
@@ -121,6 +142,86 @@ describe('sshd failures', () => {
     expect(prefix.read('hello world: x')).toBe(false);
     expect(prefix.read('192.0.2.1')).toBe(false);
     expect(prefix.read('')).toBe(false);
+  });
+
+  // Lines much alike, as in a log (each line changes one part of the one before): the reader
+  // takes shortcuts when a line repeats the one before.
+  const MTIME = Date.parse('2026-10-02T00:00:00Z');
+  const PARTS = [
+    [
+      'Oct  1 12:00:00',
+      'Oct  1 12:00:01',
+      'Oct  1 12:00:59',
+      'Oct  1 12:00:60',
+      'Oct  1 12:00:61',
+      'Oct  1 12:00:1',
+      'Oct  1 12:00:015',
+      'Oct  1 12:00:05',
+      'Oct  1 12:00:05.5',
+      'Oct  1 12:00:05.7',
+      'Oct  1 12:00:05.57',
+      'Oct  1 12:00:05.58',
+      'Oct  1 12:01:07',
+      'Oct  1 13:00:07',
+      'Oct 01 12:00:00',
+      'Feb 30 12:00:00',
+      '<38>Oct  1 12:00:00',
+      '2015-04-16T18:02:50.321974+00:00',
+      '2015-04-16 18:02:51',
+      '',
+      '',
+    ],
+    [' ', '  ', '\t'],
+    ['web1', 'web2', 'h', '', '<auth.info>', '<x>', 'web1 <x>'],
+    [' ', '  ', '\t'],
+    ['sshd[100]:', 'sshd[101]:', 'sshd[100]', 'sshd[0100]:', 'sshd[12345678]:', 'sshd:', '[sshd]:', 'sshd(pam)[1]:', 'CRON[5]:', 'sshd[]:', 'sshd[1]x:'],
+    [' Failed password for root from 192.0.2.1 port 22 ssh2', ' kernel:[  970.69]: x', ' [ID 800047 auth.info] x', '', ' ', '\tx'],
+  ];
+  const logLines = fc
+    .tuple(fc.array(fc.nat(), { minLength: PARTS.length, maxLength: PARTS.length }), fc.array(fc.tuple(fc.nat(PARTS.length - 1), fc.nat()), { maxLength: 20 }))
+    .map(([first, changes]) => {
+      const parts = PARTS.map((choices, i) => choices[first[i] % choices.length]);
+      const lines = [parts.join('')];
+      for (const [i, n] of changes) {
+        parts[i] = PARTS[i][n % PARTS[i].length];
+        lines.push(parts.join(''));
+      }
+      return lines;
+    });
+
+  function fields(prefix: SyslogPrefixReader, line: string): unknown[] {
+    if (!prefix.read(line)) return [false];
+    return [prefix.time, prefix.hostStart, prefix.hostEnd, prefix.daemon, prefix.daemonEnd, prefix.hasPid, prefix.message, prefix.connection(line)];
+  }
+
+  it('reads each line as it reads it alone, whatever lines came before', () => {
+    fc.assert(
+      fc.property(logLines, (lines) => {
+        const prefix = new SyslogPrefixReader(MTIME);
+        for (const line of lines) expect(fields(prefix, line), line).toEqual(fields(new SyslogPrefixReader(MTIME), line));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('keys two lines alike exactly when their host and program texts are alike', () => {
+    fc.assert(
+      fc.property(logLines, (lines) => {
+        const prefix = new SyslogPrefixReader(MTIME);
+        const textOf = new Map<string | number, string>();
+        const keyOf = new Map<string, string | number>();
+        for (const line of lines) {
+          if (!prefix.read(line)) continue;
+          const key = prefix.connectionKey(line);
+          const text = prefix.connection(line);
+          expect(textOf.get(key) ?? text).toBe(text);
+          expect(keyOf.get(text) ?? key).toBe(key);
+          textOf.set(key, text);
+          keyOf.set(text, key);
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 

@@ -35,8 +35,8 @@ export class SshdReader {
   private readonly message = new SshdMessage();
   private readonly tracker = new SshdTracker();
 
-  /** Reads the sshd message of `line` from `at`, for the process `connection`. */
-  read(line: string, at: number, connection: string, time: number | null, emit: Emit): LineResult {
+  /** Reads the sshd message of `line` from `at`, for the process `connection` (its text, or a number standing for it). */
+  read(line: string, at: number, connection: string | number, time: number | null, emit: Emit): LineResult {
     const m = this.message;
     if (!m.classify(line, at)) return NOT_A_FAILURE;
     const outcome = this.tracker.feed(connection, m, time);
@@ -73,7 +73,7 @@ class AuthLogParser implements LineParser {
     const prefix = this.prefix;
     if (!prefix.read(line)) return isBlank(line) ? BLANK_LINE : NOT_SYSLOG;
     const daemon = prefix.daemon;
-    if (isSshd(daemon)) return this.sshd.read(line, prefix.message, prefix.connection(line), prefix.time, emit);
+    if (isSshd(daemon)) return this.sshd.read(line, prefix.message, prefix.connectionKey(line), prefix.time, emit);
     if (isFail2banDaemon(daemon)) return this.fail2ban.readForwarded(line, prefix.message, prefix.time, daemon === 'fail2ban.observer', emit);
     return NOT_SSHD;
   }

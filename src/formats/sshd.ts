@@ -16,6 +16,7 @@
  * The patterns are re-implemented by hand, with cheap prefix checks before any regular
  * expression; `npm run conformance` measures agreement with fail2ban's annotated samples.
  */
+import { detachedCopy } from './syslog';
 
 /** What one message says. */
 export enum Verdict {
@@ -538,7 +539,6 @@ interface Connection {
   /** Distinct user names tried. */
   users: string[] | null;
   nofail: boolean;
-  gained: boolean;
   pending: boolean;
   /** Time of the last message, for expiry (NaN when unknown). */
   time: number;
@@ -549,19 +549,13 @@ const MAX_CONNECTIONS = 10_000;
 const CONNECTION_TTL = 10 * 60_000;
 
 /**
- * A copy of `text` that does not keep the (1 MiB) read chunk it was sliced from alive:
- * concatenation then slicing makes V8 flatten it into a string of its own.
- */
-function copy(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
-}
-
-/**
  * fail2ban's multi-line merge ("mlfid"): one record per sshd process, keyed by host name and
- * program with pid. `host` and `user` are set after `Outcome.Failure`.
+ * program with pid (the text, or a number standing for it: see `SyslogPrefixReader.connectionKey`).
+ * `host` and `user` are set after `Outcome.Failure`, for the caller to use at once: they may be
+ * slices of the message's line.
  */
 export class SshdTracker {
-  private readonly connections = new Map<string, Connection>();
+  private readonly connections = new Map<string | number, Connection>();
   host = '';
   user: string | null = null;
 
@@ -570,59 +564,67 @@ export class SshdTracker {
   }
 
   /** Merges one classified message of process `key` at `time` (null when unknown). */
-  feed(key: string, m: SshdMessage, time: number | null): Outcome {
+  feed(key: string | number, m: SshdMessage, time: number | null): Outcome {
     const t = time ?? Number.NaN;
     const nofail = m.verdict === Verdict.NoFail || m.verdict === Verdict.Gained;
-    const gained = m.verdict === Verdict.Gained;
     let entry = this.connections.get(key);
     if (entry !== undefined && !Number.isNaN(t) && !Number.isNaN(entry.time) && t - entry.time > CONNECTION_TTL) {
       this.connections.delete(key);
       entry = undefined;
     }
-    let merged: Connection;
-    let users: number;
-    if (entry !== undefined) {
-      users = addUser(entry, m.user);
-      entry.nofail = false;
-      entry.gained = false;
-      if (gained) entry.pending = false;
-      if (m.host !== null) entry.host = copy(m.host);
-      if (m.user !== null) entry.user = copy(m.user);
-      if (nofail) entry.nofail = true;
-      if (gained) entry.gained = true;
-      entry.time = t;
-      merged = entry;
-      if (m.forget) this.connections.delete(key);
-    } else {
-      merged = {
-        host: m.host === null ? null : copy(m.host),
-        user: m.user === null ? null : copy(m.user),
+    if (entry === undefined) {
+      if (m.forget) {
+        // A record that ends with its first message is not kept: its strings need no copies.
+        if (nofail) return Outcome.NotFailure;
+        if (m.host === null) return Outcome.Pending;
+        this.host = m.host;
+        this.user = m.user;
+        return Outcome.Failure;
+      }
+      entry = {
+        host: m.host === null ? null : detachedCopy(m.host),
+        user: m.user === null ? null : detachedCopy(m.user),
         users: null,
         nofail,
-        gained,
         pending: false,
         time: t,
       };
-      users = 0;
-      if (!m.forget) {
-        users = addUser(merged, m.user);
-        if (this.connections.size >= MAX_CONNECTIONS) {
-          const oldest = this.connections.keys().next().value;
-          if (oldest !== undefined) this.connections.delete(oldest);
-        }
-        this.connections.set(copy(key), merged);
+      addUser(entry, m.user);
+      if (this.connections.size >= MAX_CONNECTIONS) {
+        const oldest = this.connections.keys().next().value;
+        if (oldest !== undefined) this.connections.delete(oldest);
       }
+      this.connections.set(typeof key === 'string' ? detachedCopy(key) : key, entry);
+      return this.outcome(entry, false);
     }
-    const wasPending = merged.pending;
-    merged.pending = false;
-    if (wasPending || users > 1) merged.nofail = false;
-    if (merged.nofail) return Outcome.NotFailure;
-    if (merged.host === null) {
-      merged.pending = true;
+    const users = addUser(entry, m.user);
+    if (m.verdict === Verdict.Gained) entry.pending = false;
+    if (m.forget) {
+      this.connections.delete(key);
+      // The record is dropped: it may hold the message's own strings.
+      if (m.host !== null) entry.host = m.host;
+      if (m.user !== null) entry.user = m.user;
+    } else {
+      // Strings kept in the record are copies; an unchanged one is not copied again.
+      if (m.host !== null && m.host !== entry.host) entry.host = detachedCopy(m.host);
+      if (m.user !== null && m.user !== entry.user) entry.user = detachedCopy(m.user);
+    }
+    entry.nofail = nofail;
+    entry.time = t;
+    return this.outcome(entry, users > 1);
+  }
+
+  private outcome(entry: Connection, severalUsers: boolean): Outcome {
+    const wasPending = entry.pending;
+    entry.pending = false;
+    if (wasPending || severalUsers) entry.nofail = false;
+    if (entry.nofail) return Outcome.NotFailure;
+    if (entry.host === null) {
+      entry.pending = true;
       return Outcome.Pending;
     }
-    this.host = merged.host;
-    this.user = merged.user;
+    this.host = entry.host;
+    this.user = entry.user;
     return Outcome.Failure;
   }
 }
@@ -630,8 +632,8 @@ export class SshdTracker {
 /** Adds a user name tried by the process; returns how many distinct names it tried (0 for none). */
 function addUser(entry: Connection, user: string | null): number {
   if (user !== null && user.length > 0) {
-    if (entry.users === null) entry.users = [copy(user)];
-    else if (entry.users.length < 100 && !entry.users.includes(user)) entry.users.push(copy(user));
+    if (entry.users === null) entry.users = [detachedCopy(user)];
+    else if (entry.users.length < 100 && !entry.users.includes(user)) entry.users.push(detachedCopy(user));
   }
   return entry.users === null ? 0 : entry.users.length;
 }
