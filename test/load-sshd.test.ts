@@ -57,6 +57,12 @@ describe('sshd failures', () => {
     ['Failed password for invalid user x from 192.0.2.1 port 22 ssh2: from 192.0.2.9 port 22 ssh2', ['192.0.2.1@x']],
     ['Failed password for root from 192.0.2.1 port 22 ssh2: ruser from 192.0.2.9', ['192.0.2.1@root']],
     ['Connection closed by authenticating user a 192.0.2.9 port 1 192.0.2.1 port 22 [preauth]', ['192.0.2.1@a 192.0.2.9 port 1']],
+    // Words that the general reading takes for part of the syntax, in the common shapes.
+    ['Disconnected from invalid user from 192.0.2.1 port 22 [preauth]', ['192.0.2.1@']],
+    ['Failed password for invalid user a:b from 192.0.2.1 port 22 ssh2', ['192.0.2.1@a:b']],
+    ['Invalid user admin from 192.0.2.1', ['192.0.2.1@admin']],
+    ['message repeated 2 times: [\u00a0Failed password for root from 192.0.2.1 port 22 ssh2]', ['192.0.2.1@root', '192.0.2.1@root']],
+    ['message repeated 3 times: [ Connection closed by 192.0.2.1 port 22 [preauth]]', ['192.0.2.1@', '192.0.2.1@', '192.0.2.1@']],
   ])('%s', (message, expected) => {
     expect(run([P + message])).toEqual([expected]);
   });
@@ -70,6 +76,11 @@ describe('sshd failures', () => {
     ['Server listening on 0.0.0.0 port 22.', 'sshd message, not a failure'],
     ['Disconnecting: Too many authentication failures [preauth]', 'sshd failure without an address (counted when the connection names it)'],
     ['error: PAM: Authentication failure for bob from attacker.example.com', 'hostname, not an address'],
+    ['Connection closed by authenticating user on 192.0.2.1 port 22 [preauth]', 'sshd message, not a failure'],
+    ['Disconnected from invalid user port 22 port 23 [preauth]', 'sshd message, not a failure'],
+    ['Failed password for a:b from 192.0.2.1 port 22 ssh2', 'sshd message, not a failure'],
+    ['Failed password for root from from port 22 ssh2', 'not an address'],
+    ['Received disconnect from 192.0.2.1: port 22:11: Bye', 'sshd message, not a failure'],
   ])('%s is not a failure', (message, reason) => {
     expect(run([P + message])).toEqual([reason]);
   });

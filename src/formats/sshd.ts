@@ -14,7 +14,10 @@
  * - Closing messages (`Connection closed by … [preauth]`, `Received disconnect …`) end the record.
  *
  * The patterns are re-implemented by hand, with cheap prefix checks before any regular
- * expression; `npm run conformance` measures agreement with fail2ban's annotated samples.
+ * expression; `npm run conformance` measures agreement with fail2ban's annotated samples. The
+ * commonest shapes of the commonest messages are read first by one sticky regular expression
+ * each, taken only where it gives what the steps after it would give (and where it might not,
+ * the line is left to those steps).
  */
 import { detachedCopy } from './syslog';
 
@@ -59,10 +62,13 @@ export class SshdMessage {
     while (end > at && isSpace(line.charCodeAt(end - 1))) end--;
     let p = at;
     if (line.startsWith('message repeated ', p)) {
-      const m = REPEATED.exec(line.slice(p, end));
-      if (m === null) return false;
-      this.repeat = Math.max(1, Math.min(Number(m[1]), 1_000_000));
-      p += m[0].length;
+      // `message repeated N times: [`, then spaces (`\s*`), before `end`.
+      let q = p + 17;
+      while (q < end && isDigitCode(line.charCodeAt(q))) q++;
+      if (q === p + 17 || end - q < 9 || !line.startsWith(' times: [', q)) return false;
+      this.repeat = Math.max(1, Math.min(Number(line.slice(p + 17, q)), 1_000_000));
+      p = q + 9;
+      while (p < end && isRegexSpace(line.charCodeAt(p))) p++;
       end = line.lastIndexOf(']', end - 1);
       if (end < p) return false;
       while (end > p && isSpace(line.charCodeAt(end - 1))) end--;
@@ -97,7 +103,7 @@ export class SshdMessage {
         return false;
       case 73 /* I */:
       case 105 /* i */:
-        if (s.startsWith('nvalid user ', 1) || s.startsWith('llegal user ', 1)) return this.lazyFromSuff(s, 'Invalid user '.length, false);
+        if (s.startsWith('nvalid user ', 1) || s.startsWith('llegal user ', 1)) return this.invalidUser(s);
         return false;
       case 114 /* r */:
         if (s.startsWith('refused connect from ')) return this.refusedConnect(s);
@@ -151,6 +157,15 @@ export class SshdMessage {
   private hostAt(s: string, at: number): boolean {
     const host = hostToken(s, at);
     return host !== null && this.set(Verdict.Fail, host, null, false);
+  }
+
+  /** `Invalid user USER from HOST SUFF$` (or `invalid`, `Illegal`, `illegal`). */
+  private invalidUser(s: string): boolean {
+    // Most are `… USER from HOST[ port N]` with a one-word user, read as `lazyFromSuff` would.
+    INVALID_USER.lastIndex = 13;
+    const m = INVALID_USER.exec(s);
+    if (m !== null) return this.set(Verdict.Fail, m[2], m[1], false);
+    return this.lazyFromSuff(s, 13, false);
   }
 
   /** `[aA]uthentication (failure|error|failed) for USER from HOST( via \S+)?SUFF$`. */
@@ -238,6 +253,14 @@ export class SshdMessage {
    * trying several keys); for an invalid user it is.
    */
   private failed(s: string): boolean {
+    // Most are `Failed METHOD for [invalid user ]USER from HOST port N ssh2` with one-word names,
+    // read as the steps below would; not a valid user holding `:` nor a host `from`, which they read otherwise.
+    FAILED.lastIndex = 7;
+    const m = FAILED.exec(s);
+    if (m !== null) {
+      if (m[2] !== undefined) return this.set(Verdict.Fail, m[4], m[3], false);
+      if (!m[3].includes(':') && m[4] !== 'from') return this.set(m[1] === 'publickey' ? Verdict.NoFail : Verdict.Fail, m[4], m[3], false);
+    }
     const methodEnd = s.indexOf(' ', 7);
     if (methodEnd <= 7 || !s.startsWith(' for ', methodEnd)) return false;
     const publickey = methodEnd - 7 === 9 && s.startsWith('publickey', 7);
@@ -283,6 +306,11 @@ export class SshdMessage {
 
   /** `Received disconnect from HOST[ port N]:CODE: …`: 3 (… Auth fail) and 14 (no authentication methods) fail; 11 names the address. */
   private receivedDisconnect(s: string): boolean {
+    // Most are `… HOST port N:11: …` (the client said goodbye), read as the steps below would;
+    // not a host ending in `:`, which they read otherwise.
+    RECEIVED_BYE.lastIndex = 25;
+    const m = RECEIVED_BYE.exec(s);
+    if (m !== null && !m[1].endsWith(':')) return this.set(Verdict.NoFail, m[1], null, true);
     const hostStart = 25;
     const hostEnd = tokenEnd(s, hostStart);
     let host = s.slice(hostStart, hostEnd);
@@ -352,6 +380,14 @@ export class SshdMessage {
    * With `[preauth]` (the login never succeeded) a failure, without it a closing message only.
    */
   private closed(s: string, at: number): boolean {
+    // Most are `by|from [invalid|authenticating user USER ]HOST port N[ [preauth]]`, read as the
+    // steps below would; not a user `port`, `on` or `from`, which they read otherwise.
+    CLOSED.lastIndex = at;
+    const m = CLOSED.exec(s);
+    if (m !== null) {
+      const user = m[1];
+      if (user !== 'port' && user !== 'on' && user !== 'from') return this.set(m[3] === undefined ? Verdict.NoFail : Verdict.Fail, m[2], user ?? null, true);
+    }
     let p: number;
     if (s.startsWith('by', at)) p = at + 2;
     else if (s.startsWith('from', at)) p = at + 4;
@@ -436,11 +472,14 @@ const MAX_ATTEMPTS = 'maximum authentication attempts exceeded for ';
 const TOO_MANY = 'Disconnecting: Too many authentication failures';
 const NO_IDENTIFICATION = 'Did not receive identification string from ';
 const TIMEOUT = 'Timeout before authentication for ';
-const REPEATED = /^message repeated (\d+) times: \[\s*/;
 const KEX = /^kex_exchange_identification: (?:read: )?(?:[Cc]lient sent invalid protocol identifier|[Cc]onnection (?:closed by remote host|reset by peer))/;
 const ALG = /^(?:\w+ (?!found\b)){0,2}\w+/;
 const NO_MATCHING = /^no matching (?:\w+ (?!found\b)){0,2}\w+ found[.:]/;
 const PAM = /^pam_[a-z]+\(sshd:auth\):\s+authentication failure;(?:\s+(?:(?:logname|e?uid|tty)=\S*)){0,4}\s+ruser=(\S*)\s+rhost=(\S+)(?:\s+user=(\S*))?(?: (?:port \d+|on \S+|\[preauth\])){0,3}\s*$/;
+const INVALID_USER = /(\S*) from (\S+)(?: port \d+)?$/y;
+const FAILED = /(\S+) for (invalid user )?(\S+) from (\S+) port \d+ ssh2$/y;
+const RECEIVED_BYE = /(\S+) port \d+:11:/y;
+const CLOSED = /(?:by|from) (?:(?:invalid|authenticating) user (\S+) )?(\S+) port \d+( \[preauth\])?$/y;
 const CHANGE_OF_USER = /^Disconnecting(?: from)? (?:invalid|authenticating) user (\S+) (\S+)(?: (?:port \d+|on \S+)){0,2}:\s*Change of username or service not allowed:.*\[preauth\]\s*$/;
 const NOT_ALLOWED_REASONS = [
   'not listed in AllowUsers',
@@ -452,6 +491,17 @@ const NOT_ALLOWED_REASONS = [
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9;
+}
+
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** `\s` of a regular expression: ASCII and Unicode spaces, line breaks, the BOM. */
+function isRegexSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 function skipSpace(s: string, p: number): number {
