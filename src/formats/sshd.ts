@@ -115,10 +115,11 @@ export class SshdMessage {
         if (s.startsWith(MAX_ATTEMPTS)) return this.lazyFromSuff(s, MAX_ATTEMPTS.length, true);
         return false;
       case 68 /* D */:
+        // These beginnings exclude each other: the commonest is tried first.
+        if (s.startsWith('Disconnected ')) return this.closed(s, 'Disconnected '.length);
         if (s.startsWith(TOO_MANY)) return this.tooMany(s);
         if (s.startsWith('Disconnecting ')) return this.changeOfUser(s);
         if (s.startsWith(NO_IDENTIFICATION)) return this.hostAt(s, NO_IDENTIFICATION.length);
-        if (s.startsWith('Disconnected ')) return this.closed(s, 'Disconnected '.length);
         return false;
       case 67 /* C */:
         if (s.startsWith('Connection closed ')) return this.closed(s, 'Connection closed '.length);
