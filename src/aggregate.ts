@@ -70,7 +70,7 @@ export function aggregate(store: EventStore, locations: readonly Location[], opt
   const attackers = attackersOf(addresses, ipText, ipv6Prefix64);
   const ranked = rankAddresses(ipText, totals.events);
   const groups = addressGroups(locations, networks);
-  const ipColumns = addressColumns(ranked, addresses, locations, networks, totals, attackers);
+  const ipColumns = addressColumns(ranked, addresses, ipText, locations, networks, totals, attackers);
   const sums = groupSums(ranked, groups, ipColumns);
   // Counted alone, each address is an attacker of its own: a group's attackers are its addresses.
   const distinct = ipv6Prefix64 ? distinctAttackerCounts(groups, locations, attackers) : sums.addresses;
@@ -205,14 +205,14 @@ function compareText(a: string | null | undefined, b: string | null | undefined)
 }
 
 /** Group numbers 0 … size - 1 ordered by `compare`, ties in group number order (groups are numbered by first appearance). */
-function sortGroups(size: number, compare: (x: number, y: number) => number): Uint32Array {
-  const order = new Uint32Array(size);
-  for (let g = 0; g < size; g++) order[g] = g;
+function sortGroups(size: number, compare: (x: number, y: number) => number): number[] {
+  const order: number[] = [];
+  for (let g = 0; g < size; g++) order.push(g);
   return order.sort((x, y) => compare(x, y) || x - y);
 }
 
 /** The columns of the ips table: one row per address, in ranking order. */
-function addressColumns(ranked: Uint32Array, addresses: readonly NormalisedAddress[], locations: readonly Location[], networks: AggregateOptions['networks'], totals: Totals, attackers: Attackers) {
+function addressColumns(ranked: Uint32Array, addresses: readonly NormalisedAddress[], ipText: readonly string[], locations: readonly Location[], networks: AggregateOptions['networks'], totals: Totals, attackers: Attackers) {
   const n = ranked.length;
   const ip = new Array<string>(n);
   const version = new Array<4 | 6>(n);
@@ -230,7 +230,8 @@ function addressColumns(ranked: Uint32Array, addresses: readonly NormalisedAddre
   const precision = new Array<Location['precision']>(n);
   const asn = new Array<number | null>(n);
   const org = new Array<string | null>(n);
-  const attacker = new Array<string>(n);
+  // Counted alone, each address is its own attacker: the attacker column is the ip column.
+  const attacker = attackers.text === ipText ? ip : new Array<string>(n);
   for (let row = 0; row < n; row++) {
     const a = ranked[row];
     const address = addresses[a];
@@ -240,8 +241,10 @@ function addressColumns(ranked: Uint32Array, addresses: readonly NormalisedAddre
     version[row] = address.version;
     events[row] = totals.events[a];
     records[row] = totals.records[a];
-    firstSeen[row] = Number.isFinite(totals.first[a]) ? totals.first[a] : null;
-    lastSeen[row] = Number.isFinite(totals.last[a]) ? totals.last[a] : null;
+    const first = totals.first[a];
+    const last = totals.last[a];
+    firstSeen[row] = Number.isFinite(first) ? first : null;
+    lastSeen[row] = Number.isFinite(last) ? last : null;
     country[row] = location.country;
     countryName[row] = location.countryName;
     city[row] = location.city;
@@ -252,7 +255,7 @@ function addressColumns(ranked: Uint32Array, addresses: readonly NormalisedAddre
     precision[row] = location.precision;
     asn[row] = network?.asn ?? null;
     org[row] = network?.org ?? null;
-    attacker[row] = attackers.text[a];
+    if (attacker !== ip) attacker[row] = attackers.text[a];
   }
   return {
     ip,
@@ -355,16 +358,20 @@ function mostCommonOrgs(network: Grouping, networks: readonly (Network | null)[]
  * first value, the most telling, and told apart from the few sharing it by the others.
  */
 class TupleCodes {
-  private readonly byFirstValue = new Map<unknown, { rest: unknown[]; code: number }[]>();
+  private readonly byFirstValue = new Map<unknown, { b: unknown; c: unknown; d: unknown; code: number }[]>();
 
   constructor(private readonly grouping: Grouping) {}
 
-  code(address: number, first: unknown, ...rest: unknown[]): number {
-    let tuples = this.byFirstValue.get(first);
-    if (tuples === undefined) this.byFirstValue.set(first, (tuples = []));
-    for (const tuple of tuples) if (tuple.rest.every((value, i) => sameValueZero(value, rest[i]))) return tuple.code;
+  /** The code of the tuple (a, b, c, d), `address` being where it is seen. */
+  code(address: number, a: unknown, b: unknown, c?: unknown, d?: unknown): number {
+    let tuples = this.byFirstValue.get(a);
+    if (tuples === undefined) this.byFirstValue.set(a, (tuples = []));
+    for (let i = 0; i < tuples.length; i++) {
+      const tuple = tuples[i];
+      if (sameValueZero(tuple.b, b) && sameValueZero(tuple.c, c) && sameValueZero(tuple.d, d)) return tuple.code;
+    }
     const code = this.grouping.first.push(address) - 1;
-    tuples.push({ rest, code });
+    tuples.push({ b, c, d, code });
     return code;
   }
 }
@@ -538,12 +545,12 @@ function countryTable(countries: Grouping, sums: GroupSums, distinct: GroupSums[
   const where = countries.first.map((a) => locations[a]);
   const order = sortGroups(where.length, (x, y) => ips[y] - ips[x] || events[y] - events[x] || compareText(where[x].country, where[y].country));
   return aq.table({
-    country: Array.from(order, (g) => where[g].country),
-    name: Array.from(order, (g) => where[g].countryName),
-    ips: Array.from(order, (g) => ips[g]),
-    events: Array.from(order, (g) => events[g]),
-    ips_city: Array.from(order, (g) => distinct.countryCity[g]),
-    ips_country_only: Array.from(order, (g) => distinct.countryOnly[g]),
+    country: order.map((g) => where[g].country),
+    name: order.map((g) => where[g].countryName),
+    ips: order.map((g) => ips[g]),
+    events: order.map((g) => events[g]),
+    ips_city: order.map((g) => distinct.countryCity[g]),
+    ips_country_only: order.map((g) => distinct.countryOnly[g]),
   });
 }
 
@@ -556,10 +563,10 @@ function networkTable(network: AddressGroups['network'], sums: GroupSums, ips: F
   const asns = network.first.map((a) => networks[a]!.asn);
   const order = sortGroups(asns.length, (x, y) => ips[y] - ips[x] || events[y] - events[x] || asns[x] - asns[y]);
   return aq.table({
-    asn: Array.from(order, (g) => asns[g]),
-    org: Array.from(order, (g) => network.org[g]),
-    ips: Array.from(order, (g) => ips[g]),
-    events: Array.from(order, (g) => events[g]),
+    asn: order.map((g) => asns[g]),
+    org: order.map((g) => network.org[g]),
+    ips: order.map((g) => ips[g]),
+    events: order.map((g) => events[g]),
   });
 }
 

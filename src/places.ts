@@ -97,7 +97,8 @@ export function clusterPlaces(cities: readonly ClusterInput[], radiusKm: number)
           // Cities already in a place are dropped from their cube as it is walked: dense cubes are
           // walked by many seeds, and would otherwise be walked whole by each.
           let kept = 0;
-          for (const j of list) {
+          for (let k = 0; k < list.length; k++) {
+            const j = list[k];
             if (assigned[j]) continue;
             list[kept++] = j;
             const c = sorted[j];
