@@ -2,6 +2,7 @@ import { looksLikeHostname } from '../address';
 import type { EventKind } from '../types';
 import {
   BLANK_LINE,
+  hasAt,
   HOSTNAME,
   NETWORK_RANGE_BAN,
   NOT_AN_ADDRESS,
@@ -55,13 +56,16 @@ const COLON = 58;
 
 /** Where the `fail2ban.` logger name starts, or -1 when the line is not a fail2ban.log line. */
 function loggerStart(line: string): number {
-  return isStamp(line, 0) ? loggerAfterStamp(line) : -1;
+  return isStamp(line, 0) ? loggerAfterStamp(line, 0, line.length) : -1;
 }
 
-/** `loggerStart` of a line known to begin with a stamp. */
-function loggerAfterStamp(line: string): number {
-  const at = 19 + millisLength(line, 0);
-  return line.startsWith(' fail2ban.', at) ? at + 10 : -1;
+/**
+ * `loggerStart` of the line `text[start, end)`, known to begin with a stamp. (Reading past `end`
+ * finds the line break, which no positional check accepts: only searches need the bound.)
+ */
+function loggerAfterStamp(text: string, start: number, end: number): number {
+  const at = start + 19 + millisLength(text, start);
+  return hasAt(text, at, ' fail2ban.', end) ? at + 10 : -1;
 }
 
 /** The daemon names fail2ban logs under in syslog and the journal. */
@@ -128,16 +132,27 @@ export class Fail2banMessages {
    * The message from `m` (just after the level): `[jail] Verb address …` or a server message.
    * The time is `time`, or the stamp at the start of the line when `stampAtStart`. `observer`:
    * the logger is fail2ban.observer, or where the logger's name after `fail2ban.` starts.
+   * The line is `line[lineStart, end)`: by default the whole string.
    */
-  read(line: string, m: number, isError: boolean, observer: boolean | number, time: number | null, stampAtStart: boolean, emit: Emit): LineResult {
+  read(
+    line: string,
+    m: number,
+    isError: boolean,
+    observer: boolean | number,
+    time: number | null,
+    stampAtStart: boolean,
+    emit: Emit,
+    lineStart = 0,
+    end = line.length,
+  ): LineResult {
     if (line.charCodeAt(m) !== OPEN_BRACKET) {
-      if (line.startsWith('Jail ', m) || line.startsWith('Creating new jail', m) || line.startsWith('Stopping all jails', m)) {
+      if (hasAt(line, m, 'Jail ', end) || hasAt(line, m, 'Creating new jail', end) || hasAt(line, m, 'Stopping all jails', end)) {
         return JAIL_STARTED_STOPPED;
       }
       return isError ? ERROR_MESSAGE : SERVER_MESSAGE;
     }
     const jailEnd = line.indexOf('] ', m + 1);
-    if (jailEnd < 0) return isError ? ERROR_MESSAGE : SERVER_MESSAGE;
+    if (jailEnd < 0 || jailEnd + 1 >= end) return isError ? ERROR_MESSAGE : SERVER_MESSAGE;
     const a = jailEnd + 2;
 
     let kind: EventKind | null = null;
@@ -152,7 +167,7 @@ export class Fail2banMessages {
         kind = 'unban';
         break;
       case 82 /* R */:
-        if (line.startsWith('Removed logfile', a)) return LOGFILE_ADDED;
+        if (hasAt(line, a, 'Removed logfile', end)) return LOGFILE_ADDED;
         verb = 'Restore Ban ';
         kind = 'restore';
         break;
@@ -165,32 +180,33 @@ export class Fail2banMessages {
         kind = 'found';
         break;
       case 65 /* A */:
-        if (line.startsWith('Added logfile', a)) return LOGFILE_ADDED;
+        if (hasAt(line, a, 'Added logfile', end)) return LOGFILE_ADDED;
         break;
     }
-    if (kind !== null && !line.startsWith(verb, a)) kind = null;
+    if (kind !== null && !hasAt(line, a, verb, end)) kind = null;
     if (kind === null) {
-      if (line.indexOf(' already banned', a) >= 0) return ALREADY_BANNED;
+      const already = line.indexOf(' already banned', a);
+      if (already >= 0 && already + 15 <= end) return ALREADY_BANNED;
       return isError ? ERROR_MESSAGE : JAIL_MESSAGE;
     }
     // fail2ban.observer (0.11+ ban-time increment) repeats the filter's Found and the actions' Ban.
-    if (observer === true || (typeof observer === 'number' && line.startsWith('observer', observer))) return OBSERVER_MESSAGE;
+    if (observer === true || (typeof observer === 'number' && hasAt(line, observer, 'observer', end))) return OBSERVER_MESSAGE;
 
     const ipStart = a + verb.length;
     let ipEnd = line.indexOf(' ', ipStart);
-    if (ipEnd < 0) ipEnd = line.length;
+    if (ipEnd < 0 || ipEnd > end) ipEnd = end;
     // `Found 192.0.2.1, bad - …`
     if (ipEnd > ipStart && line.charCodeAt(ipEnd - 1) === 44 /* , */) ipEnd--;
     if (ipEnd === ipStart) return NOT_AN_ADDRESS;
     const ip = line.slice(ipStart, ipEnd);
     // Consecutive lines mostly name the same jail: reusing its string saves an allocation per line.
     let jail = this.lastJail;
-    if (jailEnd - m - 1 !== jail.length || !line.startsWith(jail, m + 1)) jail = this.lastJail = line.slice(m + 1, jailEnd);
+    if (jailEnd - m - 1 !== jail.length || !hasAt(line, m + 1, jail, end)) jail = this.lastJail = line.slice(m + 1, jailEnd);
     let at = ipEnd;
-    if (kind === 'found' && line.startsWith(', bad', at)) at += 5;
+    if (kind === 'found' && hasAt(line, at, ', bad', end)) at += 5;
     let t: number | null;
-    if (kind === 'found' && line.startsWith(' - ', at) && (this.stamps.sameHourStamp(line, at + 3) || isStamp(line, at + 3))) t = this.stamps.read(line, at + 3);
-    else t = stampAtStart ? this.stamps.read(line, 0) : time;
+    if (kind === 'found' && hasAt(line, at, ' - ', end) && at + 22 <= end && (this.stamps.sameHourStamp(line, at + 3) || isStamp(line, at + 3))) t = this.stamps.read(line, at + 3);
+    else t = stampAtStart ? this.stamps.read(line, lineStart) : time;
     if (t !== null && Number.isNaN(t)) t = null;
     if (emit(ip, kind, t, jail)) return 1;
     if (ip.indexOf('/') > 0 && this.context.range(ip, kind, t, jail)) {
@@ -212,31 +228,35 @@ class Fail2banLogParser implements LineParser {
     this.prefix = new SyslogPrefixReader(context.mtime);
   }
 
-  parseLine(line: string, _lineNo: number, emit: Emit): LineResult {
-    const length = line.length;
+  parseLine(line: string, lineNo: number, emit: Emit): LineResult {
+    return this.parseSpan(line, 0, line.length, lineNo, emit);
+  }
+
+  parseSpan(text: string, start: number, end: number, _lineNo: number, emit: Emit): LineResult {
     // Most lines are stamped in the same hour as the line before: checked in one comparison.
-    const logger = this.messages.stamps.sameHourStamp(line, 0) ? loggerAfterStamp(line) : loggerStart(line);
-    if (logger < 0) return this.other(line, emit);
+    let logger = -1;
+    if (end - start >= 19 && (this.messages.stamps.sameHourStamp(text, start) || isStamp(text, start))) logger = loggerAfterStamp(text, start, end);
+    if (logger < 0) return this.other(start === 0 && end === text.length ? text : text.slice(start, end), emit);
     // The logger name ends at the padding, at `[pid]` or at the colon (0.8).
     let p = logger;
-    while (p < length) {
-      const c = line.charCodeAt(p);
+    while (p < end) {
+      const c = text.charCodeAt(p);
       if (c === SPACE || c === OPEN_BRACKET || c === COLON) break;
       p++;
     }
-    const colon = line.indexOf(': ', p);
-    if (colon < 0) {
+    const colon = text.indexOf(': ', p);
+    if (colon < 0 || colon + 1 >= end) {
       this.inMessage = false;
       return NOT_A_FAIL2BAN_LINE;
     }
     this.inMessage = true;
     // Level, padded with spaces to 7 characters.
     let m = colon + 2;
-    const levelChar = line.charCodeAt(m);
+    const levelChar = m < end ? text.charCodeAt(m) : Number.NaN;
     const isError = levelChar === 69 /* E */ || levelChar === 67 /* C */;
-    while (m < length && line.charCodeAt(m) !== SPACE) m++;
-    while (m < length && line.charCodeAt(m) === SPACE) m++;
-    return this.messages.read(line, m, isError, logger, null, true, emit);
+    while (m < end && text.charCodeAt(m) !== SPACE) m++;
+    while (m < end && text.charCodeAt(m) === SPACE) m++;
+    return this.messages.read(text, m, isError, logger, null, true, emit, start, end);
   }
 
   /** A line that is not in the standard layout: fail2ban in syslog or the journal, or not fail2ban's. */

@@ -16,6 +16,12 @@ export type LineResult = number | string;
 export interface LineParser {
   /** Parses one line (without its line break); `lineNo` is 1-based. */
   parseLine(line: string, lineNo: number, emit: Emit): LineResult;
+  /**
+   * Optional: parses the line `text[start, end)` where it lies in the text read, without cutting
+   * it out (reading a long flat string is faster than reading slices of it). Must return what
+   * `parseLine(text.slice(start, end), …)` would, and read nothing outside the line.
+   */
+  parseSpan?(text: string, start: number, end: number, lineNo: number, emit: Emit): LineResult;
   /** Called once after the last line, to add format-specific counts to the report. */
   finish?(report: InputReport): void;
 }
@@ -62,6 +68,18 @@ export const NO_RECORD = 'no record';
 export const HOSTNAME = 'hostname, not an address';
 export const NETWORK_RANGE_BAN = 'network range ban';
 export const COMMENT = 'comment';
+
+/**
+ * True when `text` holds `word` at `at`, ending by `end`, compared code by code: on the sliced strings lines are,
+ * V8 runs this several times faster than `startsWith` (a call it cannot inline), which shows on
+ * the big files' hot paths.
+ */
+export function hasAt(text: string, at: number, word: string, end: number = text.length): boolean {
+  const length = word.length;
+  if (at < 0 || at + length > end) return false;
+  for (let i = 0; i < length; i++) if (text.charCodeAt(at + i) !== word.charCodeAt(i)) return false;
+  return true;
+}
 
 /** True when the line holds only spaces and tabs (or nothing). */
 export function isBlank(line: string): boolean {

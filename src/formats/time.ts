@@ -7,6 +7,7 @@
  * place that decides. Times that carry their own offset (`2026-10-01T12:00:00.123+02:00`) are exact.
  */
 import { BotMapError } from '../errors';
+import { hasAt } from './parser';
 
 /** The zone log times are read in: `BOTMAP_TZ`, or undefined for the machine's zone. */
 export function logTimeZone(): string | undefined {
@@ -201,7 +202,7 @@ export class StampReader {
   sameHourStamp(text: string, at: number): boolean {
     return (
       this.hourKey !== '' &&
-      text.startsWith(this.hourKey, at) &&
+      hasAt(text, at, this.hourKey) &&
       text.charCodeAt(at + 13) === 58 &&
       text.charCodeAt(at + 16) === 58 &&
       isDigit(text, at + 14) &&
@@ -212,7 +213,7 @@ export class StampReader {
   }
 
   read(text: string, at: number): number {
-    if (this.hourKey === '' || !text.startsWith(this.hourKey, at)) this.setHour(text, at);
+    if (this.hourKey === '' || !hasAt(text, at, this.hourKey)) this.setHour(text, at);
     const minute = digit(text, at + 14) * 10 + digit(text, at + 15);
     const second = digit(text, at + 17) * 10 + digit(text, at + 18);
     if (minute > 59 || second > 60) return Number.NaN;
@@ -356,7 +357,7 @@ export class SyslogClock {
   /** Reads a stamp at `at`; returns the index after it, or -1 when there is none. Sets `time`. */
   read(text: string, at: number): number {
     // Fast path: the same hour as the line before.
-    if (this.lastHour !== '' && text.startsWith(this.lastHour, at)) {
+    if (this.lastHour !== '' && hasAt(text, at, this.lastHour)) {
       const p = at + this.lastHour.length;
       if (
         text.charCodeAt(p + 2) === 58 &&

@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { fail2banLog } from '../src/formats/fail2ban-log';
+import type { Emit, LineResult, ParseContext } from '../src/formats/parser';
+import { seededRandom } from './support/random';
+
+/**
+ * The loader hands fail2ban.log lines to `parseSpan` where they lie in the read chunk. It must
+ * give what `parseLine` gives on the cut-out line, and read nothing of the lines around it.
+ */
+
+const ROOT = path.resolve(__dirname, '..');
+
+const EDGE_LINES = [
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113.5',
+  '2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 203.0.113.5 - 2026-09-14 00:03:17',
+  '2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 203.0.113.6, bad - 2026-09-14 00:03:16',
+  '2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 203.0.113.7 - 2026-09-14 00:03',
+  '2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 203.0.113.8 -',
+  '2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 203.0.113.9',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]: NOTICE  [sshd] Unban 203.0.113.5',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]: NOTICE  [sshd] Restore Ban 203.0.113.5',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]: NOTICE  [recidive] Increase Ban 203.0.113.5 (3 # 2:00:00 -> 2026-09-14 03:00:00)',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]: NOTICE  [sshd] 203.0.113.5 already banned',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]: NOTICE  [sshd] Ban 192.0.2.96/28',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]: NOTICE  [sshd] Ban mail.example.com',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]: NOTICE  [sshd] Ban ',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]: NOTICE  [sshd] Ban',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]: NOTICE  [sshd]',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]: NOTICE  [sshd',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]: ERROR   [sshd] Failed to execute ban jail',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]: ',
+  '2026-09-14 01:00:00,000 fail2ban.actions        [812]:',
+  '2026-09-14 01:00:00,000 fail2ban.actions',
+  '2026-09-14 01:00:00,000 fail2ban.',
+  '2026-09-14 01:00:00,000',
+  '2026-09-14 01:00:00',
+  '2026-09-14 01:00:0',
+  '2026-09-14 01:00:00,000 fail2ban.observer       [812]: INFO    [sshd] Found 203.0.113.5 - 2026-09-14 00:03:17',
+  '2026-09-14 01:00:00,000 fail2ban.server         [812]: INFO    Jail sshd started',
+  '2026-09-14 01:00:00,000 fail2ban.filter         [812]: INFO    [sshd] Added logfile: /var/log/auth.log',
+  '2026-09-14 01:00:00,000 fail2ban.filter         [812]: INFO    [sshd] Removed logfile: /var/log/auth.log',
+  '2026-09-14 01:00:00,000 fail2ban.filter         [812]: INFO    [sshd] Found 2001:db8::1 - 2026-09-14 00:59:59',
+  '2013-01-01 00:00:00,000 fail2ban.actions: WARNING [ssh] Ban 192.0.2.1',
+  '2013-01-01 00:00:00,000 fail2ban.actions[123]: WARNING [ssh] Ban 192.0.2.1',
+  '2026-13-40 01:00:00,000 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113.5',
+  'Jun 21 16:47:51 host fail2ban.actions[123]: NOTICE [sshd] Ban 192.0.2.1',
+  'Mar 05 08:41:28 host fail2ban-server[11524]: fail2ban.actions [11524]: NOTICE [sshd] Ban 192.0.2.2',
+  '  continuation of a message',
+  '',
+  '   ',
+  'Traceback (most recent call last):',
+];
+
+interface Run {
+  results: LineResult[];
+  events: unknown[][];
+  ranges: unknown[][];
+}
+
+function context(ranges: unknown[][]): ParseContext {
+  return { mtime: Date.UTC(2026, 8, 20), range: (cidr, kind, time, jail) => (ranges.push([cidr, kind, time, jail]), true), locate: () => undefined };
+}
+
+function collector(events: unknown[][]): Emit {
+  return (ip, kind, time, jail, user) => {
+    events.push([ip, kind, time, jail, user ?? null]);
+    return /^[0-9a-f.:]+$/.test(ip) && ip.length > 2;
+  };
+}
+
+function byLines(lines: string[]): Run {
+  const run: Run = { results: [], events: [], ranges: [] };
+  const parser = fail2banLog.begin(context(run.ranges));
+  const emit = collector(run.events);
+  lines.forEach((line, i) => run.results.push(parser.parseLine(line, i + 1, emit)));
+  return run;
+}
+
+function bySpans(lines: string[], breaks: string[]): Run {
+  const run: Run = { results: [], events: [], ranges: [] };
+  const parser = fail2banLog.begin(context(run.ranges));
+  const emit = collector(run.events);
+  const text = lines.map((line, i) => line + breaks[i]).join('');
+  let start = 0;
+  lines.forEach((line, i) => {
+    run.results.push(parser.parseSpan!(text, start, start + line.length, i + 1, emit));
+    start += line.length + breaks[i].length;
+  });
+  return run;
+}
+
+function compare(lines: string[], random: () => number): void {
+  const breaks: string[] = lines.map(() => (random() < 0.3 ? '\r\n' : '\n'));
+  // The last line may have no line break at all.
+  if (random() < 0.5) breaks[breaks.length - 1] = '';
+  const expected = byLines(lines);
+  const got = bySpans(lines, breaks);
+  expect(got.results).toEqual(expected.results);
+  expect(got.events).toEqual(expected.events);
+  expect(got.ranges).toEqual(expected.ranges);
+}
+
+describe('fail2ban.log parseSpan', () => {
+  it('gives what parseLine gives, line for line, on the edge cases', () => {
+    const random = seededRandom(1);
+    compare(EDGE_LINES, random);
+    // Each line also as the last line of the text, and followed by every other.
+    for (const line of EDGE_LINES) for (const next of EDGE_LINES) compare([line, next], random);
+  });
+
+  it('gives what parseLine gives on the sample log, cut and garbled at random', () => {
+    const sample = fs.readFileSync(path.join(ROOT, 'data', 'sample', 'web1', 'fail2ban.log'), 'utf8').split('\n').slice(0, 6000);
+    const random = seededRandom(2);
+    compare(sample, random);
+    const garbled = sample.map((line) => {
+      const r = random();
+      if (r < 0.2) return line.slice(0, Math.floor(random() * line.length));
+      if (r < 0.3) {
+        const at = Math.floor(random() * line.length);
+        return line.slice(0, at) + ' :[]-,0\t'[Math.floor(random() * 8)] + line.slice(at + 1);
+      }
+      return line;
+    });
+    compare(garbled, random);
+    expect(garbled.filter((line, i) => line !== sample[i]).length).toBeGreaterThan(1000);
+  });
+});
