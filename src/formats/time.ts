@@ -191,18 +191,29 @@ function validDate(year: number, month: number, day: number, hour: number, minut
  * Returns NaN for impossible dates (month 13, February 30).
  */
 export class StampReader {
-  private hourKey = '';
+  /** The `YYYY-MM-DD HH` of the last stamp read, as character codes (compared without a string). */
+  private readonly hourCodes = new Uint16Array(13);
+  private hasHour = false;
   private hourBase = 0;
   private readonly hours = new Map<number, number>();
 
+  /** True when `text` holds the last stamp's `YYYY-MM-DD HH` at `at`. */
+  private sameHour(text: string, at: number): boolean {
+    if (!this.hasHour || at + 13 > text.length) return false;
+    const codes = this.hourCodes;
+    // The hour's digits first: they are what changes.
+    if (text.charCodeAt(at + 12) !== codes[12] || text.charCodeAt(at + 11) !== codes[11]) return false;
+    for (let i = 0; i < 11; i++) if (text.charCodeAt(at + i) !== codes[i]) return false;
+    return true;
+  }
+
   /**
    * True when `text` holds a `YYYY-MM-DD HH:MM:SS` stamp at `at` in the same hour as the last one
-   * read: one comparison checks its first 13 characters. (False says nothing: use `isStamp`.)
+   * read: its first 13 characters are compared with the last stamp's. (False says nothing: use `isStamp`.)
    */
   sameHourStamp(text: string, at: number): boolean {
     return (
-      this.hourKey !== '' &&
-      hasAt(text, at, this.hourKey) &&
+      this.sameHour(text, at) &&
       text.charCodeAt(at + 13) === 58 &&
       text.charCodeAt(at + 16) === 58 &&
       isDigit(text, at + 14) &&
@@ -213,7 +224,7 @@ export class StampReader {
   }
 
   read(text: string, at: number): number {
-    if (this.hourKey === '' || !hasAt(text, at, this.hourKey)) this.setHour(text, at);
+    if (!this.sameHour(text, at)) this.setHour(text, at);
     const minute = digit(text, at + 14) * 10 + digit(text, at + 15);
     const second = digit(text, at + 17) * 10 + digit(text, at + 18);
     if (minute > 59 || second > 60) return Number.NaN;
@@ -235,7 +246,8 @@ export class StampReader {
       if (this.hours.size > 100_000) this.hours.clear();
       this.hours.set(key, base);
     }
-    this.hourKey = text.substr(at, 13);
+    for (let i = 0; i < 13; i++) this.hourCodes[i] = text.charCodeAt(at + i);
+    this.hasHour = true;
     this.hourBase = base;
   }
 }
