@@ -204,11 +204,41 @@ function compareText(a: string | null | undefined, b: string | null | undefined)
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Group numbers 0 … size - 1 ordered by `compare`, ties in group number order (groups are numbered by first appearance). */
-function sortGroups(size: number, compare: (x: number, y: number) => number): number[] {
-  const order: number[] = [];
-  for (let g = 0; g < size; g++) order.push(g);
-  return order.sort((x, y) => compare(x, y) || x - y);
+/**
+ * Group numbers in ranking order: most addresses (`ips`) first, then most attack events, then
+ * by `compareTies`, then in group number order (groups are numbered by first appearance).
+ */
+function rankGroups(ips: ArrayLike<number>, events: ArrayLike<number>, compareTies: (x: number, y: number) => number): number[] {
+  const size = ips.length;
+  let mostIps = 0;
+  let mostEvents = 0;
+  for (let g = 0; g < size; g++) {
+    if (ips[g] > mostIps) mostIps = ips[g];
+    if (events[g] > mostEvents) mostEvents = events[g];
+  }
+  const byTies = (x: number, y: number) => compareTies(x, y) || x - y;
+  // The two counts (integers) and the group number make one number, sorted natively: only
+  // groups equal in both counts, a few at a time, are left to the comparison function.
+  const keys = new Float64Array(size);
+  const scale = (mostEvents + 1) * size;
+  if ((mostIps + 1) * scale > Number.MAX_SAFE_INTEGER) {
+    const order: number[] = [];
+    for (let g = 0; g < size; g++) order.push(g);
+    return order.sort((x, y) => ips[y] - ips[x] || events[y] - events[x] || byTies(x, y));
+  }
+  for (let g = 0; g < size; g++) keys[g] = (mostIps - ips[g]) * scale + (mostEvents - events[g]) * size + g;
+  keys.sort();
+  const order = new Array<number>(size);
+  for (let k = 0; k < size; k++) order[k] = keys[k] % size;
+  for (let from = 0, to = 1; to <= size; to++) {
+    if (to < size && keys[to] - order[to] === keys[from] - order[from]) continue;
+    if (to - from > 1) {
+      const tied = order.slice(from, to).sort(byTies);
+      for (let k = from; k < to; k++) order[k] = tied[k - from];
+    }
+    from = to;
+  }
+  return order;
 }
 
 /** The columns of the ips table: one row per address, in ranking order. */
@@ -499,7 +529,7 @@ function distinctAttackerCounts(groups: AddressGroups, locations: readonly Locat
 function cityTable(cities: Grouping, sums: GroupSums, ips: Float64Array, locations: readonly Location[]) {
   const events = sums.events.city;
   const where = cities.first.map((a) => locations[a]);
-  const order = sortGroups(where.length, (x, y) => ips[y] - ips[x] || events[y] - events[x] || compareText(where[x].city, where[y].city) || compareText(where[x].country, where[y].country));
+  const order = rankGroups(ips, events, (x, y) => compareText(where[x].city, where[y].city) || compareText(where[x].country, where[y].country));
   const n = order.length;
   const columns = {
     city: new Array<string | null>(n),
@@ -543,7 +573,7 @@ function countryTable(countries: Grouping, sums: GroupSums, distinct: GroupSums[
   const ips = distinct.country;
   const events = sums.events.country;
   const where = countries.first.map((a) => locations[a]);
-  const order = sortGroups(where.length, (x, y) => ips[y] - ips[x] || events[y] - events[x] || compareText(where[x].country, where[y].country));
+  const order = rankGroups(ips, events, (x, y) => compareText(where[x].country, where[y].country));
   return aq.table({
     country: order.map((g) => where[g].country),
     name: order.map((g) => where[g].countryName),
@@ -561,7 +591,7 @@ function countryTable(countries: Grouping, sums: GroupSums, distinct: GroupSums[
 function networkTable(network: AddressGroups['network'], sums: GroupSums, ips: Float64Array, networks: readonly (Network | null)[]): ColumnTable {
   const events = sums.events.network;
   const asns = network.first.map((a) => networks[a]!.asn);
-  const order = sortGroups(asns.length, (x, y) => ips[y] - ips[x] || events[y] - events[x] || asns[x] - asns[y]);
+  const order = rankGroups(ips, events, (x, y) => asns[x] - asns[y]);
   return aq.table({
     asn: order.map((g) => asns[g]),
     org: order.map((g) => network.org[g]),
