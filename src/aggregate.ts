@@ -179,19 +179,69 @@ function attackersOf(addresses: readonly NormalisedAddress[], ipText: string[], 
 
 /** Address indices in the `ips` table's order: most attack events first, then by address text. */
 function rankAddresses(ipText: readonly string[], events: Float64Array): Uint32Array {
-  // Attack counts are small integers: a counting sort orders by them, and only addresses with
-  // equal counts are compared by text, which is most of a comparison sort's cost.
+  const n = events.length;
+  // Attack counts are small integers: a counting sort orders by them, into one run of positions
+  // per count.
   let most = 0;
-  for (let a = 0; a < events.length; a++) if (events[a] > most) most = events[a];
+  for (let a = 0; a < n; a++) if (events[a] > most) most = events[a];
   const start = new Int32Array(most + 2);
-  for (let a = 0; a < events.length; a++) start[most - events[a] + 1]++;
+  for (let a = 0; a < n; a++) start[most - events[a] + 1]++;
   for (let k = 0; k <= most; k++) start[k + 1] += start[k];
+  // Within a run, by text. Comparing texts through a function costs most of a sort: instead the
+  // first characters of each text, as a number packed with the address index, are sorted
+  // natively, and only texts that share those characters are compared in full.
+  let length = TEXT_KEY_LENGTH;
+  while (length > 0 && TEXT_KEY_BASE ** length * n > Number.MAX_SAFE_INTEGER) length--;
+  const keys = new Float64Array(n);
   const next = start.slice(0, most + 1);
-  const order = new Uint32Array(events.length);
-  for (let a = 0; a < events.length; a++) order[next[most - events[a]]++] = a;
+  for (let a = 0; a < n; a++) {
+    const key = textKey(ipText[a], length);
+    if (key < 0 && length > 0) {
+      // A text outside the alphabet of addresses: every text is compared in full.
+      length = 0;
+      next.set(start.subarray(0, most + 1));
+      a = -1;
+      continue;
+    }
+    keys[next[most - events[a]]++] = key * n + a;
+  }
+  const order = new Uint32Array(n);
+  for (let k = 0; k <= most; k++) if (start[k + 1] - start[k] > 1) keys.subarray(start[k], start[k + 1]).sort();
+  for (let i = 0; i < n; i++) order[i] = keys[i] % n;
   const byText = (a: number, b: number) => compareText(ipText[a], ipText[b]) || a - b;
-  for (let k = 0; k <= most; k++) if (start[k + 1] - start[k] > 1) order.subarray(start[k], start[k + 1]).sort(byText);
+  for (let k = 0; k <= most; k++) {
+    for (let from = start[k], to = from + 1; to <= start[k + 1]; to++) {
+      if (to < start[k + 1] && keys[to] - order[to] === keys[from] - order[from]) continue;
+      if (to - from > 1) order.subarray(from, to).sort(byText);
+      from = to;
+    }
+  }
   return order;
+}
+
+/** How many characters a text key holds, at most, and the digits of a character. */
+const TEXT_KEY_LENGTH = 7;
+const TEXT_KEY_BASE = 19;
+/**
+ * The digit of each code unit in text keys: the characters of addresses, in code unit order
+ * ('.' < '0' … '9' < ':' < 'a' … 'f'), from 1 up; 0 is the end of a text (shorter first); -1 is
+ * outside the alphabet.
+ */
+const TEXT_DIGIT = new Int8Array(65536).fill(-1);
+TEXT_DIGIT[46] = 1;
+for (let c = 48; c <= 58; c++) TEXT_DIGIT[c] = c - 46;
+for (let c = 97; c <= 102; c++) TEXT_DIGIT[c] = c - 84;
+
+/** A number that orders texts as their first `length` characters do; -1 for a text with other characters there than those of addresses. */
+function textKey(text: string, length: number): number {
+  let key = 0;
+  for (let i = 0; i < length; i++) {
+    // Past the end, charCodeAt gives NaN and the table undefined: the end digit, 0.
+    const digit = TEXT_DIGIT[text.charCodeAt(i)] | 0;
+    if (digit < 0) return -1;
+    key = key * TEXT_KEY_BASE + digit;
+  }
+  return key;
 }
 
 /**
