@@ -57,8 +57,9 @@ export interface Aggregates {
  * what that chain gives, tie order and nulls included: test/aggregate-equivalence.test.ts keeps
  * the chain as a reference and compares the two on random inputs.
  *
- * The loops over addresses are few on purpose: each runs once a call, and on a process's first
- * call mostly in the interpreter, so a pass saved is worth more than a faster pass.
+ * On a process's first call most of these loops run before the engine has optimised them (it
+ * compiles a long function late), so there are few passes over the addresses, each short and
+ * without calls, objects or sorting callbacks per row where a native sort of numbers will do.
  */
 export function aggregate(store: EventStore, locations: readonly Location[], options: AggregateOptions = {}): Aggregates {
   const ipv6Prefix64 = options.ipv6Prefix64 ?? false;
@@ -189,16 +190,17 @@ function rankAddresses(ipText: readonly string[], events: Float64Array): Uint32A
   for (let k = 0; k <= most; k++) start[k + 1] += start[k];
   // Within a run, by text. Comparing texts through a function costs most of a sort: instead the
   // first characters of each text, as a number packed with the address index, are sorted
-  // natively, and only texts that share those characters are compared in full.
-  let length = TEXT_KEY_LENGTH;
-  while (length > 0 && TEXT_KEY_BASE ** length * n > Number.MAX_SAFE_INTEGER) length--;
+  // natively, and only texts that share those characters are compared in full. As many
+  // characters as fit, with the index, in the 53 bits of a double's integers.
+  let keyLength = TEXT_KEY_LENGTH;
+  while (keyLength > 0 && TEXT_KEY_BASE ** keyLength * n > Number.MAX_SAFE_INTEGER) keyLength--;
   const keys = new Float64Array(n);
   const next = start.slice(0, most + 1);
   for (let a = 0; a < n; a++) {
-    const key = textKey(ipText[a], length);
-    if (key < 0 && length > 0) {
+    const key = textKey(ipText[a], keyLength);
+    if (key < 0 && keyLength > 0) {
       // A text outside the alphabet of addresses: every text is compared in full.
-      length = 0;
+      keyLength = 0;
       next.set(start.subarray(0, most + 1));
       a = -1;
       continue;
@@ -219,7 +221,7 @@ function rankAddresses(ipText: readonly string[], events: Float64Array): Uint32A
   return order;
 }
 
-/** How many characters a text key holds, at most, and the digits of a character. */
+/** The characters a text key holds, at most, and how many digits a character has. */
 const TEXT_KEY_LENGTH = 7;
 const TEXT_KEY_BASE = 19;
 /**
