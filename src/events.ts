@@ -187,26 +187,38 @@ export class EventStore {
 
   /**
    * The events as columns. `ip`, `kind`, `time` and `jail` are views, not copies; `user`,
-   * `server` and `input` are filled in for the call (4 bytes an event each), so read them once
-   * per pass. `time` is NaN where unknown; `jail`/`user` 0 where none.
+   * `server` and `input` are filled in when first read from the returned object (4 bytes an
+   * event each), so read them once per pass. `time` is NaN where unknown; `jail`/`user` 0 where none.
    */
   columns() {
-    const n = this.length;
-    const server = new Uint32Array(n);
-    const input = new Uint32Array(n);
-    for (let run = 0; run < this.runStart.length; run++) {
-      const end = run + 1 < this.runStart.length ? this.runStart[run + 1] : n;
-      server.fill(this.runServer[run], this.runStart[run], end);
-      input.fill(this.runInput[run], this.runStart[run], end);
-    }
+    const n = this.count;
+    const userData = this.userData;
+    const runServer = this.runServer;
+    const runInput = this.runInput;
+    let user: Uint32Array | undefined;
+    let server: Uint32Array | undefined;
+    let input: Uint32Array | undefined;
+    const origin = (values: readonly number[]): Uint32Array => {
+      const column = new Uint32Array(n);
+      for (let run = 0; run < this.runStart.length; run++) {
+        column.fill(values[run], this.runStart[run], run + 1 < this.runStart.length ? this.runStart[run + 1] : n);
+      }
+      return column;
+    };
     return {
       ip: this.ipData.subarray(0, n),
       kind: this.kindData.subarray(0, n),
       time: this.timeData.subarray(0, n),
       jail: this.jailData.subarray(0, n),
-      user: this.userData?.subarray(0, n) ?? new Uint32Array(n),
-      server,
-      input,
+      get user(): Uint32Array {
+        return (user ??= userData?.subarray(0, n) ?? new Uint32Array(n));
+      },
+      get server(): Uint32Array {
+        return (server ??= origin(runServer));
+      },
+      get input(): Uint32Array {
+        return (input ??= origin(runInput));
+      },
     };
   }
 }
