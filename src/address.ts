@@ -20,6 +20,14 @@ const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR('2000::/3');
  * Only strict dotted-quad IPv4 is accepted: `ipaddr.js` alone would also take `1` or `0x7f.1`.
  */
 export function normaliseAddress(text: string): NormalisedAddress | null {
+  // Most addresses in logs are dotted quads as written here: no parsing, no checks beyond the digits.
+  const value = canonicalIPv4(text);
+  if (value !== null) {
+    const octets = [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255];
+    const range = new ipaddr.IPv4(octets).range();
+    // Built anew rather than `text`, which may be a slice of a whole read chunk.
+    return { ip: `${octets[0]}.${octets[1]}.${octets[2]}.${octets[3]}`, version: 4, isPublic: range === 'unicast', range };
+  }
   let raw = text.trim();
   if (raw.startsWith('[') && raw.endsWith(']')) raw = raw.slice(1, -1);
   const zone = raw.indexOf('%');

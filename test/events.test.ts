@@ -34,6 +34,22 @@ describe('canonicalIPv4', () => {
   });
 });
 
+describe('normaliseAddress on dotted quads', () => {
+  it('gives what ipaddr.js gives, special ranges included', async () => {
+    const ipaddr = (await import('ipaddr.js')).default;
+    const random = seededRandom(5);
+    // Every first octet, and the second octets that special ranges split on.
+    const texts: string[] = [];
+    for (let a = 0; a < 256; a++) for (const b of [0, 1, 18, 19, 31, 51, 64, 88, 99, 100, 127, 128, 168, 169, 254, 255]) texts.push(`${a}.${b}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`);
+    texts.push('192.0.0.8', '192.0.2.1', '192.88.99.1', '198.51.100.1', '203.0.113.1', '255.255.255.255', '0.0.0.0');
+    for (const text of texts) {
+      const parsed = ipaddr.IPv4.parse(text);
+      const range = parsed.range();
+      expect(normaliseAddress(text), text).toEqual({ ip: parsed.toString(), version: 4, isPublic: range === 'unicast', range });
+    }
+  });
+});
+
 describe('IntTable', () => {
   it('finds what was added, through growth and collisions, and nothing else', () => {
     const table = new IntTable();
