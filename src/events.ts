@@ -1,4 +1,5 @@
 import { canonicalIPv4, normaliseAddress, type NormalisedAddress } from './address';
+import { detached } from './detached';
 import { IntTable } from './int-table';
 import type { AttackEvent, EventKind } from './types';
 
@@ -6,15 +7,6 @@ export const EVENT_KINDS: readonly EventKind[] = ['ban', 'unban', 'restore', 'fo
 
 /** Each kind's code in the `kind` column (its index in EVENT_KINDS). */
 export const KIND_CODES: Readonly<Record<EventKind, number>> = { ban: 0, unban: 1, restore: 2, found: 3, listed: 4, failure: 5 };
-
-/**
- * A copy of `text` that shares no memory with the string it was cut from. A short slice of a
- * 1 MiB read chunk keeps the whole chunk alive while it is a key in a map; strings of fewer
- * than 13 characters are always copies already.
- */
-export function detached(text: string): string {
-  return text.length < 13 ? text : Buffer.from(text, 'utf8').toString('utf8');
-}
 
 /** Interns strings so each distinct value is stored once and events keep a small index. */
 export class Dictionary {

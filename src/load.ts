@@ -20,6 +20,7 @@ import { normaliseAddress } from './address';
 import { BotMapError } from './errors';
 import { displayPath } from './project';
 import { printable } from './html';
+import { detached } from './detached';
 import { EventStore, KIND_CODES } from './events';
 import { authLog } from './formats/auth-log';
 import { csv } from './formats/csv';
@@ -998,7 +999,7 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
     const at = (tailNext - tailCount + i + TAIL_LINES) % TAIL_LINES;
     const line = tail[at];
     // A line too long to keep (null) equals no line of the next file.
-    kept.push(line === null ? null : Buffer.from(line, 'utf8').toString('utf8'));
+    kept.push(line === null ? null : detached(line));
   }
   if (keepTail) context.tails.set(group, kept);
   else context.tails.delete(group);

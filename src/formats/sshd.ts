@@ -19,7 +19,7 @@
  * each, taken only where it gives what the steps after it would give (and where it might not,
  * the line is left to those steps).
  */
-import { detachedCopy } from './syslog';
+import { detached } from '../detached';
 
 /** What one message says. */
 export enum Verdict {
@@ -633,8 +633,8 @@ export class SshdTracker {
         return Outcome.Failure;
       }
       entry = {
-        host: m.host === null ? null : detachedCopy(m.host),
-        user: m.user === null ? null : detachedCopy(m.user),
+        host: m.host === null ? null : detached(m.host),
+        user: m.user === null ? null : detached(m.user),
         users: null,
         nofail,
         pending: false,
@@ -645,7 +645,7 @@ export class SshdTracker {
         const oldest = this.connections.keys().next().value;
         if (oldest !== undefined) this.connections.delete(oldest);
       }
-      this.connections.set(typeof key === 'string' ? detachedCopy(key) : key, entry);
+      this.connections.set(typeof key === 'string' ? detached(key) : key, entry);
       return this.outcome(entry, false);
     }
     const users = addUser(entry, m.user);
@@ -657,8 +657,8 @@ export class SshdTracker {
       if (m.user !== null) entry.user = m.user;
     } else {
       // Strings kept in the record are copies; an unchanged one is not copied again.
-      if (m.host !== null && m.host !== entry.host) entry.host = detachedCopy(m.host);
-      if (m.user !== null && m.user !== entry.user) entry.user = detachedCopy(m.user);
+      if (m.host !== null && m.host !== entry.host) entry.host = detached(m.host);
+      if (m.user !== null && m.user !== entry.user) entry.user = detached(m.user);
     }
     entry.nofail = nofail;
     entry.time = t;
@@ -683,8 +683,8 @@ export class SshdTracker {
 /** Adds a user name tried by the process; returns how many distinct names it tried (0 for none). */
 function addUser(entry: Connection, user: string | null): number {
   if (user !== null && user.length > 0) {
-    if (entry.users === null) entry.users = [detachedCopy(user)];
-    else if (entry.users.length < 100 && !entry.users.includes(user)) entry.users.push(detachedCopy(user));
+    if (entry.users === null) entry.users = [detached(user)];
+    else if (entry.users.length < 100 && !entry.users.includes(user)) entry.users.push(detached(user));
   }
   return entry.users === null ? 0 : entry.users.length;
 }

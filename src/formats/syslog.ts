@@ -11,6 +11,7 @@
  * ```
  * plus Solaris' `[ID 800047 auth.info] ` and a kernel time `kernel:[  970.699396]: ` before the message.
  */
+import { detached } from '../detached';
 import { SyslogClock, readIsoStamp } from './time';
 
 const SPACE = 32;
@@ -31,15 +32,6 @@ function tokenEnd(line: string, p: number): number {
 
 function isDigitCode(c: number): boolean {
   return c >= 48 && c <= 57;
-}
-
-/**
- * A copy of `text` that does not keep the (1 MiB) read chunk it was sliced from alive, for
- * strings kept from one line to the next: concatenation then slicing makes V8 flatten it into a
- * string of its own. Strings shorter than 13 characters are always copies already.
- */
-export function detachedCopy(text: string): string {
-  return text.length < 13 ? text : (' ' + text).slice(1);
 }
 
 /** Prefix texts of `host program[` given a number in `connectionKey`; later ones keep their text as key. */
@@ -146,7 +138,7 @@ export class SyslogPrefixReader {
     const stem = line.slice(hostStart, this.pidStart);
     for (let i = 0; i < stems.length; i++) if (stems[i] === stem) return i;
     if (stems.length >= CONNECTION_STEMS) return -1;
-    stems.push(detachedCopy(stem));
+    stems.push(detached(stem));
     return stems.length - 1;
   }
 
@@ -232,16 +224,16 @@ export class SyslogPrefixReader {
     const length = this.pidStart;
     const lead = line.slice(0, length);
     if (lead !== this.lead) {
-      this.lead = detachedCopy(lead);
+      this.lead = detached(lead);
       this.leadStem = -1;
     }
     this.leadSecondAt = secondAt;
     if (secondAt >= 0) {
       this.leadSecond = (line.charCodeAt(secondAt) - 48) * 10 + line.charCodeAt(secondAt + 1) - 48;
       const head = line.slice(0, secondAt);
-      if (head !== this.leadHead) this.leadHead = detachedCopy(head);
+      if (head !== this.leadHead) this.leadHead = detached(head);
       const tail = line.slice(secondAt + 2, length);
-      if (tail !== this.leadTail) this.leadTail = detachedCopy(tail);
+      if (tail !== this.leadTail) this.leadTail = detached(tail);
     }
     this.leadTime = this.time;
     this.leadStamped = stamped;
@@ -340,7 +332,7 @@ export class SyslogPrefixReader {
     if (!colon && !pid && !closed) return false;
     // The name is kept from line to line: copied only when it changes.
     const daemon = line.slice(nameStart, nameEnd);
-    if (daemon !== this.daemon) this.daemon = detachedCopy(daemon);
+    if (daemon !== this.daemon) this.daemon = detached(daemon);
     this.daemonEnd = end;
     this.hasPid = pid;
     this.pidStart = pid ? pidStart : -1;
@@ -366,7 +358,7 @@ export class SyslogPrefixReader {
     if (second > 60 || line.slice(at + 2, length) !== this.leadTail || line.slice(0, at) !== this.leadHead) return false;
     const time = (this.leadTime as number) + (second - this.leadSecond) * 1000;
     if (!this.readAfterLead(line, length, time)) return false;
-    this.lead = detachedCopy(line.slice(0, length));
+    this.lead = detached(line.slice(0, length));
     this.leadTime = time;
     this.leadSecond = second;
     return true;
@@ -414,7 +406,7 @@ export class SyslogPrefixReader {
     const msgid = skipSpaces(line, procEnd);
     const msgidEnd = tokenEnd(line, msgid);
     if (appEnd === app || procEnd === proc || msgidEnd === msgid) return false;
-    this.daemon = detachedCopy(line.slice(app, appEnd));
+    this.daemon = detached(line.slice(app, appEnd));
     this.hasPid = line.charCodeAt(proc) !== 45;
     this.pidStart = this.pidEnd = -1;
     this.daemonEnd = procEnd;
