@@ -237,14 +237,9 @@ class Fail2banLogParser implements LineParser {
     let logger = -1;
     if (end - start >= 19 && (this.messages.stamps.sameHourStamp(text, start) || isStamp(text, start))) logger = loggerAfterStamp(text, start, end);
     if (logger < 0) return this.other(start === 0 && end === text.length ? text : text.slice(start, end), emit);
-    // The logger name ends at the padding, at `[pid]` or at the colon (0.8).
-    let p = logger;
-    while (p < end) {
-      const c = text.charCodeAt(p);
-      if (c === SPACE || c === OPEN_BRACKET || c === COLON) break;
-      p++;
-    }
-    const colon = text.indexOf(': ', p);
+    // The logger name ends at the padding, at `[pid]` or at the colon (0.8); it holds no colon,
+    // so the first `: ` after its start ends the prefix.
+    const colon = text.indexOf(': ', logger);
     if (colon < 0 || colon + 1 >= end) {
       this.inMessage = false;
       return NOT_A_FAIL2BAN_LINE;
@@ -254,7 +249,8 @@ class Fail2banLogParser implements LineParser {
     let m = colon + 2;
     const levelChar = m < end ? text.charCodeAt(m) : Number.NaN;
     const isError = levelChar === 69 /* E */ || levelChar === 67 /* C */;
-    while (m < end && text.charCodeAt(m) !== SPACE) m++;
+    const levelEnd = text.indexOf(' ', m);
+    m = levelEnd < 0 || levelEnd > end ? end : levelEnd;
     while (m < end && text.charCodeAt(m) === SPACE) m++;
     return this.messages.read(text, m, isError, logger, null, true, emit, start, end);
   }
