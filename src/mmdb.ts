@@ -441,45 +441,33 @@ export class CityRecordReader {
   }
 
   private place(at: number): NamedPlace {
-    this.head(at);
-    if (this.type !== POINTER) return this.placeAt(at);
-    const after = this.payload;
-    const target = this.size;
-    let place = this.places.get(target);
-    if (place === undefined) {
-      place = this.placeAt(target);
-      this.places.set(target, place);
-    }
-    this.next = after;
-    return place;
+    return this.shared(at, this.places, this.placeAt);
   }
 
   private location(at: number): PlaceLocation {
-    this.head(at);
-    if (this.type !== POINTER) return this.locationAt(at);
-    const after = this.payload;
-    const target = this.size;
-    let location = this.locations.get(target);
-    if (location === undefined) {
-      location = this.locationAt(target);
-      this.locations.set(target, location);
-    }
-    this.next = after;
-    return location;
+    return this.shared(at, this.locations, this.locationAt);
   }
 
   private subdivisions(at: number): readonly NamedPlace[] {
+    return this.shared(at, this.subdivisionLists, this.subdivisionsAt);
+  }
+
+  /**
+   * The value at `at` read by `read`; when it is a pointer, the value it points to, read once per
+   * target and kept in `cache` (many records share a country or a city). `next` is set after it.
+   */
+  private shared<T>(at: number, cache: Map<number, T>, read: (this: CityRecordReader, at: number) => T): T {
     this.head(at);
-    if (this.type !== POINTER) return this.subdivisionsAt(at);
+    if (this.type !== POINTER) return read.call(this, at);
     const after = this.payload;
     const target = this.size;
-    let subdivisions = this.subdivisionLists.get(target);
-    if (subdivisions === undefined) {
-      subdivisions = this.subdivisionsAt(target);
-      this.subdivisionLists.set(target, subdivisions);
+    let value = cache.get(target);
+    if (value === undefined) {
+      value = read.call(this, target);
+      cache.set(target, value);
     }
     this.next = after;
-    return subdivisions;
+    return value;
   }
 
   /** The map at `at` (not a pointer to it). */
