@@ -6,7 +6,7 @@ import type { AttackEvent, EventKind } from './types';
 export const EVENT_KINDS: readonly EventKind[] = ['ban', 'unban', 'restore', 'found', 'listed', 'failure'];
 
 /** Each kind's code in the `kind` column (its index in EVENT_KINDS). */
-export const KIND_CODES: Readonly<Record<EventKind, number>> = { ban: 0, unban: 1, restore: 2, found: 3, listed: 4, failure: 5 };
+export const KIND_CODES = Object.fromEntries(EVENT_KINDS.map((kind, code) => [kind, code])) as Readonly<Record<EventKind, number>>;
 
 /** Interns strings so each distinct value is stored once and events keep a small index. */
 export class Dictionary {
