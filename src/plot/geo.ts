@@ -1,6 +1,4 @@
-import * as Plot from '@observablehq/plot';
 import { geoEqualEarth, geoEquirectangular, geoNaturalEarth1, geoPath, type GeoProjection, type GeoStream } from 'd3-geo';
-import type { Theme } from '../theme';
 
 export type ProjectionName = 'equal-earth' | 'natural-earth' | 'equirectangular';
 
@@ -67,16 +65,6 @@ export function roundedProjection(projection: GeoProjection): { stream(output: G
       return projection.stream(rounding);
     },
   };
-}
-
-/** The sphere, optional graticule, land and borders of a world map, as Plot marks. */
-export function baseMapMarks(theme: Theme, atlas: { land: unknown; borders: unknown }, options: { graticule?: boolean; land?: boolean }): Plot.Markish[] {
-  return [
-    Plot.geo(SPHERE as any, { fill: theme.ocean }),
-    options.graticule ? Plot.geo(geoGraticuleLines(), { stroke: theme.graticule, strokeWidth: 0.6 }) : null,
-    options.land === false ? null : Plot.geo(atlas.land as any, { fill: theme.land }),
-    options.land === false ? null : Plot.geo(atlas.borders as any, { stroke: theme.border, strokeWidth: 0.5 }),
-  ];
 }
 
 /** Graticule lines every 20°, meridians stopping at ±80° (calmer than d3's 10° default). */

@@ -126,7 +126,7 @@ function baseMapPaths(resolution: AtlasResolution, projectionName: ProjectionNam
   return paths;
 }
 
-/** The base map's layers as Plot's geo mark draws them (`baseMapMarks`), from projected paths. */
+/** The base map's layers (ocean, graticule, land, borders), drawn as Plot's geo mark would draw them, from projected paths. */
 function baseMapGroup(document: SvgDocument, theme: Theme, paths: BaseMapPaths): SvgNode {
   const g = el(document, 'g', { class: 'botmap-base-map' });
   const layer = (d: string, style: Record<string, string | number>) => {
