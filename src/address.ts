@@ -23,10 +23,9 @@ export function normaliseAddress(text: string): NormalisedAddress | null {
   // Most addresses in logs are dotted quads as written here: no parsing, no checks beyond the digits.
   const value = canonicalIPv4(text);
   if (value !== null) {
-    const octets = [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255];
-    const range = new ipaddr.IPv4(octets).range();
+    const range = new ipaddr.IPv4([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]).range();
     // Built anew rather than `text`, which may be a slice of a whole read chunk.
-    return { ip: `${octets[0]}.${octets[1]}.${octets[2]}.${octets[3]}`, version: 4, isPublic: range === 'unicast', range };
+    return { ip: dottedQuad(value), version: 4, isPublic: range === 'unicast', range };
   }
   let raw = text.trim();
   if (raw.startsWith('[') && raw.endsWith(']')) raw = raw.slice(1, -1);
@@ -80,6 +79,42 @@ export function canonicalIPv4(text: string): number | null {
   }
   if (digits === 0 || dots !== 3) return null;
   return (value << 8) | part;
+}
+
+/**
+ * `canonicalIPv4` of the ASCII bytes `bytes[start, end)`, as an unsigned number (`>>> 0` of
+ * canonicalIPv4's), or -1 when they are not a dotted quad as `normaliseAddress` writes it.
+ */
+export function canonicalIPv4Bytes(bytes: Uint8Array, start: number, end: number): number {
+  const length = end - start;
+  if (length < 7 || length > 15) return -1;
+  let value = 0;
+  let part = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      value = (value << 8) | part;
+      part = 0;
+      digits = 0;
+      dots++;
+    } else {
+      const d = c - 48;
+      if (d < 0 || d > 9 || (digits === 1 && part === 0)) return -1;
+      part = part * 10 + d;
+      if (part > 255) return -1;
+      digits++;
+    }
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return ((value << 8) | part) >>> 0;
+}
+
+/** The dotted quad of an IPv4 address's number. */
+export function dottedQuad(value: number): string {
+  return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
 }
 
 /** True when the text looks like a host name rather than an address (`mail.example.com`). */

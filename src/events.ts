@@ -1,4 +1,5 @@
-import { canonicalIPv4, normaliseAddress, type NormalisedAddress } from './address';
+import { canonicalIPv4, dottedQuad, normaliseAddress, type NormalisedAddress } from './address';
+import { ByteTable, asciiText } from './byte-table';
 import { detached } from './detached';
 import { IntTable } from './int-table';
 import type { AttackEvent, EventKind } from './types';
@@ -55,6 +56,8 @@ export class EventStore {
   private readonly rawIndex = new Map<string, number>();
   /** Canonical IPv4 texts (see `canonicalIPv4`) by their number → address index: the common case, without hashing text. */
   private readonly ipv4Index = new IntTable();
+  /** Raw address texts seen by the byte path, by their bytes → address index (addresses only). */
+  private readonly rawBytesIndex = new ByteTable();
   // One typed array per column, grown together; fields rather than a generic column class keep
   // each store in `push` monomorphic, which the parsers' hot loop notices.
   private capacity = 1024;
@@ -100,6 +103,21 @@ export class EventStore {
     if (ipv4 !== null && index >= 0) this.ipv4Index.add(ipv4, index);
     // Bounded so a flood of junk tokens cannot grow memory with the line count.
     else if (this.rawIndex.size < RAW_TEXTS_REMEMBERED) this.rawIndex.set(detached(raw), index);
+    return index;
+  }
+
+  /** `addressOf` of a dotted quad as `normaliseAddress` writes it, given as its number (signed or unsigned). */
+  addressOfIPv4(value: number): number {
+    const index = this.ipv4Index.get(value | 0);
+    return index >= 0 ? index : this.addressOf(dottedQuad(value));
+  }
+
+  /** `addressOf` of the ASCII bytes `bytes[start, end)`: once an address, found again by its bytes without making a string. */
+  addressOfBytes(bytes: Uint8Array, start: number, end: number): number {
+    const known = this.rawBytesIndex.get(bytes, start, end);
+    if (known >= 0) return known;
+    const index = this.addressOf(asciiText(bytes, start, end));
+    if (index >= 0 && this.rawBytesIndex.size < RAW_TEXTS_REMEMBERED) this.rawBytesIndex.add(bytes, start, end, index);
     return index;
   }
 

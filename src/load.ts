@@ -31,7 +31,7 @@ import { fail2banLog } from './formats/fail2ban-log';
 import { fail2banStatus } from './formats/fail2ban-status';
 import { ipList } from './formats/ip-list';
 import { journalJson } from './formats/journal-json';
-import { BLANK_LINE, NO_RECORD, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './formats/parser';
+import { BLANK_LINE, NO_RECORD, isBlank, type Emit, type EventSink, type FormatParser, type LineParser, type LineResult, type ParseContext } from './formats/parser';
 import type { EventKind, GivenLocation, InputFormat, InputReport, Location, RangeRecord } from './types';
 
 export type { Emit, FormatParser, LineParser, LineResult, ParseContext } from './formats/parser';
@@ -581,6 +581,11 @@ class SeamFilter {
   }
 }
 
+/** A time no date can hold (a corrupt or absurd stamp) is no time: NaN. */
+function validTime(time: number): number {
+  return Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : Number.NaN;
+}
+
 async function loadFile(file: FileEntry, server: string, index: number, context: LoadContext): Promise<InputReport> {
   const { store, progress, maxLineLength } = context;
   const display = printable(displayPath(file.path));
@@ -606,8 +611,7 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
   const emit: Emit = (ip, kind, time, jail, user = null) => {
     const address = store.addressOf(ip);
     if (address < 0) return false;
-    // A time no date can hold (a corrupt or absurd stamp) is no time.
-    const when = time !== null && Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : Number.NaN;
+    const when = time !== null ? validTime(time) : Number.NaN;
     // Jail and user names are attacker-written: controls become visible `\uXXXX` (see `printable`).
     // Consecutive events mostly repeat the jail: the last one's code is kept.
     let jailCode = 0;
@@ -616,6 +620,13 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
     const userCode = user === null || user === undefined ? 0 : store.users.intern(printable(user)) + 1;
     store.push(address, KIND_CODES[kind], when, jailCode, userCode);
     return true;
+  };
+  // The byte path's events: the same stores as `emit`'s, by codes.
+  const sink: EventSink = {
+    ipv4: (value) => store.addressOfIPv4(value),
+    address: (bytes, start, end) => store.addressOfBytes(bytes, start, end),
+    jail: (name) => store.jails.intern(printable(name)),
+    push: (address, kind, time, jail) => store.push(address, kind, validTime(time), jail, 0),
   };
   const text = (value: string | null): string | null => (value === null ? null : printable(value));
   const parseContext: ParseContext = {
@@ -903,6 +914,53 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
       start = newline + 1;
     }
   };
+  /**
+   * The whole lines of the ASCII `bytes` from `start`, by the parser's byte path (and its text
+   * path where the byte path declines a line); returns where the unended rest begins.
+   */
+  const takeLineBytes = (active: LineParser, bytes: Buffer, start: number): number => {
+    for (;;) {
+      const newline = bytes.indexOf(10, start);
+      if (newline < 0) break;
+      const end = newline > start && bytes[newline - 1] === 13 ? newline - 1 : newline;
+      const lineNo = ++lines;
+      if (end - start > maxLineLength) {
+        skip(LINE_TOO_LONG, lineNo);
+      } else if (active.parseBytes!(bytes, start, end, sink) === 1) {
+        records++;
+        events++;
+      } else {
+        count(active.parseLine(bytes.toString('latin1', start, end), lineNo, emit), lineNo);
+      }
+      start = newline + 1;
+    }
+    if (lines >= nextProgressLine) {
+      nextProgressLine = lines + PROGRESS_LINES;
+      progress.update(display, stream.bytesRead, lines);
+    }
+    return start;
+  };
+  /** A read chunk: by the parser's byte path when it has one and the text so far is ASCII, else decoded to text. */
+  const takeChunk = (chunk: Buffer): void => {
+    const active = parser as LineParser | null;
+    if (active === null || active.parseBytes === undefined || !asciiSoFar || first || keepTail || (seam !== null && !seam.done) || !isAscii(chunk)) {
+      takeText(decode(chunk));
+      return;
+    }
+    let start = 0;
+    if (overlong || pending.length > 0) {
+      // The line begun in the chunk before ends in this one: read as text, with its beginning.
+      const newline = chunk.indexOf(10);
+      if (newline < 0) {
+        takeText(chunk.toString('latin1'));
+        return;
+      }
+      takeText(chunk.toString('latin1', 0, newline + 1));
+      start = newline + 1;
+    }
+    start = takeLineBytes(active, chunk, start);
+    keepRest(chunk.toString('latin1', start));
+  };
   const takeText = (chunk: string): void => {
     let start = 0;
     if (overlong) {
@@ -952,7 +1010,7 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
             decompressed += chunk.length;
             if (decompressed > gzLimit) throw new GzLimitError(bombError(decompressed, lines === 0 ? 'reading stopped in line 1' : `reading stopped after line ${lines}`));
           }
-          takeText(decode(chunk));
+          takeChunk(chunk);
           progress.update(display, stream.bytesRead, lines);
         } catch (err) {
           stop(err);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalIPv4, normaliseAddress } from '../src/address';
+import { canonicalIPv4, canonicalIPv4Bytes, dottedQuad, normaliseAddress } from '../src/address';
 import { EventStore, KIND_CODES } from '../src/events';
 import { IntTable } from '../src/int-table';
 import { seededRandom } from './support/random';
@@ -31,6 +31,48 @@ describe('canonicalIPv4', () => {
       expect(normal?.ip, text).toBe(text);
       expect(fast >>> 0, text).toBe(text.split('.').reduce((n, part) => n * 256 + Number(part), 0));
     }
+  });
+});
+
+describe('canonicalIPv4Bytes', () => {
+  it('is canonicalIPv4 of the bytes, unsigned, -1 for none, on edge cases and random texts', () => {
+    const random = seededRandom(8);
+    const alphabet = '0123456789.:a ';
+    const texts = ['0.0.0.0', '255.255.255.255', '203.0.113.5', '01.2.3.4', '1.2.3', '1.2.3.4.5', '256.1.1.1', '1..2.3', '', '1.2.3.4 '];
+    for (let i = 0; i < 20_000; i++) {
+      let text = '';
+      const length = Math.floor(random() * 17);
+      for (let j = 0; j < length; j++) text += alphabet[Math.floor(random() * (random() < 0.9 ? 11 : alphabet.length))];
+      texts.push(text);
+    }
+    for (const text of texts) {
+      const bytes = Buffer.from(`[${text}]`, 'latin1');
+      const value = canonicalIPv4Bytes(bytes, 1, bytes.length - 1);
+      const expected = canonicalIPv4(text);
+      expect(value, text).toBe(expected === null ? -1 : expected >>> 0);
+      if (value >= 0) expect(dottedQuad(value)).toBe(text);
+    }
+  });
+});
+
+describe('EventStore.addressOfIPv4 and addressOfBytes', () => {
+  it('give the index addressOf gives the same text', () => {
+    const store = new EventStore();
+    const texts = ['203.0.113.5', '2001:DB8::1', '2001:db8::1', '::ffff:203.0.113.5', '8.8.8.8', 'junk', '01.2.3.4'];
+    const bytes = Buffer.from(texts.join(' '), 'latin1');
+    let start = 0;
+    for (const text of texts) {
+      const end = start + text.length;
+      const expected = store.addressOf(text);
+      expect(store.addressOfBytes(bytes, start, end), text).toBe(expected);
+      // Again: now found by its bytes.
+      expect(store.addressOfBytes(bytes, start, end), text).toBe(expected);
+      const value = canonicalIPv4Bytes(bytes, start, end);
+      if (value >= 0) expect(store.addressOfIPv4(value)).toBe(expected);
+      start = end + 1;
+    }
+    expect(store.addressOfIPv4(canonicalIPv4Bytes(Buffer.from('9.9.9.9'), 0, 7))).toBe(store.addressOf('9.9.9.9'));
+    expect(store.addresses.map((a) => a.ip)).toEqual(['203.0.113.5', '2001:db8::1', '8.8.8.8', '9.9.9.9']);
   });
 });
 

@@ -1,13 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { dottedQuad } from '../src/address';
+import { EVENT_KINDS } from '../src/events';
 import { fail2banLog } from '../src/formats/fail2ban-log';
-import type { Emit, LineResult, ParseContext } from '../src/formats/parser';
+import type { Emit, EventSink, LineResult, ParseContext } from '../src/formats/parser';
 import { seededRandom } from './support/random';
 
 /**
- * The loader hands fail2ban.log lines to `parseSpan` where they lie in the read chunk. It must
- * give what `parseLine` gives on the cut-out line, and read nothing of the lines around it.
+ * The loader hands fail2ban.log lines to `parseSpan` where they lie in the read chunk, or, when
+ * the chunk is ASCII, to `parseBytes` first. Both must give what `parseLine` gives on the cut-out
+ * line, and read nothing of the lines around it.
  */
 
 const ROOT = path.resolve(__dirname, '..');
@@ -51,6 +54,33 @@ const EDGE_LINES = [
   '',
   '   ',
   'Traceback (most recent call last):',
+  '2026-09-14 00:03:20.019 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113.5',
+  '2026-09-14 00:03:20 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113.5',
+  '2026-09-14 00:03:20,01 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113.5',
+  '2026-09-14 00:61:20,019 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113.5',
+  '2026-02-30 00:03:20,019 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113.5',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113.05',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113.256',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [sshd] Ban 2001:DB8::A',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [sshd] Ban ::ffff:203.0.113.5',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [ss]hd] Ban 203.0.113.5',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [] Ban 203.0.113.5',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [sshd]  Ban 203.0.113.5',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [sshd] Ban  203.0.113.5',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [sshd] Banned 203.0.113.5',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE  [sshd] Ban 203.0.113.5 ',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]:NOTICE  [sshd] Ban 203.0.113.5',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: NOTICE[sshd] Ban 203.0.113.5',
+  '2026-09-14 00:03:20,019 fail2ban.actions        [812]: [sshd] Ban 203.0.113.5',
+  '2026-09-14 00:03:20,019 fail2ban.other          [812]: NOTICE  [sshd] Ban 203.0.113.5',
+  '2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 203.0.113.5 - 2026-09-14 00:03:17,250',
+  '2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 203.0.113.5 - 2026-09-14 07:03:17',
+  '2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 203.0.113.5 - 2026-09-14 00:03:1x',
+  '2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 203.0.113.5 - 2026-02-30 00:03:17',
+  '2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 203.0.113.5 -  2026-09-14 00:03:17',
+  '2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 203.0.113.5 + 2026-09-14 00:03:17',
+  '2026-09-14 00:03:17,410 fail2ban.filter         [812]: INFO    [sshd] Found 2001:db8::1 - 2026-09-14 00:03:17',
 ];
 
 interface Run {
@@ -91,7 +121,40 @@ function bySpans(lines: string[], breaks: string[]): Run {
   return run;
 }
 
-function compare(lines: string[], random: () => number): void {
+/**
+ * What the loader does with an ASCII chunk: each line to `parseBytes`, and to `parseLine` when it
+ * declines. Events stored in the sink are recorded as the collector records emitted ones.
+ */
+function byBytes(lines: string[], breaks: string[]): Run & { byBytes: number } {
+  const run = { results: [] as LineResult[], events: [] as unknown[][], ranges: [] as unknown[][], byBytes: 0 };
+  const parser = fail2banLog.begin(context(run.ranges));
+  const emit = collector(run.events);
+  const addresses: string[] = [];
+  const jails: string[] = [];
+  const sink: EventSink = {
+    ipv4: (value) => addresses.push(dottedQuad(value)) - 1,
+    address: (bytes, start, end) => {
+      const ip = Buffer.from(bytes.subarray(start, end)).toString('latin1');
+      return /^[0-9a-f.:]+$/.test(ip) && ip.length > 2 ? addresses.push(ip) - 1 : -1;
+    },
+    jail: (name) => jails.push(name) - 1,
+    push: (address, kind, time, jail) => {
+      run.events.push([addresses[address], EVENT_KINDS[kind], Number.isNaN(time) ? null : time, jails[jail], null]);
+    },
+  };
+  const bytes = Buffer.from(lines.map((line, i) => line + breaks[i]).join(''), 'latin1');
+  let start = 0;
+  lines.forEach((line, i) => {
+    const end = start + line.length;
+    const result = parser.parseBytes!(bytes, start, end, sink);
+    if (result === 1) run.byBytes++;
+    run.results.push(result ?? parser.parseLine(bytes.toString('latin1', start, end), i + 1, emit));
+    start = end + breaks[i].length;
+  });
+  return run;
+}
+
+function compare(lines: string[], random: () => number): number {
   const breaks: string[] = lines.map(() => (random() < 0.3 ? '\r\n' : '\n'));
   // The last line may have no line break at all.
   if (random() < 0.5) breaks[breaks.length - 1] = '';
@@ -100,12 +163,18 @@ function compare(lines: string[], random: () => number): void {
   expect(got.results).toEqual(expected.results);
   expect(got.events).toEqual(expected.events);
   expect(got.ranges).toEqual(expected.ranges);
+  const bytes = byBytes(lines, breaks);
+  expect(bytes.results).toEqual(expected.results);
+  expect(bytes.events).toEqual(expected.events);
+  expect(bytes.ranges).toEqual(expected.ranges);
+  return bytes.byBytes;
 }
 
-describe('fail2ban.log parseSpan', () => {
+describe('fail2ban.log parseSpan and parseBytes', () => {
   it('gives what parseLine gives, line for line, on the edge cases', () => {
     const random = seededRandom(1);
-    compare(EDGE_LINES, random);
+    // The byte path takes the plain event lines, and leaves the rest to the text path.
+    expect(compare(EDGE_LINES, random)).toBeGreaterThanOrEqual(10);
     // Each line also as the last line of the text, and followed by every other.
     for (const line of EDGE_LINES) for (const next of EDGE_LINES) compare([line, next], random);
   });
@@ -113,7 +182,8 @@ describe('fail2ban.log parseSpan', () => {
   it('gives what parseLine gives on the sample log, cut and garbled at random', () => {
     const sample = fs.readFileSync(path.join(ROOT, 'data', 'sample', 'web1', 'fail2ban.log'), 'utf8').split('\n').slice(0, 6000);
     const random = seededRandom(2);
-    compare(sample, random);
+    const events = byLines(sample).results.filter((result) => result === 1).length;
+    expect(compare(sample, random)).toBeGreaterThan(events * 0.95);
     const garbled = sample.map((line) => {
       const r = random();
       if (r < 0.2) return line.slice(0, Math.floor(random() * line.length));

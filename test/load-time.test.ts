@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BotMapError } from '../src/errors';
-import { StampReader, SyslogClock, epochToWallClock, readIsoStamp, wallClockToEpoch } from '../src/formats/time';
+import { seededRandom } from './support/random';
+import { NO_STAMP, StampReader, SyslogClock, epochToWallClock, isStamp, readIsoStamp, wallClockToEpoch } from '../src/formats/time';
 import { loadPaths } from '../src/load';
 
 let saved: string | undefined;
@@ -73,6 +74,33 @@ describe('stamps', () => {
     expect(reader.read('2026-02-30 12:00:00,000 x', 0)).toBeNaN();
     expect(reader.read('2026-13-01 12:00:00,000 x', 0)).toBeNaN();
     expect(reader.read('2026-10-01 12:61:00,000 x', 0)).toBeNaN();
+  });
+
+  it('reads stamps from bytes as from text, NO_STAMP where there is none', () => {
+    process.env.BOTMAP_TZ = 'Europe/Berlin';
+    const random = seededRandom(3);
+    const byText = new StampReader();
+    const byBytes = new StampReader();
+    const stamps = ['2026-10-01 12:34:56,789', '2026-10-01 12:34:56.789', '2026-10-01 12:34:56', '2026-10-01 12:34:56,78', '2026-10-25 02:30:00,000', '2026-02-30 12:00:00', '2026-10-01 12:61:00', '2026-10-01 12:34:5', '2026-1o-01 12:34:56'];
+    for (let i = 0; i < 5000; i++) {
+      // Mostly well-formed stamps in a few hours, some with one character changed.
+      let stamp = `2026-${random() < 0.5 ? '10' : '03'}-${random() < 0.5 ? '25' : '29'} 0${Math.floor(random() * 4)}:${String(Math.floor(random() * 62)).padStart(2, '0')}:${String(Math.floor(random() * 61)).padStart(2, '0')}${random() < 0.7 ? ',' + String(Math.floor(random() * 1000)).padStart(3, '0') : ''}`;
+      if (random() < 0.1) {
+        const at = Math.floor(random() * stamp.length);
+        stamp = stamp.slice(0, at) + ' -:,.0a'[Math.floor(random() * 7)] + stamp.slice(at + 1);
+      }
+      stamps.push(stamp);
+    }
+    for (const stamp of stamps) {
+      const line = `${stamp} fail2ban`;
+      const text = isStamp(line, 0) ? byText.read(line, 0) : NO_STAMP;
+      const bytes = Buffer.from(`\n${line}\n`, 'latin1');
+      expect(byBytes.readBytes(bytes, 1, bytes.length - 1), stamp).toBe(text);
+      // The line ending after the seconds.
+      const short = Buffer.from(`${stamp.slice(0, 19)}\n`, 'latin1');
+      expect(byBytes.readBytes(short, 0, 19), stamp).toBe(isStamp(stamp.slice(0, 19), 0) ? byText.read(stamp.slice(0, 19), 0) : NO_STAMP);
+      expect(byBytes.readBytes(short, 0, 18)).toBe(NO_STAMP);
+    }
   });
 
   it('reads ISO 8601 / RFC 3339 with and without offsets', () => {

@@ -1,12 +1,14 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BotMapError } from '../src/errors';
 import { EVENT_KINDS } from '../src/events';
+import { fail2banLog } from '../src/formats/fail2ban-log';
 import { detectFormat, loadPaths, serverName, type LoadResult } from '../src/load';
 import type { InputReport } from '../src/types';
+import { seededRandom } from './support/random';
 
 const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'botmap-load-'));
 afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
@@ -395,6 +397,51 @@ describe('fail2ban-log', () => {
     const events = eventsOf(result);
     expect(events.filter((e) => e.input === 1).map(({ server, input, ...e }) => e)).toEqual(F2B_EVENTS);
     expect(events.filter((e) => e.input === 0).map(({ server, input, ...e }) => e)).toEqual(F2B_EVENTS);
+  });
+
+  it('reads ASCII read chunks by their bytes, giving what their text gives, across chunk seams', async () => {
+    // About 3 MiB of the sample log, garbled here and there, some lines with CRLF ends.
+    const sample = readFileSync(path.join(__dirname, '..', 'data', 'sample', 'web1', 'fail2ban.log'), 'latin1').split('\n').filter((line) => line.length > 0);
+    const random = seededRandom(7);
+    const rows: string[] = [];
+    for (let length = 0; length < 3 * 1024 * 1024; length += rows[rows.length - 1].length) {
+      let line = sample[rows.length % sample.length];
+      const r = random();
+      if (r < 0.02) line = line.slice(0, Math.floor(random() * line.length));
+      else if (r < 0.04) line = line.replace(/\d+\.\d+$/, '0$&');
+      else if (r < 0.06) line = line.replace('Ban ', 'Ban 192.0.2.0/24 ');
+      rows.push(line + (random() < 0.1 ? '\r\n' : '\n'));
+    }
+    const ascii = rows.join('');
+    // One UTF-8 line first: every read chunk of that file is decoded as text.
+    const asText = 'préambule\n' + ascii;
+    const dir = fixture({ 'a/fail2ban.log': ascii, 'b/fail2ban.log': asText, 'c/fail2ban.log.gz': gzipSync(ascii) });
+    let linesByBytes = 0;
+    const begin = fail2banLog.begin;
+    const spy = vi.spyOn(fail2banLog, 'begin').mockImplementation((context) => {
+      const parser = begin(context);
+      const parseBytes = parser.parseBytes!.bind(parser);
+      parser.parseBytes = (...args) => (linesByBytes++, parseBytes(...args));
+      return parser;
+    });
+    try {
+      const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((sub) => load([path.join(dir, sub)])));
+      expect(linesByBytes).toBeGreaterThan(rows.length * 1.5);
+      const events = eventsOf(a).map(({ server, ...e }) => e);
+      expect(events.length).toBeGreaterThan(rows.length / 2);
+      expect(eventsOf(b).map(({ server, ...e }) => e)).toEqual(events);
+      expect(eventsOf(c).map(({ server, ...e }) => e)).toEqual(events);
+      expect(a.ranges.length).toBeGreaterThan(0);
+      expect(b.ranges.map(({ server, ...r }) => r)).toEqual(a.ranges.map(({ server, ...r }) => r));
+      const report = ({ file, server, ...rest }: InputReport) => rest;
+      expect(report(c.inputs[0])).toEqual(report(a.inputs[0]));
+      const shifted = report(b.inputs[0]);
+      expect(shifted.lines).toBe(a.inputs[0].lines + 1);
+      expect(shifted.records).toBe(a.inputs[0].records);
+      expect(shifted.skipped).toEqual({ ...a.inputs[0].skipped, 'not a fail2ban.log line': (a.inputs[0].skipped['not a fail2ban.log line'] ?? 0) + 1 });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('reports a file that breaks off mid-way and keeps what was read', async () => {

@@ -1,4 +1,6 @@
-import { looksLikeHostname } from '../address';
+import { canonicalIPv4Bytes, looksLikeHostname } from '../address';
+import { ByteTable, asciiText } from '../byte-table';
+import { KIND_CODES } from '../events';
 import type { EventKind } from '../types';
 import {
   BLANK_LINE,
@@ -9,13 +11,14 @@ import {
   NULL_CONTEXT,
   isBlank,
   type Emit,
+  type EventSink,
   type FormatParser,
   type LineParser,
   type LineResult,
   type ParseContext,
 } from './parser';
 import { SyslogPrefixReader, isSshd } from './syslog';
-import { StampReader, isStamp, millisLength } from './time';
+import { NO_STAMP, StampReader, isStamp, millisLength, millisLengthBytes } from './time';
 import type { InputReport } from '../types';
 
 /**
@@ -53,6 +56,8 @@ export const OBSERVER_MESSAGE = 'ban-time observer message (repeats Found/Ban)';
 const SPACE = 32;
 const OPEN_BRACKET = 91;
 const COLON = 58;
+const CLOSE_BRACKET = 93;
+
 
 /** Where the `fail2ban.` logger name starts, or -1 when the line is not a fail2ban.log line. */
 function loggerStart(line: string): number {
@@ -217,11 +222,32 @@ export class Fail2banMessages {
   }
 }
 
+/** The verbs of events, as the byte path reads them: what each starts with, its bytes with the space after, its kind's code. */
+const BYTE_VERBS = (
+  [
+    ['Ban ', 'ban'],
+    ['Unban ', 'unban'],
+    ['Restore Ban ', 'restore'],
+    ['Increase Ban ', 'ban'],
+    ['Found ', 'found'],
+  ] as const
+).map(([verb, kind]) => ({ first: verb.charCodeAt(0), bytes: Uint8Array.from(verb, (c) => c.charCodeAt(0)), kind: KIND_CODES[kind] }));
+const FOUND = KIND_CODES.found;
+const FAIL2BAN_DOT = Uint8Array.from(' fail2ban.', (c) => c.charCodeAt(0));
+
+function hasBytesAt(bytes: Uint8Array, at: number, word: Uint8Array, end: number): boolean {
+  if (at + word.length > end) return false;
+  for (let i = 0; i < word.length; i++) if (bytes[at + i] !== word[i]) return false;
+  return true;
+}
+
 class Fail2banLogParser implements LineParser {
   private readonly messages: Fail2banMessages;
   private readonly prefix: SyslogPrefixReader;
   /** True after a fail2ban line: lines without a time stamp are then the rest of its message. */
   private inMessage = false;
+  /** The byte path's jail names, by their bytes → their codes in the sink. */
+  private readonly jailCodes = new ByteTable();
 
   constructor(context: ParseContext) {
     this.messages = new Fail2banMessages(context);
@@ -253,6 +279,67 @@ class Fail2banLogParser implements LineParser {
     m = levelEnd < 0 || levelEnd > end ? end : levelEnd;
     while (m < end && text.charCodeAt(m) === SPACE) m++;
     return this.messages.read(text, m, isError, logger, null, true, emit, start, end);
+  }
+
+  /**
+   * The standard line with an event, `stamp fail2ban.logger [pid]: LEVEL [jail] Verb address…`,
+   * read from its bytes; every other line (and any doubt) goes to the text path. Step by step
+   * what `parseSpan` does, with the address looked up by its number when it is a dotted quad.
+   */
+  parseBytes(bytes: Uint8Array, start: number, end: number, sink: EventSink): 1 | null {
+    const stamps = this.messages.stamps;
+    const lineTime = stamps.readBytes(bytes, start, end);
+    if (lineTime === NO_STAMP) return null;
+    const logger = start + 19 + millisLengthBytes(bytes, start) + FAIL2BAN_DOT.length;
+    // A logger named `o…` may be fail2ban.observer, whose lines are not events.
+    if (!hasBytesAt(bytes, logger - FAIL2BAN_DOT.length, FAIL2BAN_DOT, end) || bytes[logger] === 111 /* o */) return null;
+    let p = logger;
+    while (p + 1 < end && (bytes[p] !== COLON || bytes[p + 1] !== SPACE)) p++;
+    if (p + 1 >= end) return null;
+    this.inMessage = true;
+    // The level, then the padding after it.
+    p += 2;
+    while (p < end && bytes[p] !== SPACE) p++;
+    while (p < end && bytes[p] === SPACE) p++;
+    if (bytes[p] !== OPEN_BRACKET) return null;
+    const jailStart = p + 1;
+    p = jailStart;
+    while (p + 1 < end && (bytes[p] !== CLOSE_BRACKET || bytes[p + 1] !== SPACE)) p++;
+    if (p + 1 >= end) return null;
+    const jailEnd = p;
+    p += 2;
+    const first = bytes[p];
+    let verb = 0;
+    while (verb < BYTE_VERBS.length && BYTE_VERBS[verb].first !== first) verb++;
+    if (verb === BYTE_VERBS.length || !hasBytesAt(bytes, p, BYTE_VERBS[verb].bytes, end)) return null;
+    const kind = BYTE_VERBS[verb].kind;
+    const ipStart = p + BYTE_VERBS[verb].bytes.length;
+    p = ipStart;
+    while (p < end && bytes[p] !== SPACE) p++;
+    const ipEnd = p;
+    // `Found 192.0.2.1, bad - …` and other oddities: the text path.
+    if (ipEnd === ipStart || bytes[ipEnd - 1] === 44 /* , */) return null;
+    const ipv4 = canonicalIPv4Bytes(bytes, ipStart, ipEnd);
+    const address = ipv4 >= 0 ? sink.ipv4(ipv4) : sink.address(bytes, ipStart, ipEnd);
+    // Not an address: a range, a hostname or junk, which the text path tells apart.
+    if (address < 0) return null;
+    let time = lineTime;
+    if (kind === FOUND && ipEnd + 22 <= end && bytes[ipEnd] === SPACE && bytes[ipEnd + 1] === 45 /* - */ && bytes[ipEnd + 2] === SPACE) {
+      const found = stamps.readBytes(bytes, ipEnd + 3, end);
+      if (found !== NO_STAMP) time = found;
+    }
+    sink.push(address, kind, time, this.jailOf(bytes, jailStart, jailEnd, sink));
+    return 1;
+  }
+
+  /** The sink's code of the jail named by `bytes[start, end)`. */
+  private jailOf(bytes: Uint8Array, start: number, end: number, sink: EventSink): number {
+    let code = this.jailCodes.get(bytes, start, end);
+    if (code < 0) {
+      code = sink.jail(asciiText(bytes, start, end));
+      this.jailCodes.add(bytes, start, end, code);
+    }
+    return code;
   }
 
   /** A line that is not in the standard layout: fail2ban in syslog or the journal, or not fail2ban's. */

@@ -12,6 +12,18 @@ export type Emit = (ip: string, kind: EventKind, time: number | null, jail: stri
  */
 export type LineResult = number | string;
 
+/** Where a parser's byte path (`LineParser.parseBytes`) stores events: by codes, not texts. */
+export interface EventSink {
+  /** Index of an IPv4 address written as a canonical dotted quad (see `canonicalIPv4`), given as its number. */
+  ipv4(value: number): number;
+  /** Index of the address written in the ASCII bytes `bytes[start, end)`, or -1 when they are not an IP address. */
+  address(bytes: Uint8Array, start: number, end: number): number;
+  /** The code of a jail name, as `Emit` would store it. */
+  jail(name: string): number;
+  /** Stores one event: `kind` a code of KIND_CODES, `time` NaN when unknown. */
+  push(address: number, kind: number, time: number, jail: number): void;
+}
+
 /** The parsing state for one file. */
 export interface LineParser {
   /** Parses one line (without its line break); `lineNo` is 1-based. */
@@ -22,6 +34,13 @@ export interface LineParser {
    * `parseLine(text.slice(start, end), …)` would, and read nothing outside the line.
    */
   parseSpan?(text: string, start: number, end: number, lineNo: number, emit: Emit): LineResult;
+  /**
+   * Optional: a fast path over the bytes of an ASCII line, `bytes[start, end)`, for the common
+   * shapes of big files. Returns 1 once it has stored the line's one event in `sink`, or null,
+   * having stored nothing, when the line is to be read as text (`parseLine`/`parseSpan`). For every
+   * line it reads, the events, their fields and the state left behind are what the text path gives.
+   */
+  parseBytes?(bytes: Uint8Array, start: number, end: number, sink: EventSink): 1 | null;
   /** Called once after the last line, to add format-specific counts to the report. */
   finish?(report: InputReport): void;
 }

@@ -224,7 +224,10 @@ export class StampReader {
   }
 
   read(text: string, at: number): number {
-    if (!this.sameHour(text, at)) this.setHour(text, at);
+    if (!this.sameHour(text, at)) {
+      for (let i = 0; i < 13; i++) this.hourCodes[i] = text.charCodeAt(at + i);
+      this.setHour();
+    }
     const minute = digit(text, at + 14) * 10 + digit(text, at + 15);
     const second = digit(text, at + 17) * 10 + digit(text, at + 18);
     if (minute > 59 || second > 60) return Number.NaN;
@@ -233,11 +236,42 @@ export class StampReader {
     return this.hourBase + minute * 60_000 + second * 1000 + ms;
   }
 
-  private setHour(text: string, at: number): void {
-    const year = digit(text, at) * 1000 + digit(text, at + 1) * 100 + digit(text, at + 2) * 10 + digit(text, at + 3);
-    const month = digit(text, at + 5) * 10 + digit(text, at + 6);
-    const day = digit(text, at + 8) * 10 + digit(text, at + 9);
-    const hour = digit(text, at + 11) * 10 + digit(text, at + 12);
+  /**
+   * `read` for the loader's byte path: the time of a `YYYY-MM-DD HH:MM:SS[,mmm]` stamp at `at` in
+   * ASCII `bytes`, the stamp ending by `end`; NaN for an impossible date, `NO_STAMP` where there is no stamp.
+   */
+  readBytes(bytes: Uint8Array, at: number, end: number): number {
+    if (at + 19 > end) return NO_STAMP;
+    const codes = this.hourCodes;
+    // Most stamps are in the hour of the one before: then only the rest of the stamp is checked.
+    if (this.hasHour && bytes[at + 12] === codes[12] && bytes[at + 11] === codes[11] && sameBytes(bytes, at, codes, 11)) {
+      if (bytes[at + 13] !== 58 || bytes[at + 16] !== 58 || !isDigitByte(bytes, at + 14) || !isDigitByte(bytes, at + 15) || !isDigitByte(bytes, at + 17) || !isDigitByte(bytes, at + 18)) {
+        return NO_STAMP;
+      }
+    } else {
+      if (!isStampBytes(bytes, at)) return NO_STAMP;
+      for (let i = 0; i < 13; i++) codes[i] = bytes[at + i];
+      this.setHour();
+    }
+    const minute = (bytes[at + 14] - 48) * 10 + bytes[at + 15] - 48;
+    const second = (bytes[at + 17] - 48) * 10 + bytes[at + 18] - 48;
+    if (minute > 59 || second > 60) return Number.NaN;
+    let ms = 0;
+    if (millisLengthBytes(bytes, at) > 0) ms = (bytes[at + 20] - 48) * 100 + (bytes[at + 21] - 48) * 10 + bytes[at + 22] - 48;
+    return this.hourBase + minute * 60_000 + second * 1000 + ms;
+  }
+
+  /** Sets the hour from `hourCodes`, just filled in with the `YYYY-MM-DD HH` of a stamp. */
+  private setHour(): void {
+    const c = this.hourCodes;
+    const d = (i: number): number => {
+      const value = c[i] - 48;
+      return value >= 0 && value <= 9 ? value : -1000;
+    };
+    const year = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
+    const month = d(5) * 10 + d(6);
+    const day = d(8) * 10 + d(9);
+    const hour = d(11) * 10 + d(12);
     // A number, not the text: a string key cut from a line would keep the line's whole read chunk alive.
     const key = ((year * 100 + month) * 100 + day) * 100 + hour;
     let base = this.hours.get(key);
@@ -246,10 +280,55 @@ export class StampReader {
       if (this.hours.size > 100_000) this.hours.clear();
       this.hours.set(key, base);
     }
-    for (let i = 0; i < 13; i++) this.hourCodes[i] = text.charCodeAt(at + i);
     this.hasHour = true;
     this.hourBase = base;
   }
+}
+
+/** What `StampReader.readBytes` returns where there is no stamp. */
+export const NO_STAMP = Number.NEGATIVE_INFINITY;
+
+/** True when `bytes` holds the first `length` of `codes` at `at`. */
+function sameBytes(bytes: Uint8Array, at: number, codes: Uint16Array, length: number): boolean {
+  for (let i = 0; i < length; i++) if (bytes[at + i] !== codes[i]) return false;
+  return true;
+}
+
+function isDigitByte(bytes: Uint8Array, i: number): boolean {
+  const c = bytes[i];
+  return c >= 48 && c <= 57;
+}
+
+/** `isStamp` of ASCII bytes (the caller checks that the 19 bytes lie in the line). */
+function isStampBytes(bytes: Uint8Array, at: number): boolean {
+  return (
+    bytes[at + 4] === 45 &&
+    bytes[at + 7] === 45 &&
+    bytes[at + 10] === 32 &&
+    bytes[at + 13] === 58 &&
+    bytes[at + 16] === 58 &&
+    isDigitByte(bytes, at) &&
+    isDigitByte(bytes, at + 1) &&
+    isDigitByte(bytes, at + 2) &&
+    isDigitByte(bytes, at + 3) &&
+    isDigitByte(bytes, at + 5) &&
+    isDigitByte(bytes, at + 6) &&
+    isDigitByte(bytes, at + 8) &&
+    isDigitByte(bytes, at + 9) &&
+    isDigitByte(bytes, at + 11) &&
+    isDigitByte(bytes, at + 12) &&
+    isDigitByte(bytes, at + 14) &&
+    isDigitByte(bytes, at + 15) &&
+    isDigitByte(bytes, at + 17) &&
+    isDigitByte(bytes, at + 18)
+  );
+}
+
+/** `millisLength` of ASCII bytes: 4 when `,mmm` or `.mmm` follows the stamp at `at`, else 0. */
+export function millisLengthBytes(bytes: Uint8Array, at: number): number {
+  const c = bytes[at + 19];
+  if (c !== 44 && c !== 46) return 0;
+  return isDigitByte(bytes, at + 20) && isDigitByte(bytes, at + 21) && isDigitByte(bytes, at + 22) ? 4 : 0;
 }
 
 /** Milliseconds of a fraction `.f…` / `,f…` at `at` (any number of digits), and where it ends. */
