@@ -12,6 +12,7 @@ import { analyse, parameters, type Analysis } from '../src/pipeline';
 import type { Summary } from '../src/summary';
 import { accuracyRadiusDistribution, accuracyRadiusHtml, asnsHtml, databaseHtml, placesHtml } from '../src/report';
 import { writeTestDatabases, type TestDatabasePaths } from './support/test-databases';
+import { EVENT_KINDS } from '../src/events';
 
 const ROOT = path.join(import.meta.dirname, '..');
 
@@ -34,6 +35,15 @@ describe('a run on the sample data', () => {
       expect(input.records + skipped, input.file).toBe(input.lines);
       expect(input.lines).toBeGreaterThan(0);
     }
+  });
+
+  it('counts events by kind, kinds named in the order they first appear', () => {
+    const kinds = analysis.load.store.columns().kind;
+    const expected: Record<string, number> = {};
+    for (const code of kinds) expected[EVENT_KINDS[code]] = (expected[EVENT_KINDS[code]] ?? 0) + 1;
+    expect(Object.entries(summary.events.by_kind)).toEqual(Object.entries(expected));
+    expect(Object.keys(expected).length).toBeGreaterThan(2);
+    expect(summary.events.total).toBe(kinds.length);
   });
 
   it('places every distinct address in exactly one precision class', () => {
