@@ -581,6 +581,36 @@ class SeamFilter {
   }
 }
 
+/** Bytes read from a file at a time. */
+const READ_CHUNK = 1 << 20;
+
+/**
+ * Reads a file from its start to its end in chunks, the next read already under way while `take`
+ * reads a chunk, so that the parser does not wait for the disk. The chunks are two buffers used in
+ * turn: `take` must not keep one (or a view of one) after it returns.
+ */
+export async function readChunks(handle: FileHandle, take: (chunk: Buffer) => void, chunkSize = READ_CHUNK): Promise<void> {
+  const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
+  let turn = 0;
+  let position = 0;
+  let next = handle.read(buffers[turn], 0, chunkSize, position);
+  for (;;) {
+    const { bytesRead } = await next;
+    if (bytesRead === 0) return;
+    const chunk = buffers[turn].subarray(0, bytesRead);
+    position += bytesRead;
+    turn ^= 1;
+    next = handle.read(buffers[turn], 0, chunkSize, position);
+    try {
+      take(chunk);
+    } catch (err) {
+      // The read under way is not waited for by anyone else: its outcome no longer matters.
+      next.catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
 /** A time no date can hold (a corrupt or absurd stamp) is no time: NaN. */
 function validTime(time: number): number {
   return Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : Number.NaN;
@@ -825,7 +855,7 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
       take(parser, line, lineNo);
       if (lineNo >= nextProgressLine) {
         nextProgressLine += PROGRESS_LINES;
-        progress.update(display, stream.bytesRead, lines);
+        progress.update(display, bytesRead(), lines);
       }
       return;
     }
@@ -855,9 +885,12 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
 
   if (forcedParser !== undefined) decide();
 
-  const stream = handle.createReadStream({ highWaterMark: 1 << 20, start: 0, autoClose: false });
-  let source: Readable = stream;
-  if (gz) {
+  // A .gz is read as a stream through gunzip; a plain file by `readChunks`.
+  const stream = gz ? handle.createReadStream({ highWaterMark: READ_CHUNK, start: 0, autoClose: false }) : null;
+  let plainBytesRead = 0;
+  const bytesRead = (): number => stream?.bytesRead ?? plainBytesRead;
+  let source: Readable | null = null;
+  if (stream !== null) {
     const gunzip = createGunzip({ chunkSize: 1 << 16 });
     stream.on('error', (err) => gunzip.destroy(err));
     source = stream.pipe(gunzip);
@@ -902,7 +935,7 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
         }
         if (lines >= nextProgressLine) {
           nextProgressLine = lines + PROGRESS_LINES;
-          progress.update(display, stream.bytesRead, lines);
+          progress.update(display, bytesRead(), lines);
         }
         return start;
       }
@@ -936,7 +969,7 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
     }
     if (lines >= nextProgressLine) {
       nextProgressLine = lines + PROGRESS_LINES;
-      progress.update(display, stream.bytesRead, lines);
+      progress.update(display, bytesRead(), lines);
     }
     return start;
   };
@@ -993,10 +1026,11 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
     else pending = rest;
   };
   let decompressed = 0;
-  try {
+  /** The decompressed chunks of a .gz. */
+  const readGz = (source: Readable): Promise<void> => {
     // Each chunk is taken as it comes ('data' events, not an async iterator): a chunk that arrives
     // just before an error (a .gz with garbage after its data) is read, not dropped with the stream's buffer.
-    await new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
       let stopped = false;
       const stop = (err: unknown) => {
         if (stopped) return;
@@ -1006,12 +1040,10 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
       source.on('data', (chunk: Buffer) => {
         if (stopped) return;
         try {
-          if (gz) {
-            decompressed += chunk.length;
-            if (decompressed > gzLimit) throw new GzLimitError(bombError(decompressed, lines === 0 ? 'reading stopped in line 1' : `reading stopped after line ${lines}`));
-          }
+          decompressed += chunk.length;
+          if (decompressed > gzLimit) throw new GzLimitError(bombError(decompressed, lines === 0 ? 'reading stopped in line 1' : `reading stopped after line ${lines}`));
           takeChunk(chunk);
-          progress.update(display, stream.bytesRead, lines);
+          progress.update(display, bytesRead(), lines);
         } catch (err) {
           stop(err);
           source.destroy();
@@ -1025,6 +1057,17 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
         }
       });
     });
+  };
+  try {
+    if (source === null) {
+      await readChunks(handle, (chunk) => {
+        plainBytesRead += chunk.length;
+        takeChunk(chunk);
+        progress.update(display, plainBytesRead, lines);
+      });
+    } else {
+      await readGz(source);
+    }
     takeText(decoder.end());
     if (overlong) onRawLine(null);
     else if (pending.length > 0) onRawLine(pending.endsWith('\r') ? pending.slice(0, -1) : pending);
@@ -1037,10 +1080,11 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
       readError = `${display}: ${where}: ${readErrorText(err, gz)}.`;
     }
   } finally {
-    stream.destroy();
-    if (source !== stream) source.destroy();
+    stream?.destroy();
+    source?.destroy();
     await handle.close().catch(() => undefined);
   }
+
   seam?.release(onLine);
   decide();
   const errors = [formatError, readError].filter((message): message is string => message !== undefined);
@@ -1063,7 +1107,7 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
   else context.tails.delete(group);
 
   (parser as LineParser | null)?.finish?.(report);
-  progress.fileDone(display, stream.bytesRead, lines);
+  progress.fileDone(display, bytesRead(), lines);
   return finishReport();
 }
 

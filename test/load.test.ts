@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { open } from 'node:fs/promises';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BotMapError } from '../src/errors';
 import { EVENT_KINDS } from '../src/events';
 import { fail2banLog } from '../src/formats/fail2ban-log';
-import { detectFormat, loadPaths, serverName, type LoadResult } from '../src/load';
+import { detectFormat, loadPaths, readChunks, serverName, type LoadResult } from '../src/load';
 import type { InputReport } from '../src/types';
 import { seededRandom } from './support/random';
 
@@ -264,6 +265,43 @@ describe('ip-list', () => {
     expect(result.inputs[0]).toMatchObject({ format: 'ip-list', lines: 150_000, records: 150_000, events: 150_000, skipped: {} });
     expect(result.store.addresses).toHaveLength(150_000);
     expect(result.store.addresses[149_999].ip).toBe('10.2.73.239');
+  });
+});
+
+describe('readChunks', () => {
+  it('hands over the whole file in order, each chunk read while the one before is taken', async () => {
+    const content = Buffer.from(Array.from({ length: 10_000 }, (_, i) => `line ${i}\n`).join(''));
+    const dir = fixture({ 'f.txt': content, 'empty.txt': '' });
+    for (const size of [1, 7, 4096, 1 << 20]) {
+      const handle = await open(path.join(dir, 'f.txt'));
+      const copies: Buffer[] = [];
+      await readChunks(handle, (chunk) => void copies.push(Buffer.from(chunk)), size);
+      await handle.close();
+      expect(Buffer.concat(copies).equals(content), `chunks of ${size}`).toBe(true);
+      expect(copies.every((c) => c.length <= size)).toBe(true);
+    }
+    const empty = await open(path.join(dir, 'empty.txt'));
+    const take = vi.fn();
+    await readChunks(empty, take);
+    await empty.close();
+    expect(take).not.toHaveBeenCalled();
+  });
+
+  it('stops at the first chunk its reader refuses, with the reader\'s error', async () => {
+    const dir = fixture({ 'f.txt': 'x'.repeat(100_000) });
+    const handle = await open(path.join(dir, 'f.txt'));
+    let taken = 0;
+    await expect(
+      readChunks(
+        handle,
+        () => {
+          if (++taken === 3) throw new Error('refused');
+        },
+        1000,
+      ),
+    ).rejects.toThrow('refused');
+    await handle.close();
+    expect(taken).toBe(3);
   });
 });
 
