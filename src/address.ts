@@ -117,6 +117,22 @@ export function dottedQuad(value: number): string {
   return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
 }
 
+/** `192.0.2.100/28` → `192.0.2.96/28`: the network address with the prefix length; null when not a range. */
+export function normaliseCidr(text: string): string | null {
+  const slash = text.indexOf('/');
+  if (slash <= 0 || !/^\d{1,3}$/.test(text.slice(slash + 1))) return null;
+  const address = normaliseAddress(text.slice(0, slash));
+  if (address === null) return null;
+  const length = Number(text.slice(slash + 1));
+  if (length > (address.version === 4 ? 32 : 128)) return null;
+  try {
+    if (address.version === 4) return `${ipaddr.IPv4.networkAddressFromCIDR(`${address.ip}/${length}`).toString()}/${length}`;
+    return `${ipaddr.IPv6.networkAddressFromCIDR(`${address.ip}/${length}`).toRFC5952String()}/${length}`;
+  } catch {
+    return null;
+  }
+}
+
 /** True when the text looks like a host name rather than an address (`mail.example.com`). */
 export function looksLikeHostname(text: string): boolean {
   return /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i.test(text);

@@ -2,6 +2,7 @@ import { canonicalIPv4, dottedQuad, normaliseAddress, type NormalisedAddress } f
 import { ByteTable, asciiText } from './byte-table';
 import { detached } from './detached';
 import { IntTable } from './int-table';
+import type { Emit, EventSink } from './formats/parser';
 import type { AttackEvent, EventKind } from './types';
 
 export const EVENT_KINDS: readonly EventKind[] = ['ban', 'unban', 'restore', 'found', 'listed', 'failure'];
@@ -231,4 +232,36 @@ export class EventStore {
       },
     };
   }
+}
+
+/** A time no date can hold (a corrupt or absurd stamp) is no time: NaN. */
+export function eventTime(time: number | null): number {
+  return time !== null && Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : Number.NaN;
+}
+
+/**
+ * The parsers' two ways into `store` for one input (after `setOrigin`): `emit` by texts and, for
+ * the byte path, `sink` by codes. Jail and user names are stored as `name` gives them.
+ */
+export function storeWriters(store: EventStore, name: (text: string) => string): { emit: Emit; sink: EventSink } {
+  // Consecutive events mostly repeat the jail: the last one's code is kept.
+  let lastJail: string | null = null;
+  let lastJailCode = 0;
+  const emit: Emit = (ip, kind, time, jail, user = null) => {
+    const address = store.addressOf(ip);
+    if (address < 0) return false;
+    let jailCode = 0;
+    if (jail === lastJail) jailCode = lastJailCode;
+    else if (jail !== null) jailCode = lastJailCode = store.jails.intern(name((lastJail = jail)));
+    const userCode = user === null || user === undefined ? 0 : store.users.intern(name(user)) + 1;
+    store.push(address, KIND_CODES[kind], eventTime(time), jailCode, userCode);
+    return true;
+  };
+  const sink: EventSink = {
+    ipv4: (value) => store.addressOfIPv4(value),
+    address: (bytes, start, end) => store.addressOfBytes(bytes, start, end),
+    jail: (text) => store.jails.intern(name(text)),
+    push: (address, kind, time, jail) => store.push(address, kind, eventTime(time), jail, 0),
+  };
+  return { emit, sink };
 }

@@ -15,13 +15,13 @@ import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import ipaddr from 'ipaddr.js';
-import { normaliseAddress } from './address';
+import { normaliseCidr } from './address';
 import { BotMapError } from './errors';
 import { displayPath } from './project';
 import { printable } from './html';
 import { detached } from './detached';
-import { EventStore, KIND_CODES } from './events';
+import { EventStore, storeWriters } from './events';
+import { READ_CHUNK, readChunks } from './read-chunks';
 import { authLog } from './formats/auth-log';
 import { csv } from './formats/csv';
 import { fail2banBanip } from './formats/fail2ban-banip';
@@ -31,8 +31,11 @@ import { fail2banLog } from './formats/fail2ban-log';
 import { fail2banStatus } from './formats/fail2ban-status';
 import { ipList } from './formats/ip-list';
 import { journalJson } from './formats/journal-json';
-import { BLANK_LINE, NO_RECORD, isBlank, type Emit, type EventSink, type FormatParser, type LineParser, type LineResult, type ParseContext } from './formats/parser';
+import { BLANK_LINE, LINE_TOO_LONG, NO_RECORD, isBlank, type FormatParser, type LineParser, type LineResult, type ParseContext } from './formats/parser';
 import type { EventKind, GivenLocation, InputFormat, InputReport, Location, RangeRecord } from './types';
+
+/** Kept here too: where callers have always found it. */
+export { normaliseCidr, LINE_TOO_LONG };
 
 export type { Emit, FormatParser, LineParser, LineResult, ParseContext } from './formats/parser';
 
@@ -52,7 +55,6 @@ export const DUPLICATE_OF_ROTATED = "duplicate of rotated file's line";
 export const UNRECOGNISED_FORMAT = 'unrecognised format';
 
 /** The skip reason of a line longer than the maximum line length (1 MiB by default). */
-export const LINE_TOO_LONG = 'line too long';
 
 export interface LoadProgress {
   /** The file being read (as in its report). */
@@ -236,22 +238,6 @@ export function givenToLocation(given: GivenLocation): Location {
     longitude: given.longitude,
     accuracyRadius: null,
   };
-}
-
-/** `192.0.2.100/28` → `192.0.2.96/28`: the network address with the prefix length; null when not a range. */
-export function normaliseCidr(text: string): string | null {
-  const slash = text.indexOf('/');
-  if (slash <= 0 || !/^\d{1,3}$/.test(text.slice(slash + 1))) return null;
-  const address = normaliseAddress(text.slice(0, slash));
-  if (address === null) return null;
-  const length = Number(text.slice(slash + 1));
-  if (length > (address.version === 4 ? 32 : 128)) return null;
-  try {
-    if (address.version === 4) return `${ipaddr.IPv4.networkAddressFromCIDR(`${address.ip}/${length}`).toString()}/${length}`;
-    return `${ipaddr.IPv6.networkAddressFromCIDR(`${address.ip}/${length}`).toRFC5952String()}/${length}`;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -581,41 +567,6 @@ class SeamFilter {
   }
 }
 
-/** Bytes read from a file at a time. */
-const READ_CHUNK = 1 << 20;
-
-/**
- * Reads a file from its start to its end in chunks, the next read already under way while `take`
- * reads a chunk, so that the parser does not wait for the disk. The chunks are two buffers used in
- * turn: `take` must not keep one (or a view of one) after it returns.
- */
-export async function readChunks(handle: FileHandle, take: (chunk: Buffer) => void, chunkSize = READ_CHUNK): Promise<void> {
-  const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
-  let turn = 0;
-  let position = 0;
-  let next = handle.read(buffers[turn], 0, chunkSize, position);
-  for (;;) {
-    const { bytesRead } = await next;
-    if (bytesRead === 0) return;
-    const chunk = buffers[turn].subarray(0, bytesRead);
-    position += bytesRead;
-    turn ^= 1;
-    next = handle.read(buffers[turn], 0, chunkSize, position);
-    try {
-      take(chunk);
-    } catch (err) {
-      // The read under way is not waited for by anyone else: its outcome no longer matters.
-      next.catch(() => undefined);
-      throw err;
-    }
-  }
-}
-
-/** A time no date can hold (a corrupt or absurd stamp) is no time: NaN. */
-function validTime(time: number): number {
-  return Number.isFinite(time) && Math.abs(time) <= 8.64e15 ? time : Number.NaN;
-}
-
 async function loadFile(file: FileEntry, server: string, index: number, context: LoadContext): Promise<InputReport> {
   const { store, progress, maxLineLength } = context;
   const display = printable(displayPath(file.path));
@@ -636,28 +587,8 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
   let readError: string | undefined;
 
   store.setOrigin({ server, input: index });
-  let lastJail: string | null = null;
-  let lastJailCode = 0;
-  const emit: Emit = (ip, kind, time, jail, user = null) => {
-    const address = store.addressOf(ip);
-    if (address < 0) return false;
-    const when = time !== null ? validTime(time) : Number.NaN;
-    // Jail and user names are attacker-written: controls become visible `\uXXXX` (see `printable`).
-    // Consecutive events mostly repeat the jail: the last one's code is kept.
-    let jailCode = 0;
-    if (jail === lastJail) jailCode = lastJailCode;
-    else if (jail !== null) jailCode = lastJailCode = store.jails.intern(printable((lastJail = jail)));
-    const userCode = user === null || user === undefined ? 0 : store.users.intern(printable(user)) + 1;
-    store.push(address, KIND_CODES[kind], when, jailCode, userCode);
-    return true;
-  };
-  // The byte path's events: the same stores as `emit`'s, by codes.
-  const sink: EventSink = {
-    ipv4: (value) => store.addressOfIPv4(value),
-    address: (bytes, start, end) => store.addressOfBytes(bytes, start, end),
-    jail: (name) => store.jails.intern(printable(name)),
-    push: (address, kind, time, jail) => store.push(address, kind, validTime(time), jail, 0),
-  };
+  // Jail and user names are attacker-written: controls become visible `\uXXXX` (see `printable`).
+  const { emit, sink } = storeWriters(store, printable);
   const text = (value: string | null): string | null => (value === null ? null : printable(value));
   const parseContext: ParseContext = {
     mtime: file.mtime,

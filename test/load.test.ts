@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BotMapError } from '../src/errors';
 import { EVENT_KINDS } from '../src/events';
 import { fail2banLog } from '../src/formats/fail2ban-log';
-import { detectFormat, loadPaths, readChunks, serverName, type LoadResult } from '../src/load';
+import { detectFormat, loadPaths, serverName, type LoadResult } from '../src/load';
+import { readChunks } from '../src/read-chunks';
 import type { InputReport } from '../src/types';
 import { seededRandom } from './support/random';
 

@@ -82,6 +82,7 @@ export interface FormatParser {
 
 /** Skip reasons shared by several formats. */
 export const BLANK_LINE = 'blank line';
+export const LINE_TOO_LONG = 'line too long';
 export const NOT_AN_ADDRESS = 'not an address';
 export const NO_RECORD = 'no record';
 export const HOSTNAME = 'hostname, not an address';
