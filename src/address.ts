@@ -22,11 +22,7 @@ const GLOBAL_UNICAST_V6 = ipaddr.IPv6.parseCIDR('2000::/3');
 export function normaliseAddress(text: string): NormalisedAddress | null {
   // Most addresses in logs are dotted quads as written here: no parsing, no checks beyond the digits.
   const value = canonicalIPv4(text);
-  if (value !== null) {
-    const range = new ipaddr.IPv4([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]).range();
-    // Built anew rather than `text`, which may be a slice of a whole read chunk.
-    return { ip: dottedQuad(value), version: 4, isPublic: range === 'unicast', range };
-  }
+  if (value !== null) return ipv4Address(value);
   let raw = text.trim();
   if (raw.startsWith('[') && raw.endsWith(']')) raw = raw.slice(1, -1);
   const zone = raw.indexOf('%');
@@ -47,6 +43,12 @@ export function normaliseAddress(text: string): NormalisedAddress | null {
   const v6 = parsed as ipaddr.IPv6;
   const isPublic = range === 'unicast' && v6.match(GLOBAL_UNICAST_V6);
   return { ip: v6.toRFC5952String(), version: 6, isPublic, range: isPublic ? range : range === 'unicast' ? 'reserved' : range };
+}
+
+/** The normalised IPv4 address of a number (its text built anew: never a slice of a read chunk). */
+export function ipv4Address(value: number): NormalisedAddress {
+  const range = new ipaddr.IPv4([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]).range();
+  return { ip: dottedQuad(value), version: 4, isPublic: range === 'unicast', range };
 }
 
 /**

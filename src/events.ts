@@ -1,4 +1,4 @@
-import { canonicalIPv4, dottedQuad, normaliseAddress, type NormalisedAddress } from './address';
+import { canonicalIPv4, ipv4Address, normaliseAddress, type NormalisedAddress } from './address';
 import { ByteTable, asciiText } from './byte-table';
 import { detached } from './detached';
 import { IntTable } from './int-table';
@@ -52,10 +52,11 @@ export class EventStore {
   readonly servers = new Dictionary();
   readonly jails = new Dictionary();
   readonly users = new Dictionary();
+  /** IPv6 addresses by their canonical text (IPv4 ones are in `ipv4Index`). */
   private readonly addressIndex = new Map<string, number>();
   /** Raw text → address index, or -1 when the text is not an address. */
   private readonly rawIndex = new Map<string, number>();
-  /** Canonical IPv4 texts (see `canonicalIPv4`) by their number → address index: the common case, without hashing text. */
+  /** Every IPv4 address by its number → address index: canonical texts (see `canonicalIPv4`) are found without hashing text. */
   private readonly ipv4Index = new IntTable();
   /** Raw address texts seen by the byte path, by their bytes → address index (addresses only). */
   private readonly rawBytesIndex = new ByteTable();
@@ -83,15 +84,17 @@ export class EventStore {
   /** Index of the address in `addresses`, or -1 when the text is not an IP address. */
   addressOf(raw: string): number {
     const ipv4 = canonicalIPv4(raw);
-    if (ipv4 !== null) {
-      const index = this.ipv4Index.get(ipv4);
-      if (index >= 0) return index;
-    }
+    if (ipv4 !== null) return this.addressOfIPv4(ipv4);
     const known = this.rawIndex.get(raw);
     if (known !== undefined) return known;
     const address = normaliseAddress(raw);
     let index = -1;
-    if (address !== null) {
+    if (address === null) {
+      // Not an address.
+    } else if (address.version === 4) {
+      // Another way of writing an IPv4 address (`::ffff:192.0.2.1`): found by its number.
+      index = this.addressOfIPv4(canonicalIPv4(address.ip)!);
+    } else {
       const existing = this.addressIndex.get(address.ip);
       if (existing === undefined) {
         index = this.addresses.length;
@@ -101,16 +104,20 @@ export class EventStore {
         index = existing;
       }
     }
-    if (ipv4 !== null && index >= 0) this.ipv4Index.add(ipv4, index);
     // Bounded so a flood of junk tokens cannot grow memory with the line count.
-    else if (this.rawIndex.size < RAW_TEXTS_REMEMBERED) this.rawIndex.set(detached(raw), index);
+    if (this.rawIndex.size < RAW_TEXTS_REMEMBERED) this.rawIndex.set(detached(raw), index);
     return index;
   }
 
   /** `addressOf` of a dotted quad as `normaliseAddress` writes it, given as its number (signed or unsigned). */
   addressOfIPv4(value: number): number {
-    const index = this.ipv4Index.get(value | 0);
-    return index >= 0 ? index : this.addressOf(dottedQuad(value));
+    const known = this.ipv4Index.get(value | 0);
+    if (known >= 0) return known;
+    // Every IPv4 address is kept here by its number, however it was written: a new number is a new address.
+    const index = this.addresses.length;
+    this.addresses.push(ipv4Address(value));
+    this.ipv4Index.add(value | 0, index);
+    return index;
   }
 
   /** `addressOf` of the ASCII bytes `bytes[start, end)`: once an address, found again by its bytes without making a string. */
