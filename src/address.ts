@@ -45,9 +45,29 @@ export function normaliseAddress(text: string): NormalisedAddress | null {
   return { ip: v6.toRFC5952String(), version: 6, isPublic, range: isPublic ? range : range === 'unicast' ? 'reserved' : range };
 }
 
+/**
+ * ipaddr.js's special IPv4 ranges, in the order its `range()` tries them, as numbers: a range is
+ * found with integer masks, without the objects `range()` makes on each call.
+ */
+type Subnet = [ipaddr.IPv4, number];
+const IPV4_RANGES = Object.entries((ipaddr.IPv4.prototype as unknown as { SpecialRanges: Record<string, Subnet | Subnet[]> }).SpecialRanges).flatMap(([name, subnets]) =>
+  // A name with one subnet may give it unlisted, as ipaddr.js's subnetMatch allows.
+  (Array.isArray(subnets[0]) ? (subnets as Subnet[]) : [subnets as Subnet]).map(([network, bits]) => {
+    const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
+    return { name, network: (network.octets.reduce((n, octet) => n * 256 + octet, 0) & mask) >>> 0, mask };
+  }),
+);
+
+/** `ipaddr.IPv4.range()` of an address given as its number. */
+export function ipv4Range(value: number): string {
+  const address = value >>> 0;
+  for (const range of IPV4_RANGES) if ((address & range.mask) >>> 0 === range.network) return range.name;
+  return 'unicast';
+}
+
 /** The normalised IPv4 address of a number (its text built anew: never a slice of a read chunk). */
 export function ipv4Address(value: number): NormalisedAddress {
-  const range = new ipaddr.IPv4([value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255]).range();
+  const range = ipv4Range(value);
   return { ip: dottedQuad(value), version: 4, isPublic: range === 'unicast', range };
 }
 

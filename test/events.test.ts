@@ -84,6 +84,17 @@ describe('normaliseAddress on dotted quads', () => {
     const texts: string[] = [];
     for (let a = 0; a < 256; a++) for (const b of [0, 1, 18, 19, 31, 51, 64, 88, 99, 100, 127, 128, 168, 169, 254, 255]) texts.push(`${a}.${b}.${Math.floor(random() * 256)}.${Math.floor(random() * 256)}`);
     texts.push('192.0.0.8', '192.0.2.1', '192.88.99.1', '198.51.100.1', '203.0.113.1', '255.255.255.255', '0.0.0.0');
+    // Both ends of every special range, and the addresses just outside them.
+    const special = (ipaddr.IPv4.prototype as unknown as { SpecialRanges: Record<string, [{ octets: number[] }, number][]> }).SpecialRanges;
+    const quad = (n: number) => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+    for (const subnets of Object.values(special)) {
+      for (const [network, bits] of subnets) {
+        const first = network.octets.reduce((n: number, octet: number) => n * 256 + octet, 0);
+        const last = first + 2 ** (32 - bits) - 1;
+        for (const n of [first - 1, first, last, last + 1]) if (n >= 0 && n < 2 ** 32) texts.push(quad(n));
+      }
+    }
+    expect(texts.length).toBeGreaterThan(4096 + 60);
     for (const text of texts) {
       const parsed = ipaddr.IPv4.parse(text);
       const range = parsed.range();
