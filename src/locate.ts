@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { Reader, type CityResponse, type Response } from 'maxmind';
+import { parseMetadata } from 'mmdb-lib/lib/metadata.js';
 import { BotMapError } from './errors';
 import { CityRecordReader, mmdbLayout, NOT_IN_DATABASE, SearchTree, type CityFields, type MmdbLayout } from './mmdb';
 import { displayPath, projectRoot } from './project';
@@ -119,22 +120,38 @@ interface OpenMmdb<T extends Response> {
 function openMmdb<T extends Response>(file: string, what: string, needs: string): OpenMmdb<T> {
   let buffer: Buffer;
   try {
-    // A FIFO or device would block readFileSync forever: only regular files are read.
-    const stat = fs.statSync(file);
-    if (!stat.isFile() && !stat.isDirectory()) throw new BotMapError(`${what} ${file} is not a regular file. BotMap needs ${needs} .mmdb file.`);
+    checkRegularFile(file, what, needs);
     buffer = fs.readFileSync(file);
   } catch (error) {
-    if (error instanceof BotMapError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(error)})`;
-    throw new BotMapError(`${what} ${file} ${why}. BotMap needs ${needs} .mmdb file.`);
+    throw unreadable(error, file, what, needs);
   }
+  return mmdbOf<T>(buffer, file, what, needs);
+}
+
+/** A FIFO or device would block a read forever: only regular files are read. */
+function checkRegularFile(file: string, what: string, needs: string): void {
+  const stat = fs.statSync(file);
+  if (!stat.isFile() && !stat.isDirectory()) throw new BotMapError(`${what} ${file} is not a regular file. BotMap needs ${needs} .mmdb file.`);
+}
+
+function unreadable(error: unknown, file: string, what: string, needs: string): BotMapError {
+  if (error instanceof BotMapError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code ?? String(error)})`;
+  return new BotMapError(`${what} ${file} ${why}. BotMap needs ${needs} .mmdb file.`);
+}
+
+function notAnMmdb(error: unknown, file: string, what: string, needs: string): BotMapError {
+  return new BotMapError(`${what} ${file} is not a readable MaxMind .mmdb file (${(error as Error).message}). BotMap needs ${needs} database.`);
+}
+
+function mmdbOf<T extends Response>(buffer: Buffer, file: string, what: string, needs: string): OpenMmdb<T> {
   try {
     if (file.endsWith('.gz')) buffer = zlib.gunzipSync(buffer);
     const reader = new Reader<T>(buffer);
     return { reader, layout: mmdbLayout(buffer, reader.metadata) };
   } catch (error) {
-    throw new BotMapError(`${what} ${file} is not a readable MaxMind .mmdb file (${(error as Error).message}). BotMap needs ${needs} database.`);
+    throw notAnMmdb(error, file, what, needs);
   }
 }
 
@@ -147,8 +164,66 @@ const CITY_NEEDS = 'a MaxMind GeoLite2/GeoIP2 City (or Country)';
  */
 export function openGeoDatabase(explicitPath?: string | null, options: OpenOptions = {}): GeoDatabase {
   const file = resolveDatabasePath(explicitPath);
-  const { reader, layout } = openMmdb<CityResponse>(file, 'Geolocation database', CITY_NEEDS);
-  const type = reader.metadata.databaseType;
+  const { reader, layout } = openMmdb<CityResponse>(file, GEO_WHAT, CITY_NEEDS);
+  return geoDatabaseOf(file, reader, layout, options);
+}
+
+/**
+ * `openGeoDatabase`, the file read in the background (by a thread of Node's pool) while the caller
+ * goes on, reading the logs say. What can be known without the whole file is checked at once and
+ * throws at once: that the file can be read, that its metadata (at its end) is an .mmdb's, and
+ * that it is a database that locates. A .gz database is opened at once, whole.
+ */
+export function openGeoDatabaseInBackground(explicitPath?: string | null, options: OpenOptions = {}): Promise<GeoDatabase> {
+  const file = resolveDatabasePath(explicitPath);
+  if (file.endsWith('.gz')) return Promise.resolve(openGeoDatabase(file, options));
+  let tail: Buffer;
+  try {
+    checkRegularFile(file, GEO_WHAT, CITY_NEEDS);
+    tail = fileTail(file, METADATA_MAX_BYTES);
+  } catch (error) {
+    throw unreadable(error, file, GEO_WHAT, CITY_NEEDS);
+  }
+  let type: string;
+  try {
+    type = parseMetadata(tail).databaseType;
+  } catch (error) {
+    throw notAnMmdb(error, file, GEO_WHAT, CITY_NEEDS);
+  }
+  checkLocates(file, type);
+  const opened = fs.promises.readFile(file).then(
+    (buffer) => {
+      const { reader, layout } = mmdbOf<CityResponse>(buffer, file, GEO_WHAT, CITY_NEEDS);
+      return geoDatabaseOf(file, reader, layout, options);
+    },
+    (error: unknown) => {
+      throw unreadable(error, file, GEO_WHAT, CITY_NEEDS);
+    },
+  );
+  // Whoever awaits it gets its failure; until then (or if nobody does) it is not an unhandled one.
+  opened.catch(() => undefined);
+  return opened;
+}
+
+/** The metadata section of an .mmdb is at most 128 KiB from its end (MaxMind's format specification). */
+const METADATA_MAX_BYTES = 128 * 1024;
+
+function fileTail(file: string, bytes: number): Buffer {
+  const handle = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(handle).size;
+    const tail = Buffer.alloc(Math.min(size, bytes));
+    const read = fs.readSync(handle, tail, 0, tail.length, size - tail.length);
+    return tail.subarray(0, read);
+  } finally {
+    fs.closeSync(handle);
+  }
+}
+
+const GEO_WHAT = 'Geolocation database';
+
+/** Fails unless a database of this type locates addresses (a City or Country database). */
+function checkLocates(file: string, type: string): 'city' | 'country' {
   const kind = describeKind(type);
   if (kind === null) {
     const hint = /asn|isp/i.test(type) ? ' (An ASN database can be given as BOTMAP_ASN_MMDB, for the networks.)' : '';
@@ -156,6 +231,12 @@ export function openGeoDatabase(explicitPath?: string | null, options: OpenOptio
       `Geolocation database ${file} is a "${type}" database, which does not locate addresses. BotMap needs a City database (GeoLite2-City or GeoIP2-City; a Country database gives country results only).${hint}`,
     );
   }
+  return kind;
+}
+
+function geoDatabaseOf(file: string, reader: Reader<CityResponse>, layout: MmdbLayout, options: OpenOptions): GeoDatabase {
+  const type = reader.metadata.databaseType;
+  const kind = checkLocates(file, type);
   const buildDate = reader.metadata.buildEpoch.toISOString().slice(0, 10);
   const isGeoLite = /geolite/i.test(type);
   const info: DatabaseInfo = {

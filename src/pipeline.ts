@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { aggregate, type Aggregates } from './aggregate';
 import { givenToLocation, loadPaths, type LoadResult } from './load';
-import { locateAddresses, openGeoDatabase, type GeoDatabase } from './locate';
+import { locateAddresses, openGeoDatabaseInBackground, type GeoDatabase } from './locate';
 import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from './networks';
 import { projectRoot } from './project';
 import { buildSummary, type Summary } from './summary';
@@ -122,7 +122,8 @@ export function botmapVersion(): string {
  * looks up networks and aggregates.
  */
 export async function analyse(params: Parameters, progress?: ProgressSink): Promise<Analysis> {
-  const database = openGeoDatabase(params.mmdb);
+  // Checked now; the file itself (tens of MB) is read while the logs are.
+  const opening = openGeoDatabaseInBackground(params.mmdb);
   const asnDatabase = openAsnDatabase(params.asnMmdb);
   // The parsers read the log time zone from BOTMAP_TZ; a notebook's TIME_ZONE parameter sets it.
   if (params.timeZone) process.env.BOTMAP_TZ = params.timeZone;
@@ -130,6 +131,7 @@ export async function analyse(params: Parameters, progress?: ProgressSink): Prom
     onProgress: (p) =>
       progress?.({ stage: 'Reading', done: p.bytes, total: p.totalBytes, message: `${path.basename(p.file)}: ${p.lines.toLocaleString('en-US')} lines` }),
   });
+  const database = await opening;
   const locations = locateAddresses(load.store.addresses, database, (p) =>
     progress?.({ stage: 'Locating', done: p.done, total: p.total, message: `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} addresses` }),
   );

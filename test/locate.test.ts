@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { normaliseAddress } from '../src/address';
 import { BotMapError } from '../src/errors';
-import { ageInDays, GEOLITE_CREDIT, locateAddresses, openGeoDatabase, resolveDatabasePath, staleDataWarning, type GeoDatabase } from '../src/locate';
+import { ageInDays, GEOLITE_CREDIT, locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, resolveDatabasePath, staleDataWarning, type GeoDatabase } from '../src/locate';
 import { CITY_FIXTURE_EXPECTATIONS, writeTestDatabases, type TestDatabasePaths } from './support/test-databases';
 
 let dbs: TestDatabasePaths;
@@ -72,6 +72,50 @@ describe('openGeoDatabase', () => {
     const corrupt = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-corrupt-')), 'bad.mmdb');
     fs.writeFileSync(corrupt, Buffer.from('this is not a MaxMind database at all'));
     expect(() => openGeoDatabase(corrupt)).toThrow(/bad\.mmdb is not a readable MaxMind \.mmdb file/);
+  });
+});
+
+describe('openGeoDatabaseInBackground', () => {
+  const failure = (open: () => unknown): string => {
+    try {
+      open();
+    } catch (error) {
+      expect(error).toBeInstanceOf(BotMapError);
+      return (error as Error).message;
+    }
+    throw new Error('no failure');
+  };
+
+  it('fails at once, as openGeoDatabase does, on what the end of the file tells', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-background-'));
+    const corrupt = path.join(dir, 'bad.mmdb');
+    fs.writeFileSync(corrupt, Buffer.from('this is not a MaxMind database at all'));
+    for (const file of ['/nonexistent/x.mmdb', os.tmpdir(), corrupt, dbs.asn]) {
+      expect(failure(() => openGeoDatabaseInBackground(file))).toBe(failure(() => openGeoDatabase(file)));
+    }
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('opens what openGeoDatabase opens, with the same lookups', async () => {
+    for (const file of [dbs.city, dbs.country]) {
+      const now = Date.UTC(2026, 10, 1);
+      const later = await openGeoDatabaseInBackground(file, { now });
+      const atOnce = openGeoDatabase(file, { now });
+      expect({ ...later, lookup: null }).toEqual({ ...atOnce, lookup: null });
+      for (const { ip } of CITY_FIXTURE_EXPECTATIONS) expect(later.lookup(normaliseAddress(ip)!.ip), ip).toEqual(atOnce.lookup(normaliseAddress(ip)!.ip));
+    }
+  });
+
+  it('gives a failure found in the whole file to whoever awaits the database', async () => {
+    // The metadata at its end is sound, but the search tree it describes is cut off.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-background-'));
+    const file = path.join(dir, 'GeoLite2-City.mmdb');
+    const whole = fs.readFileSync(dbs.city);
+    fs.writeFileSync(file, whole.subarray(whole.length - 4096));
+    const opening = openGeoDatabaseInBackground(file);
+    await expect(opening).rejects.toThrow(/GeoLite2-City\.mmdb is not a readable MaxMind \.mmdb file \(the search tree of \d+ nodes does not fit/);
+    expect(failure(() => openGeoDatabase(file))).toBe(await opening.catch((error: Error) => error.message));
+    fs.rmSync(dir, { recursive: true });
   });
 });
 
