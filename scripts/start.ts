@@ -9,21 +9,26 @@ import { BotMapError } from '../src/errors';
 import { namingFile } from '../src/summary';
 import { openGeoDatabase } from '../src/locate';
 import { openAsnDatabase } from '../src/networks';
-import { parameters } from '../src/pipeline';
+import { SNAPSHOT_VARIABLE, parameters, readAndLocate } from '../src/pipeline';
+import { writeAnalysisSnapshot } from '../src/snapshot';
 import { projectRoot } from '../src/project';
 import { writeFileAtomic } from '../src/export';
 import { indexHtml, type NotebookEntry } from '../src/site';
 import type { Progress } from '../src/progress';
 import { executeNotebook, listNotebooks, NotebookError } from './notebooks';
 
+/** One progress line on a terminal, after `prefix`. */
+function showProgress(prefix: string, p: Progress): void {
+  const pct = p.total > 0 ? Math.min(100, Math.round((100 * p.done) / p.total)) : 100;
+  process.stdout.write(`\r\x1b[2K${prefix}${p.stage} ${pct}% ${p.message}`.slice(0, (process.stdout.columns || 100) - 1));
+}
+
 /** Shows the running notebook's progress (written by its kernel to a file) on a terminal. */
 function watchProgress(file: string, prefix: string): () => void {
   if (!process.stdout.isTTY) return () => {};
   const timer = setInterval(() => {
     try {
-      const p = JSON.parse(fs.readFileSync(file, 'utf8')) as Progress;
-      const pct = p.total > 0 ? Math.min(100, Math.round((100 * p.done) / p.total)) : 100;
-      process.stdout.write(`\r\x1b[2K${prefix}${p.stage} ${pct}% ${p.message}`.slice(0, (process.stdout.columns || 100) - 1));
+      showProgress(prefix, JSON.parse(fs.readFileSync(file, 'utf8')) as Progress);
     } catch {
       // Not written yet, or being rewritten: try again on the next tick.
     }
@@ -70,19 +75,39 @@ async function main(): Promise<number> {
 
   const notebooks = listNotebooks(path.join(root, 'notebooks'));
   const outDir = path.join(params.out, 'notebooks');
-  const progressFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-progress-')), 'progress.json');
-  env.BOTMAP_PROGRESS_FILE = progressFile;
+  // This run's progress file and its analysis, removed when the run ends.
+  const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-npm-start-'));
   const entries: NotebookEntry[] = [];
-  for (const [i, notebook] of notebooks.entries()) {
-    const name = path.basename(notebook);
-    const prefix = `[${i + 1}/${notebooks.length}] ${name} … `;
+  try {
+    // Read, locate and look up once for every notebook: each kernel takes the result from a file.
+    const prefix = 'Reading and locating … ';
     process.stdout.write(prefix);
-    fs.rmSync(progressFile, { force: true });
-    const stopWatching = watchProgress(progressFile, prefix);
-    const result = await executeNotebook(notebook, outDir, env).finally(stopWatching);
-    console.log(`done in ${result.seconds.toFixed(1)} s`);
-    const rel = (file: string) => path.relative(params.out, file);
-    entries.push({ name: name.replace(/\.ipynb$/, ''), html: rel(result.html), ipynb: rel(result.executed), seconds: result.seconds });
+    const started = performance.now();
+    const parts = await readAndLocate(params, process.stdout.isTTY ? (p) => showProgress(prefix, p) : undefined).catch((error: unknown) => {
+      console.log('failed');
+      throw error;
+    });
+    const snapshotFile = path.join(runDir, 'analysis.bin');
+    writeAnalysisSnapshot(snapshotFile, parts);
+    if (process.stdout.isTTY) process.stdout.write(`\r\x1b[2K${prefix}`);
+    const lines = parts.load.inputs.reduce((sum, input) => sum + input.lines, 0);
+    console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s (${lines.toLocaleString('en-US')} lines, ${parts.load.store.addresses.length.toLocaleString('en-US')} addresses)`);
+    env[SNAPSHOT_VARIABLE] = snapshotFile;
+    const progressFile = path.join(runDir, 'progress.json');
+    env.BOTMAP_PROGRESS_FILE = progressFile;
+    for (const [i, notebook] of notebooks.entries()) {
+      const name = path.basename(notebook);
+      const prefix = `[${i + 1}/${notebooks.length}] ${name} … `;
+      process.stdout.write(prefix);
+      fs.rmSync(progressFile, { force: true });
+      const stopWatching = watchProgress(progressFile, prefix);
+      const result = await executeNotebook(notebook, outDir, env).finally(stopWatching);
+      console.log(`done in ${result.seconds.toFixed(1)} s`);
+      const rel = (file: string) => path.relative(params.out, file);
+      entries.push({ name: name.replace(/\.ipynb$/, ''), html: rel(result.html), ipynb: rel(result.executed), seconds: result.seconds });
+    }
+  } finally {
+    fs.rmSync(runDir, { recursive: true, force: true });
   }
   const summaryFile = path.join(params.out, 'summary.json');
   if (fs.existsSync(summaryFile)) {

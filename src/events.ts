@@ -29,6 +29,22 @@ export class Dictionary {
   }
 }
 
+/** An event store as plain data (see `EventStore.snapshot`). */
+export interface EventStoreSnapshot {
+  addresses: NormalisedAddress[];
+  servers: string[];
+  jails: string[];
+  users: string[];
+  ip: Uint32Array;
+  kind: Uint8Array;
+  time: Float64Array;
+  jail: Uint16Array | Uint32Array;
+  user: Uint32Array | null;
+  runStart: number[];
+  runServer: number[];
+  runInput: number[];
+}
+
 /** Where an event came from, alongside the event itself. */
 export interface EventOrigin {
   server: string;
@@ -196,6 +212,56 @@ export class EventStore {
 
   get length(): number {
     return this.count;
+  }
+
+  /** What the store holds, as plain data and typed arrays (copies), for `EventStore.restore`. */
+  snapshot(): EventStoreSnapshot {
+    const n = this.count;
+    return {
+      addresses: this.addresses,
+      servers: this.servers.values,
+      jails: this.jails.values,
+      users: this.users.values,
+      ip: this.ipData.slice(0, n),
+      kind: this.kindData.slice(0, n),
+      time: this.timeData.slice(0, n),
+      jail: this.jailData.slice(0, n),
+      user: this.userData?.slice(0, n) ?? null,
+      runStart: this.runStart,
+      runServer: this.runServer,
+      runInput: this.runInput,
+    };
+  }
+
+  /** A store holding what `snapshot` took: the same events, addresses and names under the same codes. */
+  static restore(snapshot: EventStoreSnapshot): EventStore {
+    const store = new EventStore();
+    for (const address of snapshot.addresses) {
+      const index = store.addresses.length;
+      store.addresses.push(address);
+      if (address.version === 4) store.ipv4Index.add(canonicalIPv4(address.ip)!, index);
+      else store.addressIndex.set(address.ip, index);
+    }
+    for (const server of snapshot.servers) store.servers.intern(server);
+    for (const jail of snapshot.jails.slice(1)) store.jails.intern(jail);
+    for (const user of snapshot.users) store.users.intern(user);
+    const n = snapshot.ip.length;
+    store.capacity = Math.max(1024, n);
+    store.count = n;
+    const sized = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(make: (length: number) => T, data: ArrayLike<number>): T => {
+      const column = make(store.capacity);
+      column.set(data);
+      return column;
+    };
+    store.ipData = sized((k) => new Uint32Array(k), snapshot.ip);
+    store.kindData = sized((k) => new Uint8Array(k), snapshot.kind);
+    store.timeData = sized((k) => new Float64Array(k), snapshot.time);
+    store.jailData = snapshot.jail instanceof Uint16Array ? sized((k) => new Uint16Array(k), snapshot.jail) : sized((k) => new Uint32Array(k), snapshot.jail);
+    store.userData = snapshot.user === null ? null : sized((k) => new Uint32Array(k), snapshot.user);
+    store.runStart.push(...snapshot.runStart);
+    store.runServer.push(...snapshot.runServer);
+    store.runInput.push(...snapshot.runInput);
+    return store;
   }
 
   /** Bytes held by the event columns (their capacity, which grows by doubling): what events cost, apart from the per-address tables. */

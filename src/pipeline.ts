@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { aggregate, type Aggregates } from './aggregate';
 import { givenToLocation, loadPaths, type LoadResult } from './load';
-import { locateAddresses, openGeoDatabaseInBackground, type GeoDatabase } from './locate';
+import { locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, type GeoDatabase } from './locate';
+import { readAnalysisSnapshot, type SnapshotKey, type SnapshotParts } from './snapshot';
 import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from './networks';
 import { projectRoot } from './project';
 import { buildSummary, type Summary } from './summary';
@@ -119,9 +120,42 @@ export function botmapVersion(): string {
 
 /**
  * Opens the databases first (a wrong database fails before any reading), then loads, locates,
- * looks up networks and aggregates.
+ * looks up networks and aggregates. Where `BOTMAP_ANALYSIS_SNAPSHOT` names the analysis of this
+ * run (`npm start` makes one before the notebooks run) and it was made with the same inputs and
+ * databases, its events, locations and networks are taken from it instead (see `./snapshot`).
  */
 export async function analyse(params: Parameters, progress?: ProgressSink): Promise<Analysis> {
+  // The parsers and the charts read the log time zone from BOTMAP_TZ; a notebook's TIME_ZONE parameter sets it.
+  if (params.timeZone) process.env.BOTMAP_TZ = params.timeZone;
+  const snapshotFile = process.env[SNAPSHOT_VARIABLE];
+  const taken = snapshotFile ? readAnalysisSnapshot(snapshotFile, snapshotKey(params)) : null;
+  if (taken !== null) {
+    progress?.({ stage: 'Reading', done: 1, total: 1, message: 'the analysis of this run, read once for all its notebooks' });
+    // The lookups are not needed after the analysis; if they are, the databases are opened then.
+    let geo: GeoDatabase | null = null;
+    let asn: AsnDatabase | null = null;
+    const database: GeoDatabase = { ...taken.database, lookup: (ip) => (geo ??= openGeoDatabase(params.mmdb)).lookup(ip) };
+    const asnDatabase: AsnDatabase = { ...taken.asnDatabase, lookup: (ip) => (asn ??= openAsnDatabase(params.asnMmdb)).lookup(ip) };
+    return finishAnalysis(params, { ...taken, database, asnDatabase });
+  }
+  return finishAnalysis(params, await readAndLocate(params, progress));
+}
+
+/** The variable that names the file of a run's analysis (see `analyse`). */
+export const SNAPSHOT_VARIABLE = 'BOTMAP_ANALYSIS_SNAPSHOT';
+
+/** What decides a run's events, locations and networks (aggregation options aside). */
+export function snapshotKey(params: Parameters): SnapshotKey {
+  return {
+    data: params.data.map((d) => path.resolve(d)),
+    mmdb: params.mmdb === null ? null : path.resolve(params.mmdb),
+    asnMmdb: params.asnMmdb === null ? null : path.resolve(params.asnMmdb),
+    timeZone: params.timeZone ?? process.env.BOTMAP_TZ ?? null,
+  };
+}
+
+/** The work before aggregating: read the inputs, locate each address, look up its network. */
+export async function readAndLocate(params: Parameters, progress?: ProgressSink): Promise<SnapshotParts> {
   // Checked now; the file itself (tens of MB) is read while the logs are.
   const opening = openGeoDatabaseInBackground(params.mmdb);
   const asnDatabase = openAsnDatabase(params.asnMmdb);
@@ -141,6 +175,12 @@ export async function analyse(params: Parameters, progress?: ProgressSink): Prom
   const networks = lookupNetworks(load.store.addresses, asnDatabase, (p) =>
     progress?.({ stage: 'Networks', done: p.done, total: p.total, message: `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} addresses` }),
   );
+  return { key: snapshotKey(params), load, database, asnDatabase, locations, networks };
+}
+
+/** Aggregates and summarises what was read and located, with this run's aggregation options. */
+function finishAnalysis(params: Parameters, parts: SnapshotParts): Analysis {
+  const { load, database, asnDatabase, locations, networks } = parts;
   const aggregates = aggregate(load.store, locations, { networks, ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
   // Database warnings (an old database; a Country database: no city results) lead the notes too.
   const warnings = [...database.warnings, ...asnDatabase.warnings];

@@ -8,7 +8,8 @@ import { exportAnalysis } from '../src/export';
 import { boxesOverlap } from '../src/labels';
 import { BotMapError } from '../src/errors';
 import { IPS_COLUMNS } from '../src/export';
-import { analyse, parameters, type Analysis } from '../src/pipeline';
+import { SNAPSHOT_VARIABLE, analyse, parameters, readAndLocate, type Analysis } from '../src/pipeline';
+import { writeAnalysisSnapshot } from '../src/snapshot';
 import type { Summary } from '../src/summary';
 import { accuracyRadiusDistribution, accuracyRadiusHtml, asnsHtml, databaseHtml, placesHtml } from '../src/report';
 import { writeTestDatabases, type TestDatabasePaths } from './support/test-databases';
@@ -98,6 +99,41 @@ describe('a run on the sample data', () => {
       const svg = fs.readFileSync(path.join(out, 'charts', `${name}.svg`), 'utf8');
       expect(svg).toContain('This product includes GeoLite2 data created by MaxMind');
       expect(svg).toContain(summary.database.build_date);
+    }
+  });
+});
+
+describe("a run's analysis, taken by the next notebook of the run", () => {
+  it('is what reading anew gives, and is taken only for the same inputs and databases', async () => {
+    const params = parameters({ data: [path.join(ROOT, 'data', 'sample')], out }, {});
+    const file = path.join(out, 'analysis.bin');
+    writeAnalysisSnapshot(file, await readAndLocate(params));
+    process.env[SNAPSHOT_VARIABLE] = file;
+    try {
+      const messages: string[] = [];
+      const taken = await analyse(params, (p) => messages.push(p.message));
+      expect(messages).toEqual(['the analysis of this run, read once for all its notebooks']);
+      expect({ ...taken.summary, generated_at: '' }).toEqual({ ...analysis.summary, generated_at: '' });
+      for (const table of ['ips', 'cities', 'countries'] as const) expect(taken.aggregates[table].objects()).toEqual(analysis.aggregates[table].objects());
+      expect(taken.aggregates.places).toEqual(analysis.aggregates.places);
+      expect(taken.locations).toEqual(analysis.locations);
+      expect(taken.networks).toEqual(analysis.networks);
+      const [before, after] = [analysis.load.store.columns(), taken.load.store.columns()];
+      for (const column of ['ip', 'kind', 'time', 'jail', 'user', 'server', 'input'] as const) expect(after[column], column).toEqual(before[column]);
+      expect(taken.load.store.jails.values).toEqual(analysis.load.store.jails.values);
+      expect(taken.load.store.users.values).toEqual(analysis.load.store.users.values);
+      // The restored store finds its addresses again, and the databases still answer.
+      for (const at of [0, 5, analysis.load.store.addresses.length - 1]) expect(taken.load.store.addressOf(analysis.load.store.addresses[at].ip)).toBe(at);
+      expect(taken.database.lookup('81.2.69.142')).toEqual(analysis.database.lookup('81.2.69.142'));
+      // Other inputs, or a damaged file: read anew.
+      messages.length = 0;
+      const other = await analyse(parameters({ data: [path.join(ROOT, 'data', 'sample', 'web1')], out }, {}), (p) => messages.push(p.message));
+      expect(other.summary.inputs).toHaveLength(2);
+      expect(messages).not.toContain('the analysis of this run, read once for all its notebooks');
+      fs.writeFileSync(file, 'not an analysis');
+      expect((await analyse(params)).summary.ips).toEqual(analysis.summary.ips);
+    } finally {
+      delete process.env[SNAPSHOT_VARIABLE];
     }
   });
 });

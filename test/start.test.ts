@@ -11,14 +11,17 @@ const ROOT = path.join(import.meta.dirname, '..');
 const NOTEBOOKS = listNotebooks(path.join(ROOT, 'notebooks')).map((f) => path.basename(f, '.ipynb'));
 
 let out: string;
+let runTmp: string;
 let run: ReturnType<typeof spawnSync>;
 let browser: Browser;
 
 beforeAll(async () => {
   out = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-start-'));
+  // A temporary folder of its own, to see what the run leaves there.
+  runTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-start-tmp-'));
   run = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/start.ts'], {
     cwd: ROOT,
-    env: { ...process.env, BOTMAP_OUT: out, BOTMAP_DATA: '', INIT_CWD: ROOT },
+    env: { ...process.env, BOTMAP_OUT: out, BOTMAP_DATA: '', INIT_CWD: ROOT, TMPDIR: runTmp },
     encoding: 'utf8',
     timeout: 900_000,
   });
@@ -33,6 +36,15 @@ describe('npm start on the sample data', () => {
   it('succeeds, reporting each notebook with its time', () => {
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     for (const name of NOTEBOOKS) expect(run.stdout).toMatch(new RegExp(`${name}\\.ipynb … done in [\\d.]+ s`));
+  });
+
+  it('reads and locates the inputs once, and every notebook takes that analysis instead of doing it again', () => {
+    expect(run.stdout).toMatch(/^Reading and locating … done in [\d.]+ s \([\d,]+ lines, [\d,]+ addresses\)$/m);
+    for (const name of NOTEBOOKS) {
+      expect(fs.readFileSync(path.join(out, 'notebooks', `${name}.ipynb`), 'utf8'), name).toContain('the analysis of this run, read once for all its notebooks');
+    }
+    // The run's analysis file went with the run.
+    expect(fs.readdirSync(runTmp).filter((f) => f.startsWith('botmap-'))).toEqual([]);
   });
 
   it.each(NOTEBOOKS)('%s ran without errors and left its executed copy and HTML', (name) => {
