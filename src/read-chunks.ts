@@ -4,15 +4,15 @@ import type { FileHandle } from 'node:fs/promises';
 export const READ_CHUNK = 1 << 20;
 
 /**
- * Reads a file from `from` to `to` (default: its start to its end) in chunks, the next read
- * already under way while `take` reads a chunk, so that the parser does not wait for the disk.
- * The chunks are two buffers used in turn: `take` must not keep one (or a view of one) after it returns.
+ * Reads a file from its start to its end in chunks, the next read already under way while `take`
+ * reads a chunk, so that the parser does not wait for the disk. The chunks are two buffers used
+ * in turn: `take` must not keep one (or a view of one) after it returns.
  */
-export async function readChunks(handle: FileHandle, take: (chunk: Buffer) => void, chunkSize = READ_CHUNK, from = 0, to = Number.POSITIVE_INFINITY): Promise<void> {
+export async function readChunks(handle: FileHandle, take: (chunk: Buffer) => void, chunkSize = READ_CHUNK): Promise<void> {
   const buffers = [Buffer.allocUnsafe(chunkSize), Buffer.allocUnsafe(chunkSize)];
   let turn = 0;
-  let position = from;
-  const read = () => handle.read(buffers[turn], 0, Math.max(0, Math.min(chunkSize, to - position)), position);
+  let position = 0;
+  const read = () => handle.read(buffers[turn], 0, chunkSize, position);
   let next = read();
   for (;;) {
     const { bytesRead } = await next;
