@@ -83,7 +83,7 @@ async function main(): Promise<number> {
     const prefix = 'Reading and locating … ';
     process.stdout.write(prefix);
     const started = performance.now();
-    const parts = await readAndLocate(params, process.stdout.isTTY ? (p) => showProgress(prefix, p) : undefined).catch((error: unknown) => {
+    const parts = await readAndLocate(params, process.stdout.isTTY ? (p) => showProgress(prefix, p) : undefined, { database, asnDatabase }).catch((error: unknown) => {
       console.log('failed');
       throw error;
     });

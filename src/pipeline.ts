@@ -154,11 +154,14 @@ export function snapshotKey(params: Parameters): SnapshotKey {
   };
 }
 
-/** The work before aggregating: read the inputs, locate each address, look up its network. */
-export async function readAndLocate(params: Parameters, progress?: ProgressSink): Promise<SnapshotParts> {
+/**
+ * The work before aggregating: read the inputs, locate each address, look up its network. The
+ * databases are opened here unless the caller has opened them already (`npm start` does, first).
+ */
+export async function readAndLocate(params: Parameters, progress?: ProgressSink, opened?: { database: GeoDatabase; asnDatabase: AsnDatabase }): Promise<SnapshotParts> {
   // Checked now; the file itself (tens of MB) is read while the logs are.
-  const opening = openGeoDatabaseInBackground(params.mmdb);
-  const asnDatabase = openAsnDatabase(params.asnMmdb);
+  const opening = opened ? Promise.resolve(opened.database) : openGeoDatabaseInBackground(params.mmdb);
+  const asnDatabase = opened?.asnDatabase ?? openAsnDatabase(params.asnMmdb);
   // The parsers read the log time zone from BOTMAP_TZ; a notebook's TIME_ZONE parameter sets it.
   if (params.timeZone) process.env.BOTMAP_TZ = params.timeZone;
   const load = await loadPaths(params.data, {
