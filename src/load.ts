@@ -54,8 +54,6 @@ export const DUPLICATE_OF_ROTATED = "duplicate of rotated file's line";
 /** The skip reason of every line of a file whose format was not recognised. */
 export const UNRECOGNISED_FORMAT = 'unrecognised format';
 
-/** The skip reason of a line longer than the maximum line length (1 MiB by default). */
-
 export interface LoadProgress {
   /** The file being read (as in its report). */
   file: string;

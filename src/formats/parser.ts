@@ -82,6 +82,7 @@ export interface FormatParser {
 
 /** Skip reasons shared by several formats. */
 export const BLANK_LINE = 'blank line';
+/** The skip reason of a line longer than the maximum line length (1 MiB by default). */
 export const LINE_TOO_LONG = 'line too long';
 export const NOT_AN_ADDRESS = 'not an address';
 export const NO_RECORD = 'no record';
