@@ -24,7 +24,7 @@ import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import ipaddr from 'ipaddr.js';
 import { Reader, type CityResponse } from 'maxmind';
-import { normaliseAddress } from '../src/address';
+import { normaliseAddress } from '../src/locate/address';
 import { seededRandom } from '../test/support/random';
 
 /** Bump when the generated files change, so cached inputs are regenerated. */

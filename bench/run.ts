@@ -16,8 +16,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { compiled } from '../bin/compiled.js';
-import { FORMATS } from '../src/load';
-import { openGeoDatabase, resolveDatabasePath } from '../src/locate';
+import { FORMATS } from '../src/load/load';
+import { openGeoDatabase, resolveDatabasePath } from '../src/locate/database';
 import { generateInputs, type Inputs } from './generate';
 import type { StageName, StageOptions, StageResult } from './stage';
 
@@ -354,7 +354,7 @@ function analyseResults(j: Jobs, env: Environment, scale: Scale | null): Report 
   if (has(j.parseAuth)) {
     const format = String(j.parseAuth.results[0].counts.formats);
     if (format !== 'auth-log') {
-      const why = `parser not available (auth.log was read as "${format}"${env.authParser ? '' : '; src/load.ts FORMATS has no auth-log format'})`;
+      const why = `parser not available (auth.log was read as "${format}"${env.authParser ? '' : '; src/load/load.ts FORMATS has no auth-log format'})`;
       targets.push({ target: 'parse auth.log ≥ 500,000 lines/s, peak ≤ 250 MB', measured: why, pass: null });
     } else {
       const r = parseRate(j.parseAuth).median;
@@ -679,7 +679,7 @@ async function main(): Promise<number> {
   const python = findPython();
   log(python ? `  Python: ${python} with geoip2` : '  Python: SKIPPED: needs the Debian package python3-geoip2 (sudo apt-get install python3-geoip2).');
   const authParser = FORMATS.some((f) => f.format === 'auth-log');
-  if (!authParser) log('  auth.log: parser not available (no auth-log format in src/load.ts FORMATS yet): its parse target is skipped.');
+  if (!authParser) log('  auth.log: parser not available (no auth-log format in src/load/load.ts FORMATS yet): its parse target is skipped.');
 
   const env: Environment = { inputs, database, cBench, python, authParser };
   const j = jobs(env);

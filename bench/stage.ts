@@ -11,13 +11,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Analysis } from '../src/pipeline';
-import type { Progress } from '../src/progress';
+import type { Analysis } from '../src/notebook/pipeline';
+import type { Progress } from '../src/notebook/progress';
 
 // Each stage imports only the modules it uses, so that its peak memory is not inflated by
 // code it does not run (Plot, Arquero and resvg cost ~65 MB once loaded).
-const load = () => import('../src/load');
-const pipeline = () => import('../src/pipeline');
+const load = () => import('../src/load/load');
+const pipeline = () => import('../src/notebook/pipeline');
 
 export type StageName = 'parse' | 'locate' | 'aggregate' | 'map' | 'export' | 'e2e' | 'notebook';
 
@@ -73,12 +73,12 @@ function tempDir(): string {
 
 /**
  * Counts database opens made through maxmind's Reader and lookups (the "no repeated work" check).
- * A lookup is a walk of the search tree: BotMap's lean reader (src/mmdb.ts) walks it, and so
+ * A lookup is a walk of the search tree: BotMap's lean reader (src/locate/mmdb.ts) walks it, and so
  * does maxmind's `get`, which BotMap uses for records the lean reader hands over.
  */
 async function countReaderCalls(): Promise<{ opens: number; lookups: number }> {
   const { Reader } = await import('maxmind');
-  const { SearchTree } = await import('../src/mmdb');
+  const { SearchTree } = await import('../src/locate/mmdb');
   const counter = { opens: 0, lookups: 0 };
   const recordOffset = SearchTree.prototype.recordOffset;
   SearchTree.prototype.recordOffset = function (this: InstanceType<typeof SearchTree>, ip: string) {
@@ -135,7 +135,7 @@ const stages: Record<StageName, (o: StageOptions) => Promise<Omit<StageResult, '
   /** openGeoDatabase + locateAddresses over the distinct addresses of the files (loaded untimed). */
   async locate(o) {
     const { loadPaths } = await load();
-    const { openGeoDatabase, locateAddresses } = await import('../src/locate');
+    const { openGeoDatabase, locateAddresses } = await import('../src/locate/database');
     const addresses = (await loadPaths(o.files)).store.addresses;
     const t0 = now();
     const database = openGeoDatabase();
@@ -155,10 +155,10 @@ const stages: Record<StageName, (o: StageOptions) => Promise<Omit<StageResult, '
 
   /** aggregate() over the loaded, located events: first call, then `repeat` more. */
   async aggregate(o) {
-    const { aggregate } = await import('../src/aggregate');
+    const { aggregate } = await import('../src/aggregate/aggregate');
     const { loadPaths } = await load();
-    const { openGeoDatabase, locateAddresses } = await import('../src/locate');
-    const { openAsnDatabase, lookupNetworks } = await import('../src/networks');
+    const { openGeoDatabase, locateAddresses } = await import('../src/locate/database');
+    const { openAsnDatabase, lookupNetworks } = await import('../src/locate/networks');
     const { DEFAULT_PARAMETERS: params } = await pipeline();
     // What analyse() does before it aggregates, so that the first call timed is the process's first.
     const loaded = await loadPaths(o.files);
@@ -179,8 +179,8 @@ const stages: Record<StageName, (o: StageOptions) => Promise<Omit<StageResult, '
 
   /** The world map of `locations` cities: Plot on linkedom, then SVG text, then PNG (resvg). */
   async map(o) {
-    const { worldMapChart } = await import('../src/charts');
-    const { svgText, svgToPng } = await import('../src/export');
+    const { worldMapChart } = await import('../src/charts/charts');
+    const { svgText, svgToPng } = await import('../src/export/files');
     const analysis = withLocations(await analysisOf(o.files, NO_OUTPUT), o.locations ?? 10_000);
     const t0 = now();
     const chart = worldMapChart(analysis);
@@ -197,8 +197,8 @@ const stages: Record<StageName, (o: StageOptions) => Promise<Omit<StageResult, '
 
   /** exportAnalysis: tables (CSV), summary.json and the world map's SVG + PNG files. */
   async export(o) {
-    const { worldMapChart } = await import('../src/charts');
-    const { exportAnalysis } = await import('../src/export');
+    const { worldMapChart } = await import('../src/charts/charts');
+    const { exportAnalysis } = await import('../src/export/files');
     const out = o.out ?? tempDir();
     const analysis = await analysisOf(o.files, out);
     const chart = worldMapChart(analysis);
@@ -213,8 +213,8 @@ const stages: Record<StageName, (o: StageOptions) => Promise<Omit<StageResult, '
   async e2e(o) {
     const counter = await countReaderCalls();
     const { analyse, parameters } = await pipeline();
-    const { worldMapChart } = await import('../src/charts');
-    const { writeChart } = await import('../src/export');
+    const { worldMapChart } = await import('../src/charts/charts');
+    const { writeChart } = await import('../src/export/files');
     const out = o.out ?? tempDir();
     // analyse() reports progress per step: the last "Reading" call ends the reading, the first
     // "Networks" call starts the network lookups and the last one ends them.
@@ -259,9 +259,9 @@ const stages: Record<StageName, (o: StageOptions) => Promise<Omit<StageResult, '
 
   /** A notebook cell re-run on loaded data: aggregate → world map → SVG text, `repeat` + 1 times. */
   async notebook(o) {
-    const { aggregate } = await import('../src/aggregate');
-    const { worldMapChart } = await import('../src/charts');
-    const { svgText } = await import('../src/export');
+    const { aggregate } = await import('../src/aggregate/aggregate');
+    const { worldMapChart } = await import('../src/charts/charts');
+    const { svgText } = await import('../src/export/files');
     const analysis = await analysisOf(o.files, NO_OUTPUT);
     const { load: loaded, locations, networks, parameters: params } = analysis;
     const times: number[] = [];

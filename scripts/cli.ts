@@ -9,11 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BotMapError } from '../src/errors';
-import { namingFile } from '../src/summary';
-import { INPUT_FORMATS } from '../src/load';
-import { DEFAULT_PARAMETERS, botmapVersion, parameters, type Parameters } from '../src/pipeline';
-import { terminalProgress } from '../src/progress';
-import { runPipeline } from '../src/run';
+import { namingFile } from '../src/aggregate/summary';
+import { INPUT_FORMATS } from '../src/load/load';
+import { DEFAULT_PARAMETERS, botmapVersion, parameters, type Parameters } from '../src/notebook/pipeline';
+import { terminalProgress } from '../src/notebook/progress';
+import { runPipeline } from '../src/notebook/run';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 

@@ -18,9 +18,9 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { looksLikeHostname, normaliseAddress } from '../src/address';
-import { authLog } from '../src/formats/auth-log';
-import { HOSTNAME, NULL_CONTEXT, type LineParser } from '../src/formats/parser';
+import { looksLikeHostname, normaliseAddress } from '../src/locate/address';
+import { authLog } from '../src/load/formats/auth-log';
+import { HOSTNAME, NULL_CONTEXT, type LineParser } from '../src/load/formats/parser';
 
 type Options = Record<string, unknown>;
 

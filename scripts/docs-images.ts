@@ -5,9 +5,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { placeMapChart, worldMapChart } from '../src/charts';
-import { svgText, svgToPng } from '../src/export';
-import { analyse, parameters } from '../src/pipeline';
+import { placeMapChart, worldMapChart } from '../src/charts/charts';
+import { svgText, svgToPng } from '../src/export/files';
+import { analyse, parameters } from '../src/notebook/pipeline';
 import { projectRoot } from '../src/project';
 
 const MAX_BYTES = 300 * 1024;

@@ -6,15 +6,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BotMapError } from '../src/errors';
-import { namingFile } from '../src/summary';
-import { openGeoDatabase } from '../src/locate';
-import { openAsnDatabase } from '../src/networks';
-import { SNAPSHOT_VARIABLE, parameters, readAndLocate } from '../src/pipeline';
-import { writeAnalysisSnapshot } from '../src/snapshot';
+import { namingFile } from '../src/aggregate/summary';
+import { openGeoDatabase } from '../src/locate/database';
+import { openAsnDatabase } from '../src/locate/networks';
+import { SNAPSHOT_VARIABLE, parameters, readAndLocate } from '../src/notebook/pipeline';
+import { writeAnalysisSnapshot } from '../src/notebook/snapshot';
 import { projectRoot } from '../src/project';
-import { writeFileAtomic } from '../src/export';
-import { indexHtml, type NotebookEntry } from '../src/site';
-import type { Progress } from '../src/progress';
+import { writeFileAtomic } from '../src/export/files';
+import { indexHtml, type NotebookEntry } from '../src/export/site';
+import type { Progress } from '../src/notebook/progress';
 import { executeNotebook, listNotebooks, NotebookError } from './notebooks';
 
 /** One progress line on a terminal, after `prefix`. */

@@ -1,39 +1,15 @@
-/** BotMap's public API: load → locate → aggregate → plot → export. */
+/**
+ * BotMap's public API, one block per stage of the pipeline:
+ * load → locate → aggregate → charts → export, and the notebook's run of them all.
+ * tslab resolves no folder imports, so each stage is imported by its `index` file.
+ */
 export * from './types';
-export { normaliseAddress, looksLikeHostname, type NormalisedAddress } from './address';
-export { EventStore, EVENT_KINDS } from './events';
-export { loadPaths, detectFormat, type LoadOptions, type LoadResult } from './load';
-export { openGeoDatabase, locateAddresses, resolveDatabasePath, GEOLITE_CREDIT, type GeoDatabase } from './locate';
-export { aggregate, type Aggregates } from './aggregate';
-export { worldMap, rankingChart, dotRadius, type Chart, type CityPoint, type RankingRow } from './plot';
-export { worldMapChart, topCitiesChart, dataWindow, databaseCredit } from './charts';
-export { DARK, LIGHT, themeNamed, type Theme } from './theme';
-export { placeLabels, boxesOverlap, type PlacedLabel } from './labels';
-export { svgText, svgToPng, writeChart, toCsv, csvCell, exportAnalysis, exportCharts, writeFileAtomic, IPS_COLUMNS, CITIES_COLUMNS, COUNTRIES_COLUMNS } from './export';
-export { parameters, notebookParameters, hasEventTimes, analyse, DEFAULT_PARAMETERS, type Parameters, type Analysis, type CellParameters } from './pipeline';
-export { buildSummary, type Summary } from './summary';
-export { notebookProgress, terminalProgress, type Progress, type ProgressSink } from './progress';
-export { htmlTable, inputsTableHtml, locationSummaryHtml, outputsHtml } from './report';
-export { escapeHtml } from './html';
 export { BotMapError } from './errors';
-export { ageInDays, staleDataWarning, countryOnlyNote, STALE_AFTER_MONTHS, type OpenOptions } from './locate';
-export { openAsnDatabase, openPackagedAsnData, lookupNetworks, ipv6Network64, ASN_CREDIT, type AsnDatabase, type Network } from './networks';
-export { clusterPlaces, haversineKm, compareCities, comparePlaces, type ClusterInput } from './places';
-export { type AggregateOptions } from './aggregate';
-export { PLACES_COLUMNS, ASNS_COLUMNS } from './export';
-export { summaryPlace, type SummaryDatabase, type SummaryAsnDatabase, type SummaryPlace } from './summary';
-export { databaseHtml, accuracyRadiusDistribution, accuracyRadiusHtml, placesHtml, asnsHtml, type AccuracyRadiusRow } from './report';
-export { placeMap, placeMapView, countryMap, eventTimeline, hourWeekdayHeatmap, attackersPerWeekChart, type MapPlace, type DotColor, type CountryMapChart, type ChartOptions } from './plot';
-export { allCharts, placeMapCharts, placeMapChart, countriesChart, topPlacesChart, topCountriesChart, topAsnsChart, timelineChart, hourWeekdayChart, newAttackersChart, networkCredit, slug, type ChartsOptions } from './charts';
-export { timeSource, eventsOverTime, hourWeekday, attackersPerWeek, firstLastSeen, localClock, type TimeSource, type Timeline, type TimelineRow, type HourWeekdayCell, type AttackerWeek } from './timeline';
-export { loadAtlas, matchCountries, countryName, type AtlasResolution } from './atlas';
-export { textWidth, leaderLine } from './labels';
-export { comparePeriods, splitPoint, type Comparison, type ChangeRow } from './compare';
-export { hasUsernames, topUsernames, usernamesByCountry, type UsernameRow } from './usernames';
-export { indexHtml, type NotebookEntry } from './site';
-export { countryNetworkHtml, jailsAndServersHtml, comparisonHtml, usernamesHtml } from './report';
-export { compareChart } from './compare';
-export { usernamesChart } from './usernames';
-export { usernamesByCountryHtml } from './report';
-export { printable } from './html';
-export { changeChart, type ChangeDatum, type ChangeOptions } from './plot/change';
+export { escapeHtml, printable } from './html';
+
+export * from './load/index';
+export * from './locate/index';
+export * from './aggregate/index';
+export * from './charts/index';
+export * from './export/index';
+export * from './notebook/index';

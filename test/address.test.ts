@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { looksLikeHostname, normaliseAddress } from '../src/address';
+import { looksLikeHostname, normaliseAddress } from '../src/locate/address';
 
 describe('normaliseAddress', () => {
   it.each([

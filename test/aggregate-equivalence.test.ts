@@ -7,10 +7,10 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { describe, expect, it } from 'vitest';
-import { aggregate, type AggregateOptions } from '../src/aggregate';
-import { EVENT_KINDS, EventStore } from '../src/events';
-import { ipv6Network64, type Network } from '../src/networks';
-import { clusterPlaces, comparePlaces, type ClusterInput } from '../src/places';
+import { aggregate, type AggregateOptions } from '../src/aggregate/aggregate';
+import { EVENT_KINDS, EventStore } from '../src/load/events';
+import { ipv6Network64, type Network } from '../src/locate/networks';
+import { clusterPlaces, comparePlaces, type ClusterInput } from '../src/aggregate/places';
 import { ATTACK_KINDS, type Location, type PlaceCluster } from '../src/types';
 import { seededRandom } from './support/random';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate } from '../src/aggregate';
-import { EventStore } from '../src/events';
-import type { Network } from '../src/networks';
+import { aggregate } from '../src/aggregate/aggregate';
+import { EventStore } from '../src/load/events';
+import type { Network } from '../src/locate/networks';
 import type { AttackEvent, Location } from '../src/types';
 
 const london: Location = { precision: 'city', country: 'GB', countryName: 'United Kingdom', city: 'London', subdivision: 'England', latitude: 51.5, longitude: -0.1, accuracyRadius: 10 };

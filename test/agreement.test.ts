@@ -13,9 +13,9 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { normaliseAddress } from '../src/address';
-import { openGeoDatabase, resolveDatabasePath } from '../src/locate';
-import { loadPackagedTable } from '../src/networks';
+import { normaliseAddress } from '../src/locate/address';
+import { openGeoDatabase, resolveDatabasePath } from '../src/locate/database';
+import { loadPackagedTable } from '../src/locate/networks';
 import type { Location } from '../src/types';
 import { seededRandom } from './support/random';
 

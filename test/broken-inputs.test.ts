@@ -13,9 +13,9 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import initSqlJs from 'sql.js';
-import { gzExpansionLimit, loadPaths, MAX_LINE_LENGTH, type LoadResult } from '../src/load';
-import { parameters } from '../src/pipeline';
-import { runPipeline } from '../src/run';
+import { gzExpansionLimit, loadPaths, MAX_LINE_LENGTH, type LoadResult } from '../src/load/load';
+import { parameters } from '../src/notebook/pipeline';
+import { runPipeline } from '../src/notebook/run';
 import type { InputReport } from '../src/types';
 import { checkOutputFolder, htmlText, listFiles } from './support/output-checks';
 import { asnDatabase, cityDatabase } from './support/test-databases';
@@ -192,7 +192,7 @@ describe('broken input files', () => {
     const script = path.join(work, 'locked.mts');
     fs.writeFileSync(
       script,
-      `import { loadPaths } from ${JSON.stringify(path.join(ROOT, 'src', 'load.ts'))};
+      `import { loadPaths } from ${JSON.stringify(path.join(ROOT, 'src', 'load', 'load.ts'))};
        const { inputs } = await loadPaths([${JSON.stringify(locked)}]);
        console.log(JSON.stringify(inputs));`,
     );
@@ -295,7 +295,7 @@ describe('writing outputs', () => {
     fs.mkdirSync(dir);
     const target = path.join(dir, 'chart.svg');
     const script = `
-      import { writeFileAtomic } from ${JSON.stringify(path.join(ROOT, 'src', 'export.ts'))};
+      import { writeFileAtomic } from ${JSON.stringify(path.join(ROOT, 'src', 'export', 'files.ts'))};
       const big = (c) => c.repeat(8 * 1024 * 1024);
       const contents = [big('a'), big('b')];
       process.stdout.write('ready\\n');
@@ -316,7 +316,7 @@ describe('writing outputs', () => {
       }
     }
     // The next write clears the temporary files the killed writers left.
-    const { writeFileAtomic } = await import('../src/export');
+    const { writeFileAtomic } = await import('../src/export/files');
     writeFileAtomic(target, 'done');
     expect(fs.readdirSync(dir).sort()).toEqual(['chart.svg', 'writer.mts']);
   }, 60_000);
@@ -338,8 +338,8 @@ describe('writing outputs', () => {
     const script = path.join(sandbox, '..', 'run-pipeline.mts');
     fs.writeFileSync(
       script,
-      `import { parameters } from ${JSON.stringify(path.join(ROOT, 'src', 'pipeline.ts'))};
-       import { runPipeline } from ${JSON.stringify(path.join(ROOT, 'src', 'run.ts'))};
+      `import { parameters } from ${JSON.stringify(path.join(ROOT, 'src', 'notebook', 'pipeline.ts'))};
+       import { runPipeline } from ${JSON.stringify(path.join(ROOT, 'src', 'notebook', 'run.ts'))};
        await runPipeline(parameters({ data: [${JSON.stringify(data)}], out: ${JSON.stringify(out)} }, {}), {
          progress: (p) => { if (p.stage === 'Writing') process.stdout.write('writing\\n'); },
        });

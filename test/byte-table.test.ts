@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ByteTable, asciiText } from '../src/byte-table';
+import { ByteTable, asciiText } from '../src/load/byte-table';
 import { seededRandom } from './support/random';
 
 const bytesOf = (text: string) => Buffer.from(text, 'latin1');

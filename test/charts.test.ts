@@ -1,12 +1,12 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { XMLValidator } from 'fast-xml-parser';
-import { allCharts, slug, type ChartsOptions } from '../src/charts';
-import { svgText } from '../src/export';
-import { boxesOverlap, type PlacedLabel } from '../src/labels';
-import { analyse, parameters, type Analysis } from '../src/pipeline';
-import type { Chart } from '../src/plot';
-import type { CountryMapChart } from '../src/plot/country-map';
+import { allCharts, slug, type ChartsOptions } from '../src/charts/charts';
+import { svgText } from '../src/export/files';
+import { boxesOverlap, type PlacedLabel } from '../src/charts/labels';
+import { analyse, parameters, type Analysis } from '../src/notebook/pipeline';
+import type { Chart } from '../src/charts/index';
+import type { CountryMapChart } from '../src/charts/country-map';
 
 const ROOT = path.join(import.meta.dirname, '..');
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate } from '../src/aggregate';
-import { comparePeriods, splitPoint } from '../src/compare';
-import { EventStore } from '../src/events';
-import type { Analysis } from '../src/pipeline';
+import { aggregate } from '../src/aggregate/aggregate';
+import { comparePeriods, splitPoint } from '../src/aggregate/compare';
+import { EventStore } from '../src/load/events';
+import type { Analysis } from '../src/notebook/pipeline';
 import type { AttackEvent, Location } from '../src/types';
-import { hasUsernames, topUsernames, usernamesByCountry } from '../src/usernames';
+import { hasUsernames, topUsernames, usernamesByCountry } from '../src/aggregate/usernames';
 
 const city = (name: string, country: string, latitude: number, longitude: number): Location => ({
   precision: 'city', country, countryName: country, city: name, subdivision: null, latitude, longitude, accuracyRadius: 10,

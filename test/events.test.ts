@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalIPv4, canonicalIPv4Bytes, dottedQuad, normaliseAddress } from '../src/address';
-import { EventStore, KIND_CODES } from '../src/events';
-import { IntTable } from '../src/int-table';
+import { canonicalIPv4, canonicalIPv4Bytes, dottedQuad, normaliseAddress } from '../src/locate/address';
+import { EventStore, KIND_CODES } from '../src/load/events';
+import { IntTable } from '../src/load/int-table';
 import { seededRandom } from './support/random';
 
 describe('canonicalIPv4', () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvCell, svgToPng, toCsv, writeFileAtomic } from '../src/export';
+import { csvCell, svgToPng, toCsv, writeFileAtomic } from '../src/export/files';
 
 describe('CSV', () => {
   it('neutralises spreadsheet formulas from log text', () => {

@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { dottedQuad } from '../src/address';
-import { EVENT_KINDS } from '../src/events';
-import { fail2banLog } from '../src/formats/fail2ban-log';
-import type { Emit, EventSink, LineResult, ParseContext } from '../src/formats/parser';
+import { dottedQuad } from '../src/locate/address';
+import { EVENT_KINDS } from '../src/load/events';
+import { fail2banLog } from '../src/load/formats/fail2ban-log';
+import type { Emit, EventSink, LineResult, ParseContext } from '../src/load/formats/parser';
 import { seededRandom } from './support/random';
 
 /**

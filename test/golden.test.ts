@@ -9,8 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parameters } from '../src/pipeline';
-import { runPipeline } from '../src/run';
+import { parameters } from '../src/notebook/pipeline';
+import { runPipeline } from '../src/notebook/run';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const GOLDEN = path.join(import.meta.dirname, 'output', 'golden');

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listNotebooks } from '../scripts/notebooks';
-import { csvCell } from '../src/export';
+import { csvCell } from '../src/export/files';
 import { escapeHtml, isPrintable, printable } from '../src/html';
 import { launchChromium, visit } from './support/browser';
 import { checkCsv, checkHtml, checkOutputFolder, checkSvg, csvCells, htmlText, isFormulaCell, listFiles, svgText } from './support/output-checks';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { boxesOverlap, placeLabels, type LabelRequest } from '../src/labels';
+import { boxesOverlap, placeLabels, type LabelRequest } from '../src/charts/labels';
 
 function seeded(seed: number) {
   return () => ((seed = (Math.imul(seed ^ (seed >>> 15), 2246822507) + 0x6d2b79f5) >>> 0) / 4294967296);

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import initSqlJs from 'sql.js';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EVENT_KINDS } from '../src/events';
-import { loadPaths, type LoadResult } from '../src/load';
+import { EVENT_KINDS } from '../src/load/events';
+import { loadPaths, type LoadResult } from '../src/load/load';
 import type { InputReport } from '../src/types';
 
 const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'botmap-db-'));

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EVENT_KINDS } from '../src/events';
-import { detectFormat, givenToLocation, loadPaths, normaliseCidr, rotationOf, type LoadResult } from '../src/load';
+import { EVENT_KINDS } from '../src/load/events';
+import { detectFormat, givenToLocation, loadPaths, normaliseCidr, rotationOf, type LoadResult } from '../src/load/load';
 import type { InputReport } from '../src/types';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/formats/', import.meta.url));

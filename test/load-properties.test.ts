@@ -9,11 +9,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { normaliseAddress } from '../src/address';
-import { EVENT_KINDS } from '../src/events';
-import { readFail2banDatabase } from '../src/formats/fail2ban-db';
-import type { Emit, ParseContext } from '../src/formats/parser';
-import { FORMATS, INPUT_FORMATS, loadPaths, type LoadResult } from '../src/load';
+import { normaliseAddress } from '../src/locate/address';
+import { EVENT_KINDS } from '../src/load/events';
+import { readFail2banDatabase } from '../src/load/formats/fail2ban-db';
+import type { Emit, ParseContext } from '../src/load/formats/parser';
+import { FORMATS, INPUT_FORMATS, loadPaths, type LoadResult } from '../src/load/load';
 import type { EventKind, InputFormat } from '../src/types';
 
 const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'botmap-props-'));

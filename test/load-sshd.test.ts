@@ -6,10 +6,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normaliseAddress } from '../src/address';
-import { authLog } from '../src/formats/auth-log';
-import { NULL_CONTEXT } from '../src/formats/parser';
-import { SyslogPrefixReader } from '../src/formats/syslog';
+import { normaliseAddress } from '../src/locate/address';
+import { authLog } from '../src/load/formats/auth-log';
+import { NULL_CONTEXT } from '../src/load/formats/parser';
+import { SyslogPrefixReader } from '../src/load/formats/grammar/syslog';
 import { checkFile, evaluateCondition } from '../scripts/conformance';
 
 /** Runs lines through one auth-log parser; per line: the failures' address@user, or the skip reason. */

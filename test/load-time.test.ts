@@ -5,8 +5,8 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BotMapError } from '../src/errors';
 import { seededRandom } from './support/random';
-import { NO_STAMP, StampReader, SyslogClock, epochToWallClock, isStamp, readIsoStamp, wallClockToEpoch } from '../src/formats/time';
-import { loadPaths } from '../src/load';
+import { NO_STAMP, StampReader, SyslogClock, epochToWallClock, isStamp, readIsoStamp, wallClockToEpoch } from '../src/load/formats/grammar/time';
+import { loadPaths } from '../src/load/load';
 
 let saved: string | undefined;
 beforeEach(() => {

@@ -5,10 +5,10 @@ import { gzipSync } from 'node:zlib';
 import { open } from 'node:fs/promises';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { BotMapError } from '../src/errors';
-import { EVENT_KINDS } from '../src/events';
-import { fail2banLog } from '../src/formats/fail2ban-log';
-import { detectFormat, loadPaths, serverName, type LoadResult } from '../src/load';
-import { readChunks } from '../src/read-chunks';
+import { EVENT_KINDS } from '../src/load/events';
+import { fail2banLog } from '../src/load/formats/fail2ban-log';
+import { detectFormat, loadPaths, serverName, type LoadResult } from '../src/load/load';
+import { readChunks } from '../src/load/read-chunks';
 import type { InputReport } from '../src/types';
 import { seededRandom } from './support/random';
 

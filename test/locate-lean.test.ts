@@ -1,5 +1,5 @@
 /**
- * BotMap's lean .mmdb reader (src/mmdb.ts) against the complete decoder it replaced: every
+ * BotMap's lean .mmdb reader (src/locate/mmdb.ts) against the complete decoder it replaced: every
  * lookup must give the Location that mmdb-lib's `Reader.get` followed by BotMap's original
  * field picking gives, field for field, on the packaged GeoLite2 City database and on
  * databases built here to cover record sizes, IPv4-only trees, Country records, missing
@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Reader, type CityResponse } from 'maxmind';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { normaliseAddress } from '../src/address';
-import { locateAddresses, openGeoDatabase, resolveDatabasePath, type GeoDatabase } from '../src/locate';
-import { mmdbLayout, SearchTree } from '../src/mmdb';
+import { normaliseAddress } from '../src/locate/address';
+import { locateAddresses, openGeoDatabase, resolveDatabasePath, type GeoDatabase } from '../src/locate/database';
+import { mmdbLayout, SearchTree } from '../src/locate/mmdb';
 import type { Location } from '../src/types';
 import { mmdbType, writeMmdb, type MmdbEntry, type MmdbOptions } from './support/mmdb-writer';
 import { seededRandom } from './support/random';

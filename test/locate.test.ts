@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { normaliseAddress } from '../src/address';
+import { normaliseAddress } from '../src/locate/address';
 import { BotMapError } from '../src/errors';
-import { ageInDays, GEOLITE_CREDIT, locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, resolveDatabasePath, staleDataWarning, type GeoDatabase } from '../src/locate';
+import { ageInDays, GEOLITE_CREDIT, locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, resolveDatabasePath, staleDataWarning, type GeoDatabase } from '../src/locate/database';
 import { CITY_FIXTURE_EXPECTATIONS, writeTestDatabases, type TestDatabasePaths } from './support/test-databases';
 
 let dbs: TestDatabasePaths;

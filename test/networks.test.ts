@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normaliseAddress } from '../src/address';
+import { normaliseAddress } from '../src/locate/address';
 import { BotMapError } from '../src/errors';
-import { GEOLITE_CREDIT } from '../src/locate';
+import { GEOLITE_CREDIT } from '../src/locate/database';
 import {
   ASN_CREDIT,
   findV4,
@@ -21,7 +21,7 @@ import {
   parseV6Csv,
   type AsnDatabase,
   type RangeTable,
-} from '../src/networks';
+} from '../src/locate/networks';
 import { ASN_FIXTURE_EXPECTATIONS, writeTestDatabases, type TestDatabasePaths } from './support/test-databases';
 import { seededRandom } from './support/random';
 

@@ -3,17 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { csvParseRows } from 'd3-dsv';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { worldMapChart, topCitiesChart } from '../src/charts';
-import { exportAnalysis } from '../src/export';
-import { boxesOverlap } from '../src/labels';
+import { worldMapChart, topCitiesChart } from '../src/charts/charts';
+import { exportAnalysis } from '../src/export/files';
+import { boxesOverlap } from '../src/charts/labels';
 import { BotMapError } from '../src/errors';
-import { IPS_COLUMNS } from '../src/export';
-import { SNAPSHOT_VARIABLE, analyse, parameters, readAndLocate, type Analysis } from '../src/pipeline';
-import { writeAnalysisSnapshot } from '../src/snapshot';
-import type { Summary } from '../src/summary';
-import { accuracyRadiusDistribution, accuracyRadiusHtml, asnsHtml, databaseHtml, placesHtml } from '../src/report';
+import { IPS_COLUMNS } from '../src/export/files';
+import { SNAPSHOT_VARIABLE, analyse, parameters, readAndLocate, type Analysis } from '../src/notebook/pipeline';
+import { writeAnalysisSnapshot } from '../src/notebook/snapshot';
+import type { Summary } from '../src/aggregate/summary';
+import { accuracyRadiusDistribution, accuracyRadiusHtml, asnsHtml, databaseHtml, placesHtml } from '../src/export/report';
 import { writeTestDatabases, type TestDatabasePaths } from './support/test-databases';
-import { EVENT_KINDS } from '../src/events';
+import { EVENT_KINDS } from '../src/load/events';
 
 const ROOT = path.join(import.meta.dirname, '..');
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clusterPlaces, haversineKm, type ClusterInput } from '../src/places';
+import { clusterPlaces, haversineKm, type ClusterInput } from '../src/aggregate/places';
 import { seededRandom } from './support/random';
 
 const city = (name: string, country: string, latitude: number, longitude: number, ips: number, events = ips * 10, subdivision: string | null = null): ClusterInput => ({

@@ -1,7 +1,7 @@
 /** Hand-written chart inputs shared by the chart tests: independent of any database. */
 import { expect } from 'vitest';
-import { boxesOverlap } from '../src/labels';
-import type { CityPoint, MapPlace } from '../src/plot';
+import { boxesOverlap } from '../src/charts/labels';
+import type { CityPoint, MapPlace } from '../src/charts/index';
 
 // A fixed, hand-written set of cities: the charts' inputs, independent of any database.
 export const CITIES: CityPoint[] = [

@@ -1,7 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { boxesOverlap, estimateTextWidth, leaderLine, placeLabels, segmentHitsBox, textWidth } from '../src/labels';
+import { boxesOverlap, estimateTextWidth, leaderLine, placeLabels, segmentHitsBox, textWidth } from '../src/charts/labels';
 
 const FONTS = path.join(import.meta.dirname, '..', 'node_modules', 'dejavu-fonts-ttf', 'ttf');
 

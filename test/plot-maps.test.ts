@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { featureAlpha2, loadAtlas, matchCountries } from '../src/atlas';
-import { svgText } from '../src/export';
-import { countryMap, type CountryValue } from '../src/plot/country-map';
-import { placeMap, placeMapView } from '../src/plot/place-map';
-import { DARK, LIGHT } from '../src/theme';
+import { featureAlpha2, loadAtlas, matchCountries } from '../src/charts/atlas';
+import { svgText } from '../src/export/files';
+import { countryMap, type CountryValue } from '../src/charts/country-map';
+import { placeMap, placeMapView } from '../src/charts/place-map';
+import { DARK, LIGHT } from '../src/charts/theme';
 import { expectNoOverlaps } from './plot-fixtures';
 import { expectSvgSnapshot } from './support/snapshot';
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { EVENT_KINDS } from '../src/events';
-import { svgText } from '../src/export';
-import { attackersPerWeekChart, eventTimeline, hourWeekdayHeatmap, NO_TIMES } from '../src/plot/time-charts';
-import { DARK, LIGHT } from '../src/theme';
-import { attackersPerWeek, chooseBin, DAY_MS, eventsOverTime, firstLastSeen, hourWeekday, localClock, weekStart, type TimeSource } from '../src/timeline';
+import { EVENT_KINDS } from '../src/load/events';
+import { svgText } from '../src/export/files';
+import { attackersPerWeekChart, eventTimeline, hourWeekdayHeatmap, NO_TIMES } from '../src/charts/time-charts';
+import { DARK, LIGHT } from '../src/charts/theme';
+import { attackersPerWeek, chooseBin, DAY_MS, eventsOverTime, firstLastSeen, hourWeekday, localClock, weekStart, type TimeSource } from '../src/aggregate/timeline';
 import { expectSvgSnapshot } from './support/snapshot';
 
 const THEMES = [

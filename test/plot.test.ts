@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dotRadius, logTicks, rankingChart, worldMap } from '../src/plot';
-import { svgText } from '../src/export';
-import { DARK, LIGHT } from '../src/theme';
+import { dotRadius, logTicks, rankingChart, worldMap } from '../src/charts/index';
+import { svgText } from '../src/export/files';
+import { DARK, LIGHT } from '../src/charts/theme';
 import { CITIES, expectNoOverlaps, PLACES, TEXT } from './plot-fixtures';
 import { expectSvgSnapshot } from './support/snapshot';
 

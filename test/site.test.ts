@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { indexHtml } from '../src/site';
+import { indexHtml } from '../src/export/site';
 import { stripNotebook } from '../scripts/strip-notebooks';
-import type { Summary } from '../src/summary';
+import type { Summary } from '../src/aggregate/summary';
 
 const hostile = '<script>alert(1)</script>';
 

@@ -1,0 +1,14 @@
+/**
+ * Aggregate: events and locations → the tables a reader ranks and draws. Computing only, no drawing.
+ * - `aggregate.ts`: per address, per city, per country, per network;
+ * - `places.ts`: cities within a radius joined into places (metro areas);
+ * - `timeline.ts`: events over time, hour × weekday, first and last seen;
+ * - `compare.ts`: two periods side by side; `usernames.ts`: the user names tried;
+ * - `summary.ts`: the run in numbers (`summary.json`).
+ */
+export { aggregate, type Aggregates, type AggregateOptions } from './aggregate';
+export { clusterPlaces, haversineKm, compareCities, comparePlaces, type ClusterInput } from './places';
+export { timeSource, eventsOverTime, hourWeekday, attackersPerWeek, firstLastSeen, localClock, type TimeSource, type Timeline, type TimelineRow, type HourWeekdayCell, type AttackerWeek } from './timeline';
+export { comparePeriods, splitPoint, type Comparison, type ChangeRow } from './compare';
+export { hasUsernames, topUsernames, usernamesByCountry, type UsernameRow } from './usernames';
+export { buildSummary, summaryPlace, type Summary, type SummaryDatabase, type SummaryAsnDatabase, type SummaryPlace } from './summary';

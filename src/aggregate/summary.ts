@@ -1,0 +1,176 @@
+import type { Aggregates } from './aggregate';
+import type { DatabaseInfo, InputReport, PlaceCluster } from '../types';
+import { ageInDays } from '../locate/database';
+import { EVENT_KINDS, type EventStore } from '../load/events';
+
+/** The geolocation database in summary.json: what it is, how old, and what it can do. */
+export interface SummaryDatabase extends DatabaseInfo {
+  /** `city`: places addresses in cities; `country`: a Country database, no city results. */
+  kind?: 'city' | 'country';
+  /** Whole days from the build date to the run. */
+  age_days?: number;
+}
+
+/** The ASN data in summary.json. */
+export interface SummaryAsnDatabase extends DatabaseInfo {
+  /** `ip-location-db`: the packaged DB-IP/RouteViews ranges; `mmdb`: the user's GeoLite2-ASN file. */
+  source: 'ip-location-db' | 'mmdb';
+  age_days: number;
+}
+
+/** One place (see `clusterPlaces`); `cities` are the member cities' names, largest first. */
+export type SummaryPlace = Omit<PlaceCluster, 'cities'> & { cities: string[] };
+
+/**
+ * `output/summary.json`: the run in numbers. Keys are a contract read by automation: add, never rename.
+ * `buildSummary` always writes every key; those added after the first release are optional in
+ * this type only so that summaries written by hand (tests, older files) still type-check.
+ */
+export interface Summary {
+  botmap_version: string;
+  generated_at: string;
+  database: SummaryDatabase;
+  /** Where the networks (ASN, organisation) come from; null when networks were not looked up. */
+  asn_database?: SummaryAsnDatabase | null;
+  inputs: InputReport[];
+  /** Inputs that could not be read to the end; their counts cover only what was read. */
+  failed_inputs: { file: string; error: string }[];
+  window: { first_event: string | null; last_event: string | null };
+  events: { total: number; attacks: number; by_kind: Record<string, number> };
+  ips: {
+    distinct: number;
+    ipv4: number;
+    ipv6: number;
+    not_public: number;
+    located_city: number;
+    located_country_only: number;
+    not_found: number;
+    /** Public addresses whose network (ASN) is known. */
+    with_asn?: number;
+    /** Distinct IPv6 /64 networks among the addresses. */
+    ipv6_networks_64?: number;
+    /** What the rankings' `ips` count: distinct addresses, or with `options.ipv6_prefix64` each IPv6 /64 once. */
+    attackers?: number;
+  };
+  /** How the rankings count. */
+  options?: {
+    /** When true, every `ips` in top_cities, top_countries, top_places and top_asns counts an IPv6 /64 as one attacker. */
+    ipv6_prefix64: boolean;
+    /** Radius of the places in top_places, km. */
+    cluster_radius_km: number;
+  };
+  top_cities: { city: string; subdivision: string | null; country: string; country_name: string; latitude: number; longitude: number; ips: number; events: number }[];
+  /** Cities grouped into places (metro areas) within `options.cluster_radius_km`, largest first. */
+  top_places?: SummaryPlace[];
+  top_countries: { country: string; name: string; ips: number; events: number; ips_city: number; ips_country_only: number }[];
+  /** Networks by distinct addresses, largest first. */
+  top_asns?: { asn: number; org: string | null; ips: number; events: number }[];
+  charts: Record<string, { svg: string; png: string }>;
+  tables: Record<string, string>;
+  /** What the person running BotMap should act on: an old database, a Country database. Also listed in `notes`. */
+  warnings?: string[];
+  notes: string[];
+}
+
+export interface SummaryInput {
+  version: string;
+  database: DatabaseInfo & { kind?: 'city' | 'country'; age_days?: number };
+  asnDatabase?: SummaryAsnDatabase | null;
+  inputs: InputReport[];
+  store: EventStore;
+  aggregates: Aggregates;
+  topCities?: number;
+  topCountries?: number;
+  topPlaces?: number;
+  topAsns?: number;
+  /** Shown first in `notes` too. */
+  warnings?: string[];
+  notes?: string[];
+  /** The time of the run (epoch ms); default now. */
+  now?: number;
+}
+
+/** A place as summary.json lists it. */
+export function summaryPlace(p: PlaceCluster): SummaryPlace {
+  return {
+    name: p.name,
+    country: p.country,
+    country_name: p.country_name,
+    latitude: p.latitude,
+    longitude: p.longitude,
+    radius_km: p.radius_km,
+    ips: p.ips,
+    events: p.events,
+    cities: p.cities.map((c) => c.city),
+  };
+}
+
+/** YYYY-MM-DD (UTC) of an epoch-ms time, or a dash when there is none. */
+export function isoDay(ms: number | null | undefined): string {
+  return ms == null || !Number.isFinite(ms) ? '—' : new Date(ms).toISOString().slice(0, 10);
+}
+
+export function isoTime(ms: number | null | undefined): string | null {
+  return ms == null || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
+
+export function buildSummary(input: SummaryInput): Summary {
+  const { aggregates, store } = input;
+  const precision = (aggregates.ips.array('precision') as string[]).reduce<Record<string, number>>((m, p) => ((m[p] = (m[p] ?? 0) + 1), m), {});
+  const kinds = store.columns().kind;
+  // Counted by code (a string-keyed update per event costs tens of ms on a million events),
+  // then named in the order the kinds first appear.
+  const kindCounts = new Float64Array(EVENT_KINDS.length);
+  const firstSeen: number[] = [];
+  for (let i = 0; i < kinds.length; i++) if (kindCounts[kinds[i]]++ === 0) firstSeen.push(kinds[i]);
+  const byKind: Record<string, number> = {};
+  for (const code of firstSeen) byKind[EVENT_KINDS[code]] = kindCounts[code];
+  const attacks = (aggregates.ips.array('events') as number[]).reduce((a, b) => a + b, 0);
+  const ipv4 = store.addresses.filter((a) => a.version === 4).length;
+  const now = input.now ?? Date.now();
+  const { kind, age_days, ...info } = input.database;
+  const database: SummaryDatabase = {
+    ...info,
+    kind: kind ?? (/country/i.test(info.type) && !/city/i.test(info.type) ? 'country' : 'city'),
+    age_days: age_days ?? ageInDays(info.build_date, now),
+  };
+  const asn = aggregates.ips.columnNames().includes('asn') ? (aggregates.ips.array('asn') as (number | null)[]) : null;
+  const warnings = input.warnings ?? [];
+  const counting = aggregates.counting;
+  return {
+    botmap_version: input.version,
+    generated_at: new Date(now).toISOString(),
+    database,
+    asn_database: input.asnDatabase ?? null,
+    inputs: input.inputs,
+    failed_inputs: input.inputs.filter((i) => i.error).map((i) => ({ file: i.file, error: i.error! })),
+    window: { first_event: isoTime(aggregates.window.first), last_event: isoTime(aggregates.window.last) },
+    events: { total: kinds.length, attacks, by_kind: byKind },
+    ips: {
+      distinct: store.addresses.length,
+      ipv4,
+      ipv6: store.addresses.length - ipv4,
+      not_public: precision.not_public ?? 0,
+      located_city: precision.city ?? 0,
+      located_country_only: precision.country_only ?? 0,
+      not_found: precision.not_found ?? 0,
+      with_asn: asn ? asn.reduce<number>((n, a) => (a == null ? n : n + 1), 0) : 0,
+      ipv6_networks_64: counting?.ipv6Networks64 ?? 0,
+      attackers: counting?.attackers ?? store.addresses.length,
+    },
+    options: { ipv6_prefix64: counting?.ipv6Prefix64 ?? false, cluster_radius_km: counting?.clusterRadiusKm ?? 100 },
+    top_cities: aggregates.cities.slice(0, input.topCities ?? 50).objects() as Summary['top_cities'],
+    top_places: (aggregates.places ?? []).slice(0, input.topPlaces ?? 50).map(summaryPlace),
+    top_countries: aggregates.countries.slice(0, input.topCountries ?? 50).objects() as Summary['top_countries'],
+    top_asns: aggregates.asns ? (aggregates.asns.slice(0, input.topAsns ?? 50).objects() as Summary['top_asns']) : [],
+    charts: {},
+    tables: {},
+    warnings,
+    notes: [...warnings, ...(input.notes ?? []).filter((n) => !warnings.includes(n))],
+  };
+}
+
+/** A failed input's error for a console line, naming its file once (load errors usually name it already). */
+export function namingFile(failed: { file: string; error: string }): string {
+  return failed.error.includes(failed.file) ? failed.error : `${failed.file}: ${failed.error}`;
+}

@@ -1,0 +1,274 @@
+/**
+ * Time aggregations for the time charts, straight from the event columns
+ * (`analysis.load.store.columns()`): events per day or week by jail and server, events by hour
+ * of day and weekday, and each address's first and last attack feeding new attackers per week.
+ * Only attack events count (Found, Ban, listed bans, failed logins); events without a time are
+ * counted apart. Days, weeks and hours are those of a time zone (UTC by default here; the
+ * builders pass the run's).
+ */
+import { EVENT_KINDS } from '../load/events';
+import { ATTACK_KINDS } from '../types';
+
+export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
+export const WEEK_MS = 7 * DAY_MS;
+
+/** The event columns the aggregations read (an EventStore's `columns()` fits). */
+export interface EventColumns {
+  ip: ArrayLike<number>;
+  kind: ArrayLike<number>;
+  /** Epoch ms, NaN when unknown. */
+  time: ArrayLike<number>;
+  jail: ArrayLike<number>;
+  server: ArrayLike<number>;
+}
+
+/** Events and the names behind their codes. */
+export interface TimeSource {
+  columns: EventColumns;
+  /** Jail names by code (code 0: none). */
+  jails: readonly string[];
+  /** Server names by code. */
+  servers: readonly string[];
+}
+
+/** The time source of an EventStore (or anything shaped like one). */
+export function timeSource(store: { columns(): EventColumns; jails: { values: readonly string[] }; servers: { values: readonly string[] } }): TimeSource {
+  return { columns: store.columns(), jails: store.jails.values, servers: store.servers.values };
+}
+
+export type TimeBin = 'day' | 'week';
+
+export interface TimeOptions {
+  /** IANA time zone of days, weeks and hours; null or undefined for UTC. */
+  timeZone?: string | null;
+}
+
+const ATTACK_CODES = new Uint8Array(EVENT_KINDS.length);
+EVENT_KINDS.forEach((kind, code) => (ATTACK_CODES[code] = ATTACK_KINDS.has(kind) ? 1 : 0));
+
+/** Local calendar of a time zone: for an instant, the local day (as UTC midnight ms of that date) and hour. */
+export interface LocalClock {
+  timeZone: string;
+  /** UTC midnight of the local date of `ms`. */
+  day(ms: number): number;
+  /** Local hour, 0–23. */
+  hour(ms: number): number;
+}
+
+const SLOT_MS = 15 * 60_000; // every zone's offset is a multiple of 15 minutes
+
+/** A LocalClock for an IANA zone; cached per 15-minute slot, so millions of events stay fast. */
+export function localClock(timeZone?: string | null): LocalClock {
+  const zone = timeZone || 'UTC';
+  if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'GMT') {
+    return { timeZone: 'UTC', day: (ms) => Math.floor(ms / DAY_MS) * DAY_MS, hour: (ms) => Math.floor((ms % DAY_MS) / HOUR_MS) };
+  }
+  const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric' });
+  const cache = new Map<number, { day: number; hour: number }>();
+  const at = (ms: number) => {
+    const slot = Math.floor(ms / SLOT_MS);
+    let hit = cache.get(slot);
+    if (!hit) {
+      const parts: Record<string, number> = {};
+      for (const p of format.formatToParts(slot * SLOT_MS)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
+      hit = { day: Date.UTC(parts.year, parts.month - 1, parts.day), hour: parts.hour % 24 };
+      cache.set(slot, hit);
+    }
+    return hit;
+  };
+  return { timeZone: zone, day: (ms) => at(ms).day, hour: (ms) => at(ms).hour };
+}
+
+/** Monday (UTC midnight ms) of the week holding `day` (a UTC midnight ms). */
+export function weekStart(day: number): number {
+  const weekday = (new Date(day).getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  return day - weekday * DAY_MS;
+}
+
+/** Day bins up to 120 days of data, week bins beyond. */
+export function chooseBin(first: number | null, last: number | null): TimeBin {
+  if (first == null || last == null) return 'day';
+  return last - first <= 120 * DAY_MS ? 'day' : 'week';
+}
+
+export interface TimelineRow {
+  /** Start of the bin: UTC midnight of the local date. */
+  start: number;
+  /** End of the bin (exclusive). */
+  end: number;
+  jail: string;
+  server: string;
+  events: number;
+}
+
+export interface Timeline {
+  bin: TimeBin;
+  rows: TimelineRow[];
+  /** Attack events with a time, and without. */
+  timed: number;
+  untimed: number;
+  first: number | null;
+  last: number | null;
+  jails: string[];
+  servers: string[];
+  timeZone: string;
+}
+
+export const NO_JAIL = '(no jail)';
+
+/** Attack events per day or week (chosen from the span unless given), by jail and server. */
+export function eventsOverTime(source: TimeSource, options: TimeOptions & { bin?: TimeBin | 'auto' } = {}): Timeline {
+  const { columns } = source;
+  const clock = localClock(options.timeZone);
+  let first = Infinity;
+  let last = -Infinity;
+  let timed = 0;
+  let untimed = 0;
+  for (let i = 0; i < columns.kind.length; i++) {
+    if (!ATTACK_CODES[columns.kind[i]]) continue;
+    const t = columns.time[i];
+    if (Number.isFinite(t)) {
+      timed++;
+      if (t < first) first = t;
+      if (t > last) last = t;
+    } else untimed++;
+  }
+  const hasTimes = timed > 0;
+  const bin = options.bin && options.bin !== 'auto' ? options.bin : chooseBin(hasTimes ? first : null, hasTimes ? last : null);
+  const counts = new Map<string, TimelineRow>();
+  const jailTotals = new Map<string, number>();
+  const serverTotals = new Map<string, number>();
+  for (let i = 0; i < columns.kind.length; i++) {
+    if (!ATTACK_CODES[columns.kind[i]]) continue;
+    const t = columns.time[i];
+    if (!Number.isFinite(t)) continue;
+    const day = clock.day(t);
+    const start = bin === 'day' ? day : weekStart(day);
+    const jail = source.jails[columns.jail[i]] || NO_JAIL;
+    const server = source.servers[columns.server[i]] ?? '';
+    const key = `${start}|${jail}|${server}`;
+    let row = counts.get(key);
+    if (!row) {
+      row = { start, end: start + (bin === 'day' ? DAY_MS : WEEK_MS), jail, server, events: 0 };
+      counts.set(key, row);
+    }
+    row.events++;
+    jailTotals.set(jail, (jailTotals.get(jail) ?? 0) + 1);
+    serverTotals.set(server, (serverTotals.get(server) ?? 0) + 1);
+  }
+  const byTotal = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k]) => k);
+  const rows = [...counts.values()].sort((a, b) => a.start - b.start || (a.server < b.server ? -1 : a.server > b.server ? 1 : 0) || (a.jail < b.jail ? -1 : a.jail > b.jail ? 1 : 0));
+  return {
+    bin,
+    rows,
+    timed,
+    untimed,
+    first: hasTimes ? first : null,
+    last: hasTimes ? last : null,
+    jails: byTotal(jailTotals),
+    servers: byTotal(serverTotals),
+    timeZone: clock.timeZone,
+  };
+}
+
+export interface HourWeekdayCell {
+  /** 0 = Monday … 6 = Sunday. */
+  weekday: number;
+  /** 0–23, local. */
+  hour: number;
+  events: number;
+}
+
+export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
+
+/** Attack events by local hour of day and weekday: all 168 cells, zeros included. */
+export function hourWeekday(source: TimeSource, options: TimeOptions = {}): { cells: HourWeekdayCell[]; timed: number; untimed: number; timeZone: string } {
+  const { columns } = source;
+  const clock = localClock(options.timeZone);
+  const counts = new Float64Array(7 * 24);
+  let timed = 0;
+  let untimed = 0;
+  for (let i = 0; i < columns.kind.length; i++) {
+    if (!ATTACK_CODES[columns.kind[i]]) continue;
+    const t = columns.time[i];
+    if (!Number.isFinite(t)) {
+      untimed++;
+      continue;
+    }
+    timed++;
+    const day = clock.day(t);
+    const weekday = (new Date(day).getUTCDay() + 6) % 7;
+    counts[weekday * 24 + clock.hour(t)]++;
+  }
+  const cells: HourWeekdayCell[] = [];
+  for (let weekday = 0; weekday < 7; weekday++) for (let hour = 0; hour < 24; hour++) cells.push({ weekday, hour, events: counts[weekday * 24 + hour] });
+  return { cells, timed, untimed, timeZone: clock.timeZone };
+}
+
+/** Each address's first and last attack event (epoch ms; NaN for an address with no timed attack). */
+export function firstLastSeen(source: TimeSource, addresses: number): { first: Float64Array; last: Float64Array } {
+  const { columns } = source;
+  const first = new Float64Array(addresses).fill(Number.NaN);
+  const last = new Float64Array(addresses).fill(Number.NaN);
+  for (let i = 0; i < columns.kind.length; i++) {
+    if (!ATTACK_CODES[columns.kind[i]]) continue;
+    const t = columns.time[i];
+    if (!Number.isFinite(t)) continue;
+    const ip = columns.ip[i];
+    if (!(first[ip] <= t)) first[ip] = t;
+    if (!(last[ip] >= t)) last[ip] = t;
+  }
+  return { first, last };
+}
+
+export interface AttackerWeek {
+  /** Monday of the week (UTC midnight of the local date). */
+  start: number;
+  end: number;
+  /** Addresses whose first attack falls in this week. */
+  new: number;
+  /** Addresses active this week that were first seen in an earlier week. */
+  returning: number;
+  /** Addresses whose last attack falls in this week. */
+  lastSeen: number;
+}
+
+/** New and returning attacking addresses per week, from each address's first and last attack. */
+export function attackersPerWeek(source: TimeSource, addresses: number, options: TimeOptions = {}): { weeks: AttackerWeek[]; timeZone: string } {
+  const { columns } = source;
+  const clock = localClock(options.timeZone);
+  const { first, last } = firstLastSeen(source, addresses);
+  const weekOf = (t: number) => weekStart(clock.day(t));
+  const weeks = new Map<number, AttackerWeek>();
+  const week = (start: number) => {
+    let w = weeks.get(start);
+    if (!w) {
+      w = { start, end: start + WEEK_MS, new: 0, returning: 0, lastSeen: 0 };
+      weeks.set(start, w);
+    }
+    return w;
+  };
+  const firstWeek = new Float64Array(addresses).fill(Number.NaN);
+  for (let ip = 0; ip < addresses; ip++) {
+    if (!Number.isFinite(first[ip])) continue;
+    firstWeek[ip] = weekOf(first[ip]);
+    week(firstWeek[ip]).new++;
+    week(weekOf(last[ip])).lastSeen++;
+  }
+  // Distinct (address, week) pairs for the returning count.
+  const active = new Set<number>();
+  for (let i = 0; i < columns.kind.length; i++) {
+    if (!ATTACK_CODES[columns.kind[i]]) continue;
+    const t = columns.time[i];
+    if (!Number.isFinite(t)) continue;
+    const ip = columns.ip[i];
+    const w = weekOf(t);
+    if (w === firstWeek[ip]) continue;
+    const key = ip * 8192 + Math.round(w / WEEK_MS + 4096);
+    if (active.has(key)) continue;
+    active.add(key);
+    week(w).returning++;
+  }
+  return { weeks: [...weeks.values()].sort((a, b) => a.start - b.start), timeZone: clock.timeZone };
+}

@@ -1,0 +1,392 @@
+/**
+ * Analysis → charts: each builder reads a run's tables and parameters and draws one chart with
+ * its title, subtitle (data window, counts) and caption (what it shows, credits).
+ * `allCharts` draws every chart of a run, keyed by output name.
+ */
+import { countryName } from './atlas';
+import type { Analysis } from '../notebook/pipeline';
+import { countryMap, type CountryMapChart } from './country-map';
+import type { Chart } from './frame';
+import { placeMap, placeMapView } from './place-map';
+import { rankingChart, type RankingRow } from './ranking';
+import { attackersPerWeekChart, eventTimeline, hourWeekdayHeatmap } from './time-charts';
+import { worldMap, type CityPoint, type DotColor } from './world-map';
+import { themeNamed, type Theme } from './theme';
+import { attackersPerWeek, eventsOverTime, hourWeekday, timeSource } from '../aggregate/timeline';
+import type { PlaceCluster } from '../types';
+import { changeChart } from './change';
+import { isoDay } from '../aggregate/summary';
+import { topUsernames } from '../aggregate/usernames';
+import type { Comparison } from '../aggregate/compare';
+import { printable } from '../html';
+
+/** Choices beyond the run's parameters; every chart reads the theme from `parameters.theme` unless given here. */
+export interface ChartsOptions {
+  theme?: 'dark' | 'light';
+  /** What the ranking bars show: distinct addresses (default) or events. The other measure is shown beside. */
+  measure?: 'ips' | 'events';
+  /** Colour the world map's dots by a second measure. */
+  color?: DotColor;
+  /** Draw a graticule on the world maps. */
+  graticule?: boolean;
+  /** The country map's colour scale. */
+  countryScale?: 'log' | 'quantile';
+  /** Timeline: one panel per server; default when the run has several servers. */
+  facetByServer?: boolean;
+}
+
+const number = (n: number) => Math.round(n).toLocaleString('en-US');
+const plural = (n: number, one: string, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
+
+function day(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** "2026-09-14 – 2026-10-25"; for undated inputs, the date they were read. */
+export function dataWindow(analysis: Analysis): string {
+  const { first, last } = analysis.aggregates.window;
+  if (first == null || last == null) return `no event times (read ${analysis.summary.generated_at.slice(0, 10)})`;
+  return day(first) === day(last) ? day(first) : `${day(first)} – ${day(last)}`;
+}
+
+/** The credit line every chart carries. */
+export function databaseCredit(analysis: Analysis): string {
+  const info = analysis.database.info;
+  return `Geolocation: ${info.type}, built ${info.build_date}. ${info.attribution}.`;
+}
+
+/** The credit line of charts drawn from networks (ASN and organisation). */
+export function networkCredit(analysis: Analysis): string {
+  const info = analysis.asnDatabase?.info;
+  if (!info) return 'Networks: DB-IP (db-ip.com), CC BY 4.0.';
+  const credit = info.attribution.replace(/\.$/, '');
+  return `Networks: ${info.type}, built ${info.build_date}. ${credit}.`;
+}
+
+/** What the `ips` counts count: addresses, or attackers with each IPv6 /64 counted once. */
+function counted(analysis: Analysis): { noun: string; note: string | null } {
+  return analysis.aggregates.counting?.ipv6Prefix64
+    ? { noun: 'attackers', note: 'Attackers: IPv4 addresses, and IPv6 /64 networks counted once each.' }
+    : { noun: 'addresses', note: null };
+}
+
+function themeOf(analysis: Analysis, options: ChartsOptions): Theme {
+  return themeNamed(options.theme ?? analysis.parameters.theme);
+}
+
+/** The output-file slug of a place name: lower-case ASCII words joined by hyphens ("São Paulo" → "sao-paulo"). */
+export function slug(name: string): string {
+  const ascii = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return ascii || 'place';
+}
+
+function cityPoints(analysis: Analysis): CityPoint[] {
+  return analysis.aggregates.cities.objects() as CityPoint[];
+}
+
+function places(analysis: Analysis): PlaceCluster[] {
+  return analysis.aggregates.places ?? [];
+}
+
+function countryLabel(code: string, name: string | null | undefined): string {
+  return name || countryName(code) || code;
+}
+
+/** The world map of the run, with title, subtitle and caption; the largest places labelled. */
+export function worldMapChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
+  const { summary, parameters } = analysis;
+  const cities = cityPoints(analysis);
+  const placeList = places(analysis);
+  const ips = summary.ips;
+  const { noun, note } = counted(analysis);
+  const undrawn = ips.located_country_only + ips.not_found + ips.not_public;
+  const labelled = Math.min(parameters.labels, placeList.length || cities.length);
+  const radius = analysis.aggregates.counting?.clusterRadiusKm ?? parameters.clusterRadiusKm;
+  const located = cities.reduce((s, c) => s + c.ips, 0);
+  return worldMap(cities, {
+    theme: themeOf(analysis, options),
+    labels: parameters.labels,
+    projection: parameters.projection,
+    graticule: options.graticule,
+    color: options.color ?? null,
+    places: placeList.length ? placeList : undefined,
+    title: 'Where the attacks come from',
+    subtitle: `${dataWindow(analysis)} · ${number(located)} ${noun} in ${plural(cities.length, 'city', 'cities')} · ${plural(analysis.aggregates.countries.numRows(), 'country', 'countries')}`,
+    caption: [
+      `Each dot is a city; its area grows with the number of distinct attacking ${noun} located there.` +
+        (placeList.length
+          ? ` The ${labelled} largest places (cities within ${radius} km of each other, counted together) are labelled with their count; a ring encloses each place's cities.`
+          : ` The ${labelled} largest are labelled with that count.`) +
+        (options.color === 'events' ? ' Colour: attack events per city.' : options.color === 'share' ? ' Colour: the city’s share of all attack events.' : ''),
+      undrawn
+        ? `Not drawn: ${number(ips.located_country_only)} addresses located to a country only, ${number(ips.not_found)} not in the database, ${number(ips.not_public)} private or reserved (of ${number(ips.distinct)} distinct).`
+        : 'Every address was located to a city.',
+      ...(note ? [note] : []),
+      databaseCredit(analysis),
+    ],
+  });
+}
+
+/** A zoomed map of the `rank`-th largest place (1-based), or null when there is no such place. */
+export function placeMapChart(analysis: Analysis, rank: number, options: ChartsOptions = {}): Chart | null {
+  const place = places(analysis)[rank - 1];
+  if (!place) return null;
+  const { noun, note } = counted(analysis);
+  const radius = analysis.aggregates.counting?.clusterRadiusKm ?? analysis.parameters.clusterRadiusKm;
+  const country = countryLabel(place.country, place.country_name);
+  const span = place.cities.length > 1 ? ` within ${number(Math.max(1, place.radius_km))} km` : '';
+  return placeMap(place, {
+    theme: themeOf(analysis, options),
+    context: cityPoints(analysis),
+    title: `${place.name}, ${country}: ${number(place.ips)} attacking ${noun}`,
+    subtitle: `${dataWindow(analysis)} · place ${rank} of ${number(places(analysis).length)} · ${plural(place.cities.length, 'city', 'cities')}${span} · ${plural(place.events, 'event')}`,
+    caption: [
+      `Cities within ${radius} km of ${place.name} counted as one place. Dot area: distinct attacking ${noun} per city; grey dots: other located cities nearby; dashed circle: the place's extent.`,
+      ...(note ? [note] : []),
+      `${databaseCredit(analysis)} Shapes: Natural Earth 1:${placeMapView(place).resolution}.`,
+    ],
+  });
+}
+
+/** Zoomed maps of the largest places (`parameters.zoomed`, default 2), keyed `place-<rank>-<slug>`. */
+export function placeMapCharts(analysis: Analysis, options: ChartsOptions = {}): Record<string, Chart> {
+  const charts: Record<string, Chart> = {};
+  const list = places(analysis);
+  for (let rank = 1; rank <= Math.min(analysis.parameters.zoomed, list.length); rank++) {
+    const chart = placeMapChart(analysis, rank, options);
+    if (chart) charts[`place-${rank}-${slug(list[rank - 1].name)}`] = chart;
+  }
+  return charts;
+}
+
+/** Countries shaded by distinct addresses (country-only addresses included), with the codes that matched no shape reported. */
+export function countriesChart(analysis: Analysis, options: ChartsOptions = {}): CountryMapChart {
+  const rows = analysis.aggregates.countries.objects() as { country: string; name: string | null; ips: number; events: number; ips_country_only: number }[];
+  const { noun, note } = counted(analysis);
+  const total = rows.reduce((s, r) => s + r.ips, 0);
+  const countryOnly = rows.reduce((s, r) => s + (r.ips_country_only ?? 0), 0);
+  const scale = options.countryScale ?? 'log';
+  return countryMap(rows, {
+    theme: themeOf(analysis, options),
+    projection: analysis.parameters.projection,
+    graticule: options.graticule,
+    scale,
+    title: 'Attacking addresses by country',
+    subtitle: `${dataWindow(analysis)} · ${number(total)} ${noun} in ${plural(rows.length, 'country', 'countries')}`,
+    caption: [
+      `Countries shaded by distinct attacking ${noun} (${scale === 'quantile' ? 'quantile classes' : 'log scale'}), including ${number(countryOnly)} located to a country only. Countries too small to draw at this scale are dots.`,
+      ...(note ? [note] : []),
+      `${databaseCredit(analysis)} Shapes: Natural Earth; codes matched with i18n-iso-countries.`,
+    ],
+  });
+}
+
+function rankingRows<T>(rows: readonly T[], label: (r: T) => string, ips: (r: T) => number, events: (r: T) => number, measure: 'ips' | 'events', top: number): RankingRow[] {
+  return rows
+    .map((r) => ({ label: label(r), value: measure === 'events' ? events(r) : ips(r), secondary: measure === 'events' ? ips(r) : events(r) }))
+    .sort((a, b) => b.value - a.value || b.secondary - a.secondary)
+    .slice(0, top);
+}
+
+function rankingText(analysis: Analysis, measure: 'ips' | 'events') {
+  const { noun } = counted(analysis);
+  return {
+    measure: measure === 'events' ? 'Attack events' : `Distinct attacking ${noun}`,
+    secondaryMeasure: measure === 'events' ? noun : 'events',
+    per: measure === 'events' ? 'attack events' : `distinct ${noun}`,
+  };
+}
+
+/** The top cities as bars (distinct addresses, or events with `measure: 'events'`), the other measure beside. */
+export function topCitiesChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
+  const measure = options.measure ?? 'ips';
+  const cities = cityPoints(analysis);
+  const rows = rankingRows(cities, (c) => `${c.city}, ${c.country}`, (c) => c.ips, (c) => c.events, measure, analysis.parameters.top);
+  const text = rankingText(analysis, measure);
+  return rankingChart(rows, {
+    theme: themeOf(analysis, options),
+    measure: text.measure,
+    secondaryMeasure: text.secondaryMeasure,
+    title: `Top ${rows.length} attacking cities`,
+    subtitle: `${dataWindow(analysis)} · ${text.per} per city · ${plural(cities.length, 'city', 'cities')} in all`,
+    caption: ['Cities as named by the geolocation database; addresses located to a country only are not counted here.', databaseCredit(analysis)],
+  });
+}
+
+/** The top places (nearby cities counted together) as bars. */
+export function topPlacesChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
+  const measure = options.measure ?? 'ips';
+  const list = places(analysis);
+  const radius = analysis.aggregates.counting?.clusterRadiusKm ?? analysis.parameters.clusterRadiusKm;
+  const rows = rankingRows(
+    list,
+    (p) => `${p.name}, ${p.country}${p.cities.length > 1 ? ` (${p.cities.length} cities)` : ''}`,
+    (p) => p.ips,
+    (p) => p.events,
+    measure,
+    analysis.parameters.top,
+  );
+  const text = rankingText(analysis, measure);
+  return rankingChart(rows, {
+    theme: themeOf(analysis, options),
+    measure: text.measure,
+    secondaryMeasure: text.secondaryMeasure,
+    title: `Top ${rows.length} attacking places`,
+    subtitle: `${dataWindow(analysis)} · ${text.per} per place · ${plural(list.length, 'place')} in all`,
+    caption: [`A place is a city with every city within ${radius} km of it, named after the largest; addresses located to a country only are not counted here.`, databaseCredit(analysis)],
+  });
+}
+
+/** The top countries as bars, country-only addresses included. */
+export function topCountriesChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
+  const measure = options.measure ?? 'ips';
+  const countries = analysis.aggregates.countries.objects() as { country: string; name: string | null; ips: number; events: number }[];
+  const rows = rankingRows(countries, (c) => `${countryLabel(c.country, c.name)} (${c.country})`, (c) => c.ips, (c) => c.events, measure, analysis.parameters.top);
+  const text = rankingText(analysis, measure);
+  return rankingChart(rows, {
+    theme: themeOf(analysis, options),
+    measure: text.measure,
+    secondaryMeasure: text.secondaryMeasure,
+    title: `Top ${rows.length} attacking countries`,
+    subtitle: `${dataWindow(analysis)} · ${text.per} per country · ${plural(countries.length, 'country', 'countries')} in all`,
+    caption: ['Countries as the geolocation database gives them, addresses located to a country only included.', databaseCredit(analysis)],
+  });
+}
+
+/** The top networks (ASN and organisation) as bars. */
+export function topAsnsChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
+  const measure = options.measure ?? 'ips';
+  const table = analysis.aggregates.asns;
+  const asns = (table ? table.objects() : []) as { asn: number; org: string | null; ips: number; events: number }[];
+  const rows = rankingRows(asns, (a) => `AS${a.asn}${a.org ? ` ${a.org}` : ''}`, (a) => a.ips, (a) => a.events, measure, analysis.parameters.top);
+  const text = rankingText(analysis, measure);
+  const withNetwork = asns.reduce((s, a) => s + a.ips, 0);
+  return rankingChart(rows, {
+    theme: themeOf(analysis, options),
+    measure: text.measure,
+    secondaryMeasure: text.secondaryMeasure,
+    title: `Top ${rows.length} attacking networks`,
+    subtitle: `${dataWindow(analysis)} · ${text.per} per network · ${plural(asns.length, 'network')} in all`,
+    caption: [
+      `Networks are autonomous systems (ASN) with the organisation that announces them; ${number(withNetwork)} ${counted(analysis).noun} have a known network.`,
+      networkCredit(analysis),
+      databaseCredit(analysis),
+    ],
+  });
+}
+
+function zoneOf(analysis: Analysis): string {
+  return analysis.parameters.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+}
+
+function untimedNote(untimed: number): string {
+  return untimed ? ` ${plural(untimed, 'attack event')} without a time (ban lists) are not shown.` : '';
+}
+
+/** Attack events per day or week (chosen from the span), stacked by jail, or one panel per server. */
+export function timelineChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
+  const timeline = eventsOverTime(timeSource(analysis.load.store), { timeZone: zoneOf(analysis) });
+  const facet = options.facetByServer ?? timeline.servers.length > 1;
+  return eventTimeline(timeline.rows, {
+    theme: themeOf(analysis, options),
+    bin: timeline.bin,
+    jails: timeline.jails,
+    servers: timeline.servers,
+    facetByServer: facet,
+    title: `Attack events per ${timeline.bin}`,
+    subtitle: `${dataWindow(analysis)} · ${plural(timeline.timed, 'event')} · ${plural(timeline.jails.length, 'jail')}${timeline.servers.length > 1 ? ` · ${plural(timeline.servers.length, 'server')}` : ''} · ${timeline.bin === 'day' ? 'days' : 'weeks (from Monday)'} in ${timeline.timeZone}`,
+    caption: [
+      `Events counted: fail2ban Found and Ban lines, listed bans and failed logins (Unban and Restore lines are bookkeeping).${untimedNote(timeline.untimed)}`,
+      databaseCredit(analysis),
+    ],
+  });
+}
+
+/** Attack events by hour of day and weekday. */
+export function hourWeekdayChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
+  const data = hourWeekday(timeSource(analysis.load.store), { timeZone: zoneOf(analysis) });
+  return hourWeekdayHeatmap(data.cells, {
+    theme: themeOf(analysis, options),
+    title: 'When the attacks come',
+    subtitle: `${dataWindow(analysis)} · ${plural(data.timed, 'event')} by hour and weekday · hours in ${data.timeZone}`,
+    caption: [`Each cell counts the attack events in that hour of that weekday over the whole window; the column at the right totals each weekday.${untimedNote(data.untimed)}`, databaseCredit(analysis)],
+  });
+}
+
+/** New attacking addresses per week (first attack that week) beside returning ones. */
+export function newAttackersChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
+  const data = attackersPerWeek(timeSource(analysis.load.store), analysis.load.store.addresses.length, { timeZone: zoneOf(analysis) });
+  const total = data.weeks.reduce((s, w) => s + w.new, 0);
+  return attackersPerWeekChart(data.weeks, {
+    theme: themeOf(analysis, options),
+    title: 'New attackers per week',
+    subtitle: `${dataWindow(analysis)} · ${plural(total, 'address', 'addresses')} first seen over ${plural(data.weeks.length, 'week')} · weeks from Monday in ${data.timeZone}`,
+    caption: [
+      'Each address counts once as new, in the week of its first attack event in the inputs, and as returning in every later week it attacks again. Addresses seen only in undated ban lists are not shown.',
+      databaseCredit(analysis),
+    ],
+  });
+}
+
+/**
+ * Every chart of a run, keyed by output name: `world-map`, `place-1-<slug>`, `place-2-<slug>`…,
+ * `countries`, `top-cities`, `top-places`, `top-countries`, `top-asns`, `timeline`,
+ * `hour-weekday`, `new-attackers`.
+ */
+export function allCharts(analysis: Analysis, options: ChartsOptions = {}): Record<string, Chart> {
+  return {
+    'world-map': worldMapChart(analysis, options),
+    ...placeMapCharts(analysis, options),
+    countries: countriesChart(analysis, options),
+    'top-cities': topCitiesChart(analysis, options),
+    'top-places': topPlacesChart(analysis, options),
+    'top-countries': topCountriesChart(analysis, options),
+    'top-asns': topAsnsChart(analysis, options),
+    timeline: timelineChart(analysis, options),
+    'hour-weekday': hourWeekdayChart(analysis, options),
+    'new-attackers': newAttackersChart(analysis, options),
+  };
+}
+
+/** The rows that changed most (places or networks), as a before → after chart. */
+export function compareChart(analysis: Analysis, comparison: Comparison, what: 'places' | 'networks' | 'countries', top = 15): Chart | null {
+  const rows = comparison[what].slice(0, top);
+  if (!rows.length) return null;
+  const split = isoDay(comparison.split);
+  return changeChart(
+    rows.map((r) => ({ label: r.label, before: r.before, after: r.after })),
+    {
+      theme: themeNamed(analysis.parameters.theme),
+      measure: 'Distinct attacking addresses in the period',
+      beforeLabel: `before ${split}`,
+      afterLabel: `from ${split}`,
+      title: `The ${what} that changed most`,
+      subtitle: `${isoDay(comparison.before.from)} – ${isoDay(comparison.before.to)} against ${isoDay(comparison.after.from)} – ${isoDay(comparison.after.to)} · ${comparison.before.ips.toLocaleString('en-US')} → ${comparison.after.ips.toLocaleString('en-US')} addresses`,
+      caption: [
+        `Hollow dot: distinct addresses with an attack event before ${split}; filled dot: from ${split} on. Largest changes first.`,
+        what === 'networks' ? `${databaseCredit(analysis)} ${networkCredit(analysis)}` : databaseCredit(analysis),
+      ],
+    },
+  );
+}
+
+/** The most tried user names as a bar chart (names shown as text, never markup). */
+export function usernamesChart(analysis: Analysis, top = analysis.parameters.top): Chart {
+  const rows = topUsernames(analysis, top);
+  return rankingChart(
+    rows.map((r) => ({ label: r.user === '' ? '(empty user name)' : printable(r.user), value: r.attempts, secondary: r.ips })),
+    {
+      theme: themeNamed(analysis.parameters.theme),
+      measure: 'Login attempts',
+      secondaryMeasure: 'addresses',
+      title: `The ${rows.length} user names tried most`,
+      subtitle: `${dataWindow(analysis)} · ${analysis.load.store.users.size.toLocaleString('en-US')} distinct user names`,
+      caption: ['User names as the attackers typed them, from sshd logs and fail2ban database matches; control characters are shown as escapes.', databaseCredit(analysis)],
+    },
+  );
+}

@@ -1,0 +1,190 @@
+import * as Plot from '@observablehq/plot';
+import { geoArea, geoPath } from 'd3-geo';
+import type { Geometry } from 'geojson';
+import { countryName, loadAtlas, matchCountries, type AtlasResolution, type CountryFeature } from './atlas';
+import type { SvgNode } from './dom';
+import { placeLabels, type PlacedLabel } from './labels';
+import { el, formatCount, framed, setup, type Chart, type ChartOptions } from './frame';
+import { fitWorld, roundedProjection, SPHERE, geoGraticuleLines, type ProjectionName } from './geo';
+import { rampLegend, thresholdLegend } from './legends';
+import { customMark, labelHeight, labelsGroup, labelWidth, type LabelText } from './marks';
+import { logTicks, sequentialColor } from './world-map';
+
+/** One country's counts: the rows of the `countries` table. */
+export interface CountryValue {
+  /** ISO 3166-1 alpha-2, as MaxMind gives it. */
+  country: string;
+  name?: string | null;
+  /** Distinct addresses located to the country (city-located and country-only). */
+  ips: number;
+  events?: number;
+}
+
+export interface CountryMapOptions extends ChartOptions {
+  /** How counts map to colours: a log scale (default) or quantile classes. */
+  scale?: 'log' | 'quantile';
+  /** Number of quantile classes. */
+  classes?: number;
+  /** What shades the countries; default distinct addresses. */
+  measure?: 'ips' | 'events';
+  projection?: ProjectionName;
+  graticule?: boolean;
+  /** How many of the largest countries are labelled with their count; default 6. */
+  labels?: number;
+  /** Add a caption line naming the codes that matched no shape (before the last caption line); default true. */
+  unmatchedNote?: boolean;
+}
+
+export interface CountryMapChart extends Chart {
+  /** Country codes (with their counts) that matched no Natural Earth shape and are not drawn. */
+  unmatched: { country: string; value: number }[];
+}
+
+/** Largest polygon of a shape: where a label goes (France's label in France, not between its territories). */
+function mainPolygon(geometry: Geometry): Geometry {
+  if (geometry.type !== 'MultiPolygon') return geometry;
+  let best = geometry.coordinates[0];
+  let bestArea = -1;
+  for (const polygon of geometry.coordinates) {
+    const area = geoArea({ type: 'Polygon', coordinates: polygon });
+    if (area > bestArea) {
+      best = polygon;
+      bestArea = area;
+    }
+  }
+  return { type: 'Polygon', coordinates: best };
+}
+
+/**
+ * Countries shaded by distinct addresses (or events), country-only addresses included. MaxMind's
+ * ISO alpha-2 codes are matched to Natural Earth shapes through their ISO numeric codes
+ * (i18n-iso-countries); countries too small for the 110m shapes are drawn as dots, and codes
+ * with no shape at all are reported in `unmatched`, the notes and the caption.
+ */
+export function countryMap(rows: readonly CountryValue[], options: CountryMapOptions): CountryMapChart {
+  const { theme, document, width } = setup(options, 1200);
+  const resolution: AtlasResolution = '110m';
+  const atlas = loadAtlas(resolution);
+  const { projection, height: mapHeight } = fitWorld(options.projection ?? 'equal-earth', width);
+  const measure = options.measure ?? 'ips';
+  const value = (r: CountryValue) => (measure === 'events' ? r.events ?? 0 : r.ips);
+  const present = rows.filter((r) => value(r) > 0);
+  const { shapes, points, unmatched } = matchCountries(
+    present.map((r) => r.country),
+    resolution,
+  );
+  const values = present.map(value);
+  const lo = values.length ? Math.min(...values) : 1;
+  const hi = values.length ? Math.max(...values) : 1;
+  const from = theme.name === 'dark' ? 1 : 0;
+  const measureLabel = measure === 'events' ? 'Attack events per country' : 'Distinct addresses per country';
+
+  let colorOf: (v: number) => string;
+  let legend;
+  if ((options.scale ?? 'log') === 'quantile' && values.length >= 2) {
+    const n = Math.max(2, Math.min(options.classes ?? 5, new Set(values).size));
+    const ramp = sequentialColor(theme, [0, 1], 'linear', from).ramp;
+    const colors = Array.from({ length: n }, (_, i) => ramp(n === 1 ? 1 : i / (n - 1)));
+    const scale = Plot.scale({ color: { type: 'quantile', domain: values, n, range: colors } as any });
+    const thresholds = (scale.domain as number[]).map((t) => Math.round(t * 10) / 10);
+    colorOf = (v) => String(scale.apply(v));
+    legend = thresholdLegend(document, theme, {
+      label: `${measureLabel} (quantiles)`,
+      colors: scale.range as string[],
+      thresholds: thresholds.map((t) => formatCount(t)),
+    });
+  } else {
+    const scale = sequentialColor(theme, [lo, hi], 'log', from);
+    colorOf = scale.color;
+    legend = rampLegend(document, theme, {
+      label: `${measureLabel} (log scale)`,
+      color: scale.ramp,
+      ticks: logTicks(lo, hi).map((v) => ({ at: scale.position(v), text: formatCount(v) })),
+      width: 240,
+    });
+  }
+
+  const shaded: (CountryFeature & { fill: string })[] = [];
+  const dots: { x: number; y: number; r: number; fill: string }[] = [];
+  const anchors = new Map<string, [number, number]>();
+  const path = geoPath(projection);
+  for (const row of present) {
+    const fill = colorOf(value(row));
+    const found = shapes.get(row.country);
+    if (found) {
+      for (const f of found) shaded.push({ ...f, fill });
+      const largest = found.reduce((a, b) => (geoArea(a) >= geoArea(b) ? a : b));
+      anchors.set(row.country, path.centroid(mainPolygon(largest.geometry) as any) as [number, number]);
+    }
+    const point = points.get(row.country);
+    if (point) {
+      const [x, y] = projection(point) ?? [NaN, NaN];
+      dots.push({ x, y, r: 3.5, fill });
+      anchors.set(row.country, [x, y]);
+    }
+  }
+
+  // Labels on the largest countries.
+  const top = [...present].sort((a, b) => value(b) - value(a) || a.country.localeCompare(b.country)).slice(0, Math.max(0, options.labels ?? 6));
+  const labelled = top.filter((r) => anchors.has(r.country));
+  const texts: LabelText[] = labelled.map((r) => ({ name: r.name || countryName(r.country) || r.country, count: formatCount(value(r)) }));
+  const requests = labelled.map((r, i) => {
+    const [x, y] = anchors.get(r.country)!;
+    return { x, y, r: 2, width: labelWidth(texts[i]), height: labelHeight() };
+  });
+  const placed = placeLabels(requests, { x: 4, y: 4, width: width - 8, height: mapHeight - 8 }, 2, { dots });
+  const notes: string[] = [];
+  placed.forEach((p, i) => {
+    if (!p) notes.push(`No room to label ${texts[i].name} on the country map.`);
+  });
+
+  const unmatchedRows = unmatched.map((code) => ({ country: code, value: value(present.find((r) => r.country === code)!) }));
+  if (unmatchedRows.length) {
+    notes.push(`Country codes with no map shape (not drawn): ${unmatchedRows.map((u) => `${u.country} (${formatCount(u.value)})`).join(', ')}.`);
+  }
+  const caption = [...(options.caption ?? [])];
+  if (unmatchedRows.length && options.unmatchedNote !== false) {
+    const line = `Not on the map (no Natural Earth shape): ${unmatchedRows
+      .map((u) => {
+        const name = countryName(u.country);
+        return name ? `${name} (${u.country}, ${formatCount(u.value)})` : `${u.country} (${formatCount(u.value)})`;
+      })
+      .join(', ')}.`;
+    caption.splice(Math.max(0, caption.length - 1), 0, line);
+  }
+
+  const plot = Plot.plot({
+    document,
+    width,
+    height: mapHeight,
+    margin: 0,
+    projection: roundedProjection(projection) as any,
+    style: { background: 'transparent', color: theme.text, fontFamily: theme.fontFamily },
+    marks: [
+      Plot.geo(SPHERE as any, { fill: theme.ocean }),
+      options.graticule ? Plot.geo(geoGraticuleLines(), { stroke: theme.graticule, strokeWidth: 0.6 }) : null,
+      Plot.geo(atlas.land as any, { fill: theme.land }),
+      Plot.geo(shaded, { fill: (d: { fill: string }) => d.fill }),
+      Plot.geo(atlas.borders as any, { stroke: theme.background, strokeWidth: 0.5, strokeOpacity: theme.name === 'dark' ? 0.8 : 1 }),
+      customMark((doc) => {
+        const g = el(doc, 'g', { stroke: theme.text, 'stroke-width': 0.8 });
+        for (const d of dots) if (Number.isFinite(d.x)) g.appendChild(el(doc, 'circle', { cx: d.x, cy: d.y, r: d.r, fill: d.fill }));
+        return g;
+      }),
+      customMark((doc) => labelsGroup(doc, theme, placed, texts)),
+    ],
+    color: { type: 'identity' },
+  }) as unknown as SvgNode;
+
+  const chart = framed(
+    document,
+    theme,
+    { ...options, caption, width },
+    plot,
+    mapHeight,
+    placed.filter((p): p is PlacedLabel => p !== null),
+    notes,
+    legend,
+  );
+  return { ...chart, unmatched: unmatchedRows };
+}

@@ -1,0 +1,169 @@
+import { createDocument, SVG_NS, type SvgDocument, type SvgNode } from './dom';
+import { textWidth, type PlacedLabel } from './labels';
+import { DARK, type Theme } from './theme';
+
+/** The words around every chart: what it shows, over which data, and where the data came from. */
+export interface ChartText {
+  title: string;
+  subtitle?: string;
+  /** Caption lines (credits, notes); long lines wrap. */
+  caption?: string[];
+}
+
+export interface ChartOptions extends ChartText {
+  theme?: Theme;
+  width?: number;
+  document?: SvgDocument;
+}
+
+/** Result of drawing a chart: the standalone SVG and anything the reader should know. */
+export interface Chart {
+  svg: SvgNode;
+  width: number;
+  height: number;
+  /** Labels placed on the chart, in pixel space of the whole SVG (for overlap checks). */
+  labels: PlacedLabel[];
+  /** Notes such as labels that found no room. */
+  notes: string[];
+}
+
+/** A legend drawn by one of the legend helpers: an SVG group and its size. */
+export interface Legend {
+  node: SvgNode;
+  width: number;
+  height: number;
+}
+
+export const TITLE_SIZE = 22;
+export const SUBTITLE_SIZE = 14;
+export const CAPTION_SIZE = 11;
+export const LABEL_SIZE = 12;
+export const PAD = 20;
+
+/** Rounds a coordinate to a tenth of a pixel (a twentieth of a PNG pixel at 2×). */
+export function fmt(n: number): string {
+  return String(Math.round(n * 10) / 10);
+}
+
+/** Creates an SVG element with attributes (numbers are rounded to a tenth). */
+export function el(document: SvgDocument, name: string, attributes: Record<string, string | number | null | undefined> = {}, text?: string): SvgNode {
+  const node = document.createElementNS(SVG_NS, name);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value == null) continue;
+    node.setAttribute(key, typeof value === 'number' ? fmt(value) : value);
+  }
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function textElement(document: SvgDocument, content: string, x: number, y: number, style: { size: number; fill: string; weight?: string; anchor?: string }) {
+  return el(document, 'text', { x, y, 'font-size': style.size, fill: style.fill, 'font-weight': style.weight, 'text-anchor': style.anchor }, content);
+}
+
+/** Greedy word wrap by the width of the text in the chart font. */
+export function wrap(line: string, maxWidth: number, fontSize: number): string[] {
+  const words = line.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let current = '';
+  for (const word of words) {
+    const candidate = current ? `${current} ${word}` : word;
+    if (current && textWidth(candidate, fontSize) > maxWidth) {
+      lines.push(current);
+      current = word;
+    } else {
+      current = candidate;
+    }
+  }
+  if (current) lines.push(current);
+  return lines;
+}
+
+/** "1,234" */
+export function formatCount(n: number): string {
+  return Math.round(n).toLocaleString('en-US');
+}
+
+/** The theme and a document to draw into, from chart options. */
+export function setup(options: ChartOptions, defaultWidth: number): { theme: Theme; document: SvgDocument; width: number } {
+  return { theme: options.theme ?? DARK, document: options.document ?? createDocument(), width: options.width ?? defaultWidth };
+}
+
+/**
+ * Wraps a plot in a standalone SVG with a background, title, subtitle, legend and caption, so
+ * the file reads on its own in a write-up: fonts declared, no external references. The legend
+ * goes at the top right beside the title when there is room, else on its own row below it.
+ */
+export function framed(
+  document: SvgDocument,
+  theme: Theme,
+  options: ChartText & { width: number },
+  plot: SvgNode,
+  plotHeight: number,
+  labels: PlacedLabel[],
+  notes: string[],
+  legend?: Legend | null,
+): Chart {
+  const width = options.width;
+  // The legend sits at the top right when the title and subtitle leave room beside it, else
+  // on its own row below the subtitle. Long subtitles wrap.
+  const subtitleLines = options.subtitle ? wrap(options.subtitle, width - 2 * PAD, SUBTITLE_SIZE) : [];
+  const room = legend ? width - 2 * PAD - 30 - legend.width : 0;
+  const legendBeside = !!legend && textWidth(options.title, TITLE_SIZE, 'bold') <= room && subtitleLines.every((l) => textWidth(l, SUBTITLE_SIZE) <= room);
+  const textBottom = PAD + TITLE_SIZE + subtitleLines.length * (SUBTITLE_SIZE + 6) + (subtitleLines.length ? 4 : 0);
+  let legendX = 0;
+  let legendY = 0;
+  let headerHeight = textBottom + 14;
+  if (legend) {
+    if (legendBeside) {
+      legendX = width - PAD - legend.width;
+      legendY = PAD - 4;
+      headerHeight = Math.max(headerHeight, legendY + legend.height + 10);
+    } else {
+      legendX = PAD;
+      legendY = textBottom + 8;
+      headerHeight = legendY + legend.height + 10;
+    }
+  }
+  const captionLines = (options.caption ?? []).flatMap((line) => wrap(line, width - 2 * PAD, CAPTION_SIZE));
+  const footerHeight = captionLines.length ? 12 + captionLines.length * (CAPTION_SIZE + 4) + PAD - 6 : PAD;
+  const height = Math.ceil(headerHeight + plotHeight + footerHeight);
+  const svg = el(document, 'svg', {
+    xmlns: SVG_NS,
+    width: String(width),
+    height: String(height),
+    viewBox: `0 0 ${width} ${height}`,
+    'font-family': theme.fontFamily,
+    role: 'img',
+  });
+  svg.appendChild(el(document, 'title', {}, options.title));
+  if (options.subtitle) svg.appendChild(el(document, 'desc', {}, options.subtitle));
+  svg.appendChild(el(document, 'rect', { width: String(width), height: String(height), fill: theme.background }));
+
+  let y = PAD + TITLE_SIZE * 0.8;
+  svg.appendChild(textElement(document, options.title, PAD, y, { size: TITLE_SIZE, fill: theme.text, weight: 'bold' }));
+  y += 4;
+  for (const line of subtitleLines) {
+    y += SUBTITLE_SIZE + 6;
+    svg.appendChild(textElement(document, line, PAD, y, { size: SUBTITLE_SIZE, fill: theme.muted }));
+  }
+  if (legend) {
+    legend.node.setAttribute('transform', `translate(${fmt(legendX)},${fmt(legendY)})`);
+    svg.appendChild(legend.node);
+  }
+
+  plot.setAttribute('x', '0');
+  plot.setAttribute('y', fmt(headerHeight));
+  // Plot's own stylesheet uses selectors some renderers skip; explicit colours keep axes visible.
+  plot.setAttribute('fill', theme.text);
+  plot.setAttribute('color', theme.text);
+  plot.setAttribute('font-family', theme.fontFamily);
+  svg.appendChild(plot);
+
+  let cy = headerHeight + plotHeight + 12 + CAPTION_SIZE;
+  for (const line of captionLines) {
+    svg.appendChild(textElement(document, line, PAD, cy, { size: CAPTION_SIZE, fill: theme.muted }));
+    cy += CAPTION_SIZE + 4;
+  }
+  const shifted = labels.map((l) => ({ ...l, y: l.y + headerHeight, anchorY: l.anchorY + headerHeight }));
+  return { svg, width, height, labels: shifted, notes };
+}

@@ -1,0 +1,209 @@
+import * as Plot from '@observablehq/plot';
+import { geoAzimuthalEqualArea, geoBounds, geoCircle, geoOrthographic, geoPath } from 'd3-geo';
+import { loadAtlas, type AtlasResolution } from './atlas';
+import type { SvgNode } from './dom';
+import { placeLabels, type PlacedLabel } from './labels';
+import { el, formatCount, framed, setup, type Chart, type ChartOptions } from './frame';
+import { roundedProjection } from './geo';
+import { niceSizeValues, sizeLegend } from './legends';
+import { customMark, dotsGroup, labelHeight, labelsGroup, labelWidth, type LabelText } from './marks';
+import { dotRadius } from './world-map';
+
+const EARTH_RADIUS_KM = 6371.0088;
+
+/** A city drawn on a zoomed map. */
+export interface PlaceMapCity {
+  city: string;
+  latitude: number;
+  longitude: number;
+  ips: number;
+  events?: number;
+}
+
+/** The place to zoom on (`PlaceCluster` fits). */
+export interface PlaceMapPlace {
+  name: string;
+  latitude: number;
+  longitude: number;
+  /** Distance from the centre to the farthest member city, km. */
+  radius_km: number;
+  ips: number;
+  cities: readonly PlaceMapCity[];
+}
+
+export interface PlaceMapOptions extends ChartOptions {
+  /** Height of the map itself, px (default 620). */
+  mapHeight?: number;
+  /** Natural Earth resolution of land and borders; default: 10m for views up to 600 km across the radius, else 50m. */
+  resolution?: AtlasResolution;
+  /** Other located cities, drawn as faint dots where they fall inside the view. */
+  context?: readonly PlaceMapCity[];
+  /** Radius of the view beyond the place's own radius, km; default: a quarter of it plus 15 km. */
+  marginKm?: number;
+  /** How many of the place's cities get a label, largest first; default 40. */
+  labels?: number;
+  /** Largest dot radius, px. */
+  maxRadius?: number;
+  /** Draw the small globe locating the place; default true. */
+  locator?: boolean;
+}
+
+/**
+ * The radius (km) a zoomed map shows around a place, and the Natural Earth resolution it draws:
+ * 10m up to a 600 km view radius (50m coastlines look blocky at city scale), 50m beyond.
+ */
+export function placeMapView(place: Pick<PlaceMapPlace, 'radius_km'>, options: Pick<PlaceMapOptions, 'marginKm' | 'resolution'> = {}): { viewKm: number; resolution: AtlasResolution } {
+  const viewKm = Math.max(30, place.radius_km + (options.marginKm ?? place.radius_km * 0.25 + 15));
+  return { viewKm, resolution: options.resolution ?? (viewKm <= 600 ? '10m' : '50m') };
+}
+
+/** A round length for a scale bar no longer than `maxKm`. */
+function niceKm(maxKm: number): number {
+  const p = 10 ** Math.floor(Math.log10(maxKm));
+  for (const m of [5, 2, 1]) if (m * p <= maxKm) return m * p;
+  return p;
+}
+
+/**
+ * A regional map centred on a place: an azimuthal equal-area projection around the place's
+ * centre, fitted to a circle that holds its cities plus a margin; land, coastlines and country
+ * borders at 50m; each city of the place as a dot (area by distinct addresses) labelled with
+ * its name and count; a dashed circle of the place's radius, a scale bar and a locator globe.
+ */
+export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart {
+  const { theme, document, width } = setup(options, 1000);
+  const mapHeight = options.mapHeight ?? 620;
+  const { viewKm, resolution } = placeMapView(place, options);
+  const atlas = loadAtlas(resolution);
+  const centre: [number, number] = [place.longitude, place.latitude];
+  const view = geoCircle().center(centre).radius((viewKm / EARTH_RADIUS_KM) * (180 / Math.PI)).precision(2)();
+  const projection = geoAzimuthalEqualArea()
+    .rotate([-centre[0], -centre[1]])
+    .fitExtent(
+      [
+        [12, 12],
+        [width - 12, mapHeight - 12],
+      ],
+      view,
+    );
+  projection.clipExtent([
+    [0, 0],
+    [width, mapHeight],
+  ]);
+  const project = (lon: number, lat: number) => projection([lon, lat]) ?? [NaN, NaN];
+  const inView = ([x, y]: number[]) => x >= -30 && y >= -30 && x <= width + 30 && y <= mapHeight + 30;
+
+  const maxRadius = options.maxRadius ?? 20;
+  const maxIps = place.cities.reduce((m, c) => Math.max(m, c.ips), 0);
+  const radius = (ips: number) => dotRadius(ips, maxIps, maxRadius) + 0.8;
+  const cities = [...place.cities].sort((a, b) => b.ips - a.ips || a.city.localeCompare(b.city));
+  const dots = cities.map((c) => {
+    const [x, y] = project(c.longitude, c.latitude);
+    return { x, y, r: radius(c.ips) };
+  });
+  const members = new Set(place.cities.map((c) => `${c.city}|${c.latitude}|${c.longitude}`));
+  const context = (options.context ?? [])
+    .filter((c) => !members.has(`${c.city}|${c.latitude}|${c.longitude}`))
+    .map((c) => {
+      const [x, y] = project(c.longitude, c.latitude);
+      return { x, y, r: Math.min(maxRadius * 0.6, radius(c.ips)) };
+    })
+    .filter((d) => Number.isFinite(d.x) && inView([d.x, d.y]));
+
+  // The locator globe and the scale bar take the top-right and bottom-left corners.
+  const locatorSize = options.locator === false ? 0 : 96;
+  const obstacles = [];
+  if (locatorSize) obstacles.push({ x: width - locatorSize - 16, y: 8, width: locatorSize + 10, height: locatorSize + 10 });
+  const pxPerKm = (() => {
+    const [x0, y0] = project(centre[0], centre[1]);
+    const east = project(centre[0] + (10 / (EARTH_RADIUS_KM * Math.cos((centre[1] * Math.PI) / 180))) * (180 / Math.PI), centre[1]);
+    return Math.hypot(east[0] - x0, east[1] - y0) / 10;
+  })();
+  const barKm = niceKm(width / 5 / pxPerKm);
+  const barPx = barKm * pxPerKm;
+  obstacles.push({ x: 10, y: mapHeight - 40, width: barPx + 30, height: 34 });
+
+  const labelCount = Math.max(0, options.labels ?? 40);
+  const texts: LabelText[] = cities.slice(0, labelCount).map((c) => ({ name: c.city, count: formatCount(c.ips) }));
+  const requests = texts.map((t, i) => ({ x: dots[i].x, y: dots[i].y, r: dots[i].r, width: labelWidth(t), height: labelHeight() }));
+  const placed = placeLabels(requests, { x: 4, y: 4, width: width - 8, height: mapHeight - 8 }, 2, { obstacles, dots: [...dots.slice(labelCount), ...context.filter((d) => d.r > 2)], ringStep: 12, rings: 16 });
+  const notes: string[] = [];
+  placed.forEach((p, i) => {
+    if (!p) notes.push(`No room to label ${texts[i].name} (${texts[i].count} addresses) on the map of ${place.name}.`);
+  });
+
+  const [cx, cy] = project(centre[0], centre[1]);
+  const extentPx = place.radius_km * pxPerKm;
+
+  const locator = (doc: Parameters<Parameters<typeof customMark>[0]>[0]) => {
+    const size = locatorSize;
+    const globe = geoOrthographic()
+      .rotate([-centre[0], -Math.max(-60, Math.min(60, centre[1]))])
+      .fitExtent(
+        [
+          [0, 0],
+          [size, size],
+        ],
+        { type: 'Sphere' } as any,
+      );
+    const p = geoPath(globe).digits(1);
+    const g = el(doc, 'g', { class: 'botmap-locator', transform: `translate(${width - size - 10},12)` });
+    g.appendChild(el(doc, 'path', { d: p({ type: 'Sphere' } as any) ?? '', fill: theme.ocean, stroke: theme.muted, 'stroke-width': 0.8 }));
+    g.appendChild(el(doc, 'path', { d: p(loadAtlas('110m').land as any) ?? '', fill: theme.land, stroke: theme.coast, 'stroke-width': 0.4 }));
+    const at = globe(centre);
+    if (at) g.appendChild(el(doc, 'circle', { cx: at[0], cy: at[1], r: 4, fill: theme.dotFill, stroke: theme.text, 'stroke-width': 1 }));
+    return g;
+  };
+
+  const scaleBar = (doc: Parameters<Parameters<typeof customMark>[0]>[0]) => {
+    const x = 20;
+    const y = mapHeight - 18;
+    const g = el(doc, 'g', { class: 'botmap-scale', 'font-size': 11 });
+    g.appendChild(el(doc, 'rect', { x: x - 6, y: y - 18, width: barPx + 12, height: 28, fill: theme.background, 'fill-opacity': 0.55, rx: 3 }));
+    g.appendChild(el(doc, 'path', { d: `M${x},${y - 4}V${y}H${Math.round((x + barPx) * 10) / 10}V${y - 4}`, fill: 'none', stroke: theme.text, 'stroke-width': 1.2 }));
+    g.appendChild(el(doc, 'text', { x: x + barPx / 2, y: y - 7, 'text-anchor': 'middle', fill: theme.text }, `${formatCount(barKm)} km`));
+    return g;
+  };
+
+  // Only the countries whose bounds meet the view's bounds are drawn (the rest would clip to nothing).
+  const [[west, south], [east, north]] = geoBounds(view);
+  const lonSpans = (w: number, e: number): [number, number][] => (w <= e ? [[w, e]] : [[w, 180], [-180, e]]);
+  const viewSpans = lonSpans(west, east);
+  const countries = atlas.countries.features.filter((f) => {
+    const [[fw, fs], [fe, fn]] = geoBounds(f as any);
+    if (fn < south || fs > north) return false;
+    return lonSpans(fw, fe).some(([a, b]) => viewSpans.some(([c, d]) => a <= d && c <= b));
+  });
+
+  const plot = Plot.plot({
+    document,
+    width,
+    height: mapHeight,
+    margin: 0,
+    projection: roundedProjection(projection) as any,
+    style: { background: 'transparent', color: theme.text, fontFamily: theme.fontFamily },
+    marks: [
+      customMark((doc) => el(doc, 'rect', { width, height: mapHeight, fill: theme.ocean })),
+      Plot.geo(countries as any, { fill: theme.land, stroke: theme.coast, strokeWidth: 0.6 }),
+      Plot.geo(atlas.borders as any, { stroke: theme.zoomBorder, strokeWidth: 1.2, strokeDasharray: '5 3' }),
+      extentPx > 6
+        ? customMark((doc) => el(doc, 'circle', { cx, cy, r: extentPx + maxRadius * 0.3, fill: 'none', stroke: theme.muted, 'stroke-width': 1, 'stroke-dasharray': '4 4', 'stroke-opacity': 0.8 }))
+        : null,
+      customMark((doc) => dotsGroup(doc, context, { fill: theme.contextDot, fillOpacity: 0.35, stroke: theme.contextDot, strokeWidth: 0.5, strokeOpacity: 0.6, className: 'botmap-context' })),
+      customMark((doc) => dotsGroup(doc, dots, { fill: theme.dotFill, fillOpacity: theme.dotOpacity + 0.1, stroke: theme.dotStroke, strokeWidth: 0.8, strokeOpacity: 0.95 })),
+      customMark((doc) => labelsGroup(doc, theme, placed, texts)),
+      customMark(scaleBar),
+      locatorSize ? customMark(locator) : null,
+    ],
+  }) as unknown as SvgNode;
+
+  const legend = sizeLegend(document, theme, {
+    label: 'Distinct addresses per city',
+    values: niceSizeValues(maxIps),
+    radius,
+    fill: theme.dotFill,
+    stroke: theme.dotStroke,
+    fillOpacity: theme.dotOpacity + 0.1,
+  });
+  return framed(document, theme, { ...options, width }, plot, mapHeight, placed.filter((p): p is PlacedLabel => p !== null), notes, legend);
+}

@@ -1,0 +1,113 @@
+import * as Plot from '@observablehq/plot';
+import type { SvgDocument, SvgNode } from './dom';
+import { textWidth } from './labels';
+import type { Theme } from './theme';
+import { el, framed, formatCount, PAD, setup, type Chart, type ChartOptions } from './frame';
+
+export interface RankingRow {
+  label: string;
+  /** The measure the bars show. */
+  value: number;
+  /** The other measure, shown as a column at the right (e.g. events beside distinct addresses). */
+  secondary?: number;
+}
+
+export interface RankingOptions extends ChartOptions {
+  /** What the value counts, for the axis ("distinct addresses"). */
+  measure: string;
+  /** What `secondary` counts, for its column's heading ("events"). */
+  secondaryMeasure?: string;
+}
+
+const FONT = 12;
+
+/** Whole-number ticks with a round step (1, 2, 5 × 10ⁿ), about six of them, up to `max`. */
+export function integerTicks(max: number, count = 6): number[] {
+  const raw = Math.max(1, max / count);
+  const p = 10 ** Math.floor(Math.log10(raw));
+  const steps = p >= 10 ? [1, 2, 2.5, 5, 10] : [1, 2, 5, 10];
+  const step = steps.map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
+  const ticks: number[] = [];
+  for (let v = 0; v <= max; v += step) ticks.push(v);
+  return ticks;
+}
+
+/** A chart with its words and a note where the bars would be. */
+function emptyChart(options: RankingOptions, theme: Theme, document: SvgDocument, width: number): Chart {
+  const height = 60;
+  const plot = el(document, 'svg', { width: String(width), height: String(height), viewBox: `0 0 ${width} ${height}` });
+  plot.appendChild(el(document, 'text', { x: PAD, y: 34, 'font-size': 14, fill: theme.muted }, 'Nothing to rank: no row has a count.'));
+  return framed(document, theme, { ...options, width }, plot, height, [], []);
+}
+
+/** Shortens a label to `max` pixels with an ellipsis. */
+export function truncate(label: string, max: number, size = FONT): string {
+  if (textWidth(label, size) <= max) return label;
+  let cut = label;
+  while (cut.length > 1 && textWidth(`${cut}…`, size) > max) cut = cut.slice(0, -1);
+  return `${cut.trimEnd()}…`;
+}
+
+/** A horizontal bar chart, largest first, each bar labelled with its value. */
+export function rankingChart(rows: readonly RankingRow[], options: RankingOptions): Chart {
+  const { theme, document, width } = setup(options, 900);
+  const maxLabel = Math.round(width * 0.4);
+  const shown = rows.map((r) => ({ ...r, label: truncate(r.label, maxLabel) }));
+  // Labels are unique on the y scale; repeated names (two "Springfield"s) get a suffix.
+  const seen = new Map<string, number>();
+  for (const r of shown) {
+    const n = (seen.get(r.label) ?? 0) + 1;
+    seen.set(r.label, n);
+    if (n > 1) r.label = `${r.label} (${n})`;
+  }
+  const longest = shown.reduce((m, r) => Math.max(m, textWidth(r.label, FONT)), 0);
+  const marginLeft = Math.ceil(longest) + 20 + 12;
+  const hasSecondary = shown.some((r) => r.secondary != null) && !!options.secondaryMeasure;
+  const secondaryTexts = shown.map((r) => (r.secondary != null ? formatCount(r.secondary) : ''));
+  const secondaryWidth = hasSecondary ? Math.max(textWidth(options.secondaryMeasure!, 11), ...secondaryTexts.map((t) => textWidth(t, 11))) + 16 : 0;
+  const maxValue = shown.reduce((m, r) => Math.max(m, r.value), 0);
+  const valueWidth = textWidth(formatCount(maxValue), 11) + 10;
+  const barStep = 24;
+  const marginTop = hasSecondary ? 22 : 10;
+  const height = shown.length * barStep + marginTop + 40;
+  const marginRight = 20 + secondaryWidth;
+  // Leave room after the longest bar for its value label.
+  const plotWidth = width - marginLeft - marginRight;
+  const domainMax = (maxValue || 1) * (1 + valueWidth / Math.max(100, plotWidth - valueWidth));
+
+  if (!shown.length) return emptyChart(options, theme, document, width);
+  const ticks = integerTicks(domainMax);
+  const plot = Plot.plot({
+    document,
+    width,
+    height,
+    marginLeft,
+    marginRight,
+    marginTop,
+    marginBottom: 40,
+    style: { background: 'transparent', color: theme.text, fontFamily: theme.fontFamily, fontSize: `${FONT}px` },
+    x: { label: `${options.measure} →`, domain: [0, domainMax], labelAnchor: 'center', labelOffset: 34, tickFormat: (d: number) => formatCount(d), ticks },
+    y: { label: null, domain: shown.map((r) => r.label), tickSize: 0, padding: 0.22 },
+    marks: [
+      Plot.gridX({ stroke: theme.grid, strokeOpacity: 1, ticks }),
+      Plot.barX(shown, { x: 'value', y: 'label', fill: theme.bar, fillOpacity: 0.9 }),
+      Plot.text(shown, {
+        x: 'value',
+        y: 'label',
+        text: (d: RankingRow) => formatCount(d.value),
+        textAnchor: 'start',
+        dx: 5,
+        fill: theme.text,
+        fontSize: 11,
+      }),
+      hasSecondary
+        ? Plot.text(shown, { y: 'label', text: (_d: RankingRow, i: number) => secondaryTexts[i], frameAnchor: 'right', textAnchor: 'end', dx: marginRight - 4, fill: theme.muted, fontSize: 11 })
+        : null,
+      hasSecondary
+        ? Plot.text([options.secondaryMeasure!], { frameAnchor: 'top-right', textAnchor: 'end', dx: marginRight - 4, dy: -12, fill: theme.muted, fontSize: 11, text: (d: string) => d })
+        : null,
+      Plot.ruleX([0], { stroke: theme.muted }),
+    ],
+  }) as unknown as SvgNode;
+  return framed(document, theme, { ...options, width }, plot, height, [], []);
+}

@@ -1,0 +1,312 @@
+import * as Plot from '@observablehq/plot';
+import { geoPath } from 'd3-geo';
+import { loadAtlas, type AtlasResolution } from './atlas';
+import { SVG_NS, type SvgDocument, type SvgNode } from './dom';
+import { placeLabels, type PlacedLabel } from './labels';
+import type { Theme } from './theme';
+import { el, fmt, framed, formatCount, setup, type Chart, type ChartOptions, type Legend } from './frame';
+import { fitWorld, geoGraticuleLines, roundedProjection, SPHERE, type ProjectionName } from './geo';
+import { legendRow, niceSizeValues, rampLegend, sizeLegend } from './legends';
+import { customMark, dotsGroup, labelHeight, labelsGroup, labelWidth, type LabelText, type PixelDot } from './marks';
+
+/** A city-level point to draw: the rows of the `cities` table. */
+export interface CityPoint {
+  city: string;
+  country: string;
+  country_name?: string | null;
+  latitude: number;
+  longitude: number;
+  ips: number;
+  events: number;
+}
+
+/** A place to label on the world map: a cluster of nearby cities (`PlaceCluster` fits). */
+export interface MapPlace {
+  name: string;
+  country: string;
+  latitude: number;
+  longitude: number;
+  ips: number;
+  events: number;
+  cities: readonly { latitude: number; longitude: number; ips: number }[];
+}
+
+/** What colours the dots: nothing (one colour), the events counted there, or their share of all events. */
+export type DotColor = 'events' | 'share' | null;
+
+export interface WorldMapOptions extends ChartOptions {
+  /** How many of the largest places (or cities, without `places`) get a label on the map. */
+  labels?: number;
+  projection?: ProjectionName;
+  graticule?: boolean;
+  /** Largest dot radius in pixels. */
+  maxRadius?: number;
+  resolution?: AtlasResolution;
+  /** Places to label, largest first; without them the largest cities are labelled. */
+  places?: readonly MapPlace[];
+  /** Colour the dots by a second measure. */
+  color?: DotColor;
+  /** Draw the size (and colour) legend; default true. */
+  legend?: boolean;
+}
+
+/** Dots smaller than this radius (px) are drawn without an outline. */
+export const SMALL_DOT = 2;
+
+/** Dot radius for a count: area, not radius, grows with the count. */
+export function dotRadius(count: number, maxCount: number, maxRadius: number): number {
+  return maxCount > 0 ? Math.max(1.2, maxRadius * Math.sqrt(count / maxCount)) : 0;
+}
+
+/**
+ * The dots smaller than `SMALL_DOT` as one <path> per fill colour, each dot a circle of two arcs,
+ * in the order given. On a dense map these are nearly all the dots, and as <circle> elements
+ * they cost the most of any part of the map: ~70 ms to build in linkedom and ~45 ms to parse
+ * and draw in resvg for 10,000. Drawn together, overlapping dots of one colour are filled once,
+ * which at their near-opaque fill looks no different.
+ */
+function smallDotsGroup(document: SvgDocument, dots: readonly PixelDot[], style: { fill?: string; fillOpacity: number }): SvgNode {
+  const g = el(document, 'g', { class: 'botmap-dots botmap-dots-small', fill: style.fill, 'fill-opacity': style.fillOpacity });
+  const circlesByFill = new Map<string | undefined, string[]>();
+  // Radii rounded to a tenth take a few values: their arcs are written once.
+  const arcsByTenths = new Map<number, string>();
+  for (const d of dots) {
+    if (!Number.isFinite(d.x) || !Number.isFinite(d.y)) continue;
+    const tenths = Math.round(Math.max(0.5, d.r) * 10);
+    let arcs = arcsByTenths.get(tenths);
+    if (!arcs) {
+      const r = fmt(tenths / 10);
+      const diameter = fmt(tenths / 5);
+      arcs = `a${r},${r} 0 1,0 ${diameter},0a${r},${r} 0 1,0 -${diameter},0`;
+      arcsByTenths.set(tenths, arcs);
+    }
+    const circle = `M${fmt(d.x - tenths / 10)},${fmt(d.y)}${arcs}`;
+    const circles = circlesByFill.get(d.fill);
+    if (circles) circles.push(circle);
+    else circlesByFill.set(d.fill, [circle]);
+  }
+  for (const [fill, circles] of circlesByFill) g.appendChild(el(document, 'path', { d: circles.join(''), fill }));
+  return g;
+}
+
+/** A world map's sphere, graticule, land and borders as SVG path data, in pixels. */
+interface BaseMapPaths {
+  sphere: string;
+  graticule: string | null;
+  land: string;
+  borders: string;
+}
+
+const baseMapPathsCache = new Map<string, BaseMapPaths>();
+/** Base maps kept: a notebook trying many widths would otherwise hold one each (~1 MB at 50m). */
+const BASE_MAPS_KEPT = 8;
+
+/**
+ * The base map for an atlas resolution, projection and width, projected once per process: the
+ * land and borders take ~15 ms to project (~50 ms the first time), and a notebook redraws the
+ * map on every change.
+ */
+function baseMapPaths(resolution: AtlasResolution, projectionName: ProjectionName, width: number, graticule: boolean): BaseMapPaths {
+  const key = `${resolution} ${projectionName} ${width} ${graticule}`;
+  let paths = baseMapPathsCache.get(key);
+  if (!paths) {
+    const atlas = loadAtlas(resolution);
+    const { projection } = fitWorld(projectionName, width);
+    const path = geoPath(roundedProjection(projection) as any);
+    const sphere = path(SPHERE as any) ?? '';
+    const graticuleLines = graticule ? (path(geoGraticuleLines()) ?? '') : null;
+    // Natural Earth's points lie a few pixels apart at any map size: d3's adaptive resampling,
+    // which the sphere's outline and the graticule need, adds none to them (the default map
+    // comes out the same) and takes ~40% of the time to project them.
+    projection.precision(0);
+    paths = { sphere, graticule: graticuleLines, land: path(atlas.land) ?? '', borders: path(atlas.borders) ?? '' };
+    baseMapPathsCache.set(key, paths);
+    if (baseMapPathsCache.size > BASE_MAPS_KEPT) baseMapPathsCache.delete(baseMapPathsCache.keys().next().value as string);
+  }
+  return paths;
+}
+
+/** The base map's layers (ocean, graticule, land, borders), drawn as Plot's geo mark would draw them, from projected paths. */
+function baseMapGroup(document: SvgDocument, theme: Theme, paths: BaseMapPaths): SvgNode {
+  const g = el(document, 'g', { class: 'botmap-base-map' });
+  const layer = (d: string, style: Record<string, string | number>) => {
+    const group = el(document, 'g', { 'aria-label': 'geo', ...style });
+    group.appendChild(el(document, 'path', { d }));
+    g.appendChild(group);
+  };
+  const line = (stroke: string, width: number) => ({ fill: 'none', stroke, 'stroke-width': width, 'stroke-linejoin': 'round', 'stroke-linecap': 'round' });
+  layer(paths.sphere, { fill: theme.ocean });
+  if (paths.graticule !== null) layer(paths.graticule, line(theme.graticule, 0.6));
+  layer(paths.land, { fill: theme.land });
+  layer(paths.borders, line(theme.border, 0.5));
+  return g;
+}
+
+/**
+ * A colour function for a log scale over [min, max] along the theme's sequential stops
+ * (starting at stop `from`, so the faintest colours are left out where dots must stand out).
+ */
+export function sequentialColor(theme: Theme, domain: [number, number], type: 'log' | 'linear' = 'log', from = 0) {
+  const stops = theme.sequential.slice(from);
+  const [lo, hi] = domain;
+  const scale = Plot.scale({ color: { type, domain: [lo, hi > lo ? hi : lo + 1], range: stops as string[], interpolate: 'hcl', clamp: true } as any });
+  const ramp = Plot.scale({ color: { type: 'linear', domain: [0, 1], range: stops as string[], interpolate: 'hcl' } as any });
+  const position = (v: number) => {
+    if (type === 'log') return hi > lo ? (Math.log(v) - Math.log(lo)) / (Math.log(hi) - Math.log(lo)) : 0;
+    return hi > lo ? (v - lo) / (hi - lo) : 0;
+  };
+  return { color: (v: number) => String(scale.apply(v)), ramp: (t: number) => String(ramp.apply(t)), position };
+}
+
+/** Ticks of a log scale between lo and hi: powers of ten and their 2× and 5×, trimmed to a few. */
+export function logTicks(lo: number, hi: number, max = 5): number[] {
+  const ticks: number[] = [];
+  for (let p = 10 ** Math.floor(Math.log10(Math.max(lo, 1e-9))); p <= hi; p *= 10) {
+    for (const m of [1, 2, 5]) if (p * m >= lo && p * m <= hi) ticks.push(p * m);
+  }
+  if (ticks.length <= max) return ticks;
+  const powers = ticks.filter((t) => Math.abs(Math.log10(t) - Math.round(Math.log10(t))) < 1e-9);
+  return powers.length >= 2 ? powers.filter((_, i, a) => a.length <= max || i % Math.ceil(a.length / max) === 0) : [ticks[0], ticks[ticks.length - 1]];
+}
+
+/**
+ * The world map: one dot per city, area by distinct addresses, optionally coloured by events;
+ * the largest places (or cities) labelled with name and count, a ring around each labelled
+ * place's dots and a leader line where a label had to move. Country-only addresses are not
+ * drawn (they sit on a country's default point, not a place).
+ */
+export function worldMap(cities: readonly CityPoint[], options: WorldMapOptions): Chart {
+  const { theme, document, width } = setup(options, 1200);
+  const projectionName = options.projection ?? 'equal-earth';
+  const { projection, height: mapHeight } = fitWorld(projectionName, width);
+  const base = baseMapPaths(options.resolution ?? '110m', projectionName, width, !!options.graticule);
+
+  const maxRadius = options.maxRadius ?? 22;
+  const maxIps = cities.reduce((m, c) => Math.max(m, c.ips), 0);
+  const radius = (ips: number) => dotRadius(ips, maxIps, maxRadius);
+  // Big dots first so small ones stay visible on top.
+  const sorted = [...cities].sort((a, b) => b.ips - a.ips || a.city.localeCompare(b.city));
+  const project = (lon: number, lat: number) => projection([lon, lat]) ?? [NaN, NaN];
+
+  let legendColor: Legend | null = null;
+  let fillOf: ((c: CityPoint) => string) | null = null;
+  if (options.color && sorted.length) {
+    const total = sorted.reduce((s, c) => s + c.events, 0) || 1;
+    const value = options.color === 'share' ? (c: CityPoint) => (100 * c.events) / total : (c: CityPoint) => c.events;
+    const values = sorted.map(value).filter((v) => v > 0);
+    const lo = Math.min(...values);
+    const hi = Math.max(...values);
+    // The faintest stop is left out: the smallest dots must stand out from the land.
+    const scale = sequentialColor(theme, [lo, hi], 'log', 1);
+    fillOf = (c) => (value(c) > 0 ? scale.color(value(c)) : theme.sequential[1]);
+    const format = options.color === 'share' ? (v: number) => `${v < 1 ? String(Math.round(v * 100) / 100) : formatCount(v)}%` : formatCount;
+    legendColor = rampLegend(document, theme, {
+      label: options.color === 'share' ? 'Share of all events (colour)' : 'Events per city (colour)',
+      color: scale.ramp,
+      ticks: logTicks(lo, hi).map((v) => ({ at: scale.position(v), text: format(v) })),
+      width: 200,
+    });
+  }
+
+  const dots = sorted.map((c) => {
+    const [x, y] = project(c.longitude, c.latitude);
+    return { x, y, r: radius(c.ips), fill: fillOf ? fillOf(c) : undefined };
+  });
+
+  // Labels: places when given (a ring around all their cities), else cities.
+  const labelCount = Math.max(0, options.labels ?? 10);
+  const labelled: { x: number; y: number; ring: number; text: LabelText; what: string }[] = [];
+  if (options.places) {
+    for (const place of options.places.slice(0, labelCount)) {
+      const [x, y] = project(place.longitude, place.latitude);
+      let ring = radius(place.ips > 0 && place.cities.length ? place.cities[0].ips : place.ips) + 1.5;
+      for (const city of place.cities) {
+        const [cx, cy] = project(city.longitude, city.latitude);
+        if (Number.isFinite(cx)) ring = Math.max(ring, Math.hypot(cx - x, cy - y) + radius(city.ips) + 1.5);
+      }
+      // A place astride the map's edge (the antimeridian) would get a ring across the world.
+      ring = Math.min(ring, 2 * maxRadius);
+      labelled.push({ x, y, ring, text: { name: place.name, count: formatCount(place.ips) }, what: `${place.name} (${formatCount(place.ips)} addresses)` });
+    }
+  } else {
+    for (const city of sorted.slice(0, labelCount)) {
+      const [x, y] = project(city.longitude, city.latitude);
+      labelled.push({ x, y, ring: radius(city.ips) + 1.5, text: { name: city.city, count: formatCount(city.ips) }, what: `${city.city} (${formatCount(city.ips)} addresses)` });
+    }
+  }
+  const height = labelHeight();
+  const requests = labelled.map((l) => ({ x: l.x, y: l.y, r: l.ring, width: labelWidth(l.text), height }));
+  // Labels keep clear of the larger unlabelled dots when they can.
+  const bigDots = dots.filter((d) => d.r >= 5 && Number.isFinite(d.x));
+  const placed = placeLabels(requests, { x: 4, y: 4, width: width - 8, height: mapHeight - 8 }, 2, { dots: bigDots });
+  const notes: string[] = [];
+  placed.forEach((p, i) => {
+    if (!p) notes.push(`No room to label ${labelled[i].what} on the world map.`);
+  });
+
+  const plot = Plot.plot({
+    document,
+    width,
+    height: mapHeight,
+    margin: 0,
+    style: { background: 'transparent', color: theme.text, fontFamily: theme.fontFamily },
+    marks: [
+      customMark((doc) => baseMapGroup(doc, theme, base)),
+      customMark((doc) => {
+        // Dots are drawn largest first. The smallest go without an outline, filled with what the
+        // outline and fill blend to at that size: outlines cost half the PNG's time on dense maps.
+        const g = doc.createElementNS(SVG_NS, 'g');
+        const small = dots.findIndex((d) => d.r < SMALL_DOT);
+        const large = small < 0 ? dots : dots.slice(0, small);
+        const rest = small < 0 ? [] : dots.slice(small);
+        g.appendChild(
+          dotsGroup(doc, large, {
+            fill: fillOf ? undefined : theme.dotFill,
+            fillOpacity: fillOf ? Math.min(1, theme.dotOpacity + 0.25) : theme.dotOpacity,
+            stroke: fillOf ? theme.background : theme.dotStroke,
+            strokeWidth: fillOf ? 0.4 : 0.6,
+            strokeOpacity: fillOf ? 0.6 : 0.9,
+          }),
+        );
+        if (rest.length) {
+          g.appendChild(
+            smallDotsGroup(doc, rest, {
+              fill: fillOf ? undefined : theme.smallDot,
+              fillOpacity: fillOf ? Math.min(1, theme.dotOpacity + 0.3) : 0.9,
+            }),
+          );
+        }
+        return g;
+      }),
+      customMark((doc) =>
+        labelsGroup(
+          doc,
+          theme,
+          placed,
+          labelled.map((l) => l.text),
+          { rings: labelled.map((l) => l.ring) },
+        ),
+      ),
+    ],
+  }) as unknown as SvgNode;
+  // A nested <svg> clips by default, and resvg draws a clipped element through a layer the size
+  // of the image (~50 ms of the PNG at 2×). Everything here lies within the sphere but the edge
+  // of a dot or ring, which may as well show.
+  plot.setAttribute('overflow', 'visible');
+
+  const legend =
+    options.legend === false || !sorted.length
+      ? null
+      : legendRow(document, [
+          sizeLegend(document, theme, {
+            label: 'Distinct addresses per city',
+            values: niceSizeValues(maxIps),
+            radius,
+            fill: fillOf ? theme.muted : theme.dotFill,
+            stroke: fillOf ? theme.text : theme.dotStroke,
+            fillOpacity: theme.dotOpacity,
+          }),
+          legendColor,
+        ]);
+  return framed(document, theme, { ...options, width }, plot, mapHeight, placed.filter((p): p is PlacedLabel => p !== null), notes, legend);
+}

@@ -1,0 +1,223 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { csvFormatRows } from 'd3-dsv';
+import { Resvg } from '@resvg/resvg-js';
+import type { ColumnTable } from 'arquero';
+import { projectRoot } from '../project';
+import type { Chart } from '../charts/index';
+import type { SvgNode } from '../charts/dom';
+import type { Analysis } from '../notebook/pipeline';
+import type { Summary } from '../aggregate/summary';
+import { hasUsernames, topUsernames } from '../aggregate/usernames';
+
+/** The SVG as a standalone XML document. */
+export function svgText(chart: Chart | SvgNode): string {
+  const svg = 'svg' in chart ? chart.svg : chart;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg.outerHTML}\n`;
+}
+
+let fontFiles: string[] | null = null;
+function chartFonts(): string[] {
+  if (!fontFiles) {
+    const dir = path.join(projectRoot(), 'node_modules', 'dejavu-fonts-ttf', 'ttf');
+    fontFiles = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
+  }
+  return fontFiles;
+}
+
+/** Renders SVG text to PNG at `scale`× with the bundled DejaVu fonts, so every machine draws the same. */
+export function svgToPng(svg: string, scale = 2): Buffer {
+  const resvg = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    font: { fontFiles: chartFonts(), loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+  });
+  return resvg.render().asPng();
+}
+
+let tempCounter = 0;
+/** Temporary files of `writeFileAtomic` (and of the notebook runner): `.<name>.<pid>[.<n>].tmp`. */
+const TEMP_FILE = /^\..+?\.(\d+)(?:\.\d+)?\.tmp$/;
+const cleanedDirs = new Set<string>();
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the temporary files that writers killed mid-write left in `dir` (their process is
+ * gone), once per folder and process: only files named as `writeFileAtomic` names them.
+ */
+function removeStaleTempFiles(dir: string): void {
+  if (cleanedDirs.has(dir)) return;
+  cleanedDirs.add(dir);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const match = TEMP_FILE.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    try {
+      fs.rmSync(path.join(dir, name), { force: true });
+    } catch {
+      // Another process's business after all, or already gone.
+    }
+  }
+}
+
+/**
+ * Writes a file atomically, creating folders as needed: the content goes to a temporary file
+ * beside it (`.<name>.<pid>.<n>.tmp`), is flushed to disk, then renamed over the file. A reader,
+ * or a run interrupted at any point, sees the old file or the new one, never half of one; a
+ * failed write (a full disk) removes its temporary file and throws.
+ */
+export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true });
+  removeStaleTempFiles(dir);
+  const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${++tempCounter}.tmp`);
+  try {
+    const fd = fs.openSync(temp, 'w');
+    try {
+      fs.writeFileSync(fd, content);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    fs.renameSync(temp, file);
+  } catch (error) {
+    fs.rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** Writes `<dir>/<name>.svg` and `<dir>/<name>.png`; returns both paths. */
+export function writeChart(chart: Chart, dir: string, name: string): { svg: string; png: string } {
+  const svg = svgText(chart);
+  const svgFile = path.join(dir, `${name}.svg`);
+  const pngFile = path.join(dir, `${name}.png`);
+  writeFileAtomic(svgFile, svg);
+  writeFileAtomic(pngFile, svgToPng(svg));
+  return { svg: svgFile, png: pngFile };
+}
+
+// Spreadsheets run cells that start with these as formulas; log text is attacker-controlled.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A CSV cell. Text that a spreadsheet would take for a formula (starting with `=`, `+`, `-`, `@`,
+ * a tab or a carriage return) gets a leading apostrophe, which spreadsheets show as text; every
+ * other text is written as it is. Numbers (JavaScript numbers, as the numeric columns hold:
+ * `-58.38`) are written as numbers: a number is never a formula. Non-finite numbers and null are
+ * empty cells. A text that looks like a negative number (`-58`) is text, and gets the apostrophe.
+ */
+export function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (value instanceof Date) return value.toISOString();
+  const text = String(value);
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** Formats rows as RFC 4180 CSV (quoting by d3-dsv) with a header. */
+export function toCsv(columns: readonly string[], rows: Iterable<Record<string, unknown>>): string {
+  const body: string[][] = [columns.slice()];
+  for (const row of rows) body.push(columns.map((c) => csvCell(row[c])));
+  return `${csvFormatRows(body)}\n`;
+}
+
+/** Writes an Arquero table as CSV, with `formatters` turning column values into text (e.g. times). */
+export function writeTableCsv(
+  table: ColumnTable,
+  file: string,
+  columns: readonly string[] = table.columnNames(),
+  formatters: Record<string, (value: any) => unknown> = {},
+): void {
+  const rows = (table.objects() as Record<string, unknown>[]).map((row) => {
+    const out: Record<string, unknown> = { ...row };
+    for (const [column, format] of Object.entries(formatters)) out[column] = format(row[column]);
+    return out;
+  });
+  writeFileAtomic(file, toCsv(columns, rows));
+}
+
+/** Writes JSON with a trailing newline, atomically. */
+export function writeJson(file: string, value: unknown): void {
+  writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** ips.csv's columns, in order. A contract: add columns, never rename or drop one. */
+export const IPS_COLUMNS = ['ip', 'events', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'version', 'records', 'asn', 'org'] as const;
+export const CITIES_COLUMNS = ['city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events'] as const;
+export const COUNTRIES_COLUMNS = ['country', 'name', 'ips', 'events', 'ips_city', 'ips_country_only'] as const;
+/** places.csv: one row per place, largest first; `cities` lists the member cities' names, largest first, separated by `;`. */
+export const PLACES_COLUMNS = ['name', 'country', 'country_name', 'latitude', 'longitude', 'radius_km', 'ips', 'events', 'city_count', 'cities'] as const;
+export const ASNS_COLUMNS = ['asn', 'org', 'ips', 'events'] as const;
+/** usernames.csv: every user name tried (attacker-written text), most attempted first. */
+export const USERNAMES_COLUMNS = ['user', 'attempts', 'ips', 'countries'] as const;
+
+const isoOrEmpty = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
+
+/**
+ * Writes the run's files under `out`: `summary.json`, `tables/{ips,cities,countries,places,asns}.csv`,
+ * `tables/usernames.csv` when some input carries user names, and
+ * `charts/<name>.{svg,png}` for each chart given. Returns the summary with the paths filled in.
+ */
+export function exportAnalysis(analysis: Analysis, charts: Record<string, Chart>, out = analysis.parameters.out): Summary {
+  const summary: Summary = { ...analysis.summary, charts: {}, tables: {}, notes: [...analysis.summary.notes] };
+  const noted = new Set(summary.notes);
+  const rel = (file: string) => path.relative(out, file);
+  const tables = path.join(out, 'tables');
+  const { ips, cities, countries, asns, places } = analysis.aggregates;
+  writeTableCsv(ips, path.join(tables, 'ips.csv'), IPS_COLUMNS, { first_seen: isoOrEmpty, last_seen: isoOrEmpty });
+  writeTableCsv(cities, path.join(tables, 'cities.csv'), CITIES_COLUMNS);
+  writeTableCsv(countries, path.join(tables, 'countries.csv'), COUNTRIES_COLUMNS);
+  writeFileAtomic(
+    path.join(tables, 'places.csv'),
+    toCsv(
+      PLACES_COLUMNS,
+      places.map((p) => ({ ...p, city_count: p.cities.length, cities: p.cities.map((c) => c.city).join(';') })),
+    ),
+  );
+  writeTableCsv(asns, path.join(tables, 'asns.csv'), ASNS_COLUMNS);
+  for (const name of ['ips', 'cities', 'countries', 'places', 'asns']) summary.tables[name] = rel(path.join(tables, `${name}.csv`));
+  if (hasUsernames(analysis)) {
+    writeFileAtomic(path.join(tables, 'usernames.csv'), toCsv(USERNAMES_COLUMNS, topUsernames(analysis, Number.MAX_SAFE_INTEGER).map((row) => ({ ...row }))));
+    summary.tables.usernames = rel(path.join(tables, 'usernames.csv'));
+  }
+  for (const [name, chart] of Object.entries(charts)) {
+    const files = writeChart(chart, path.join(out, 'charts'), name);
+    summary.charts[name] = { svg: rel(files.svg), png: rel(files.png) };
+    // Charts of one run repeat notes (the same credit, the same Country-database caveat): list each once.
+    for (const note of chart.notes) if (!noted.has(note)) (noted.add(note), summary.notes.push(note));
+  }
+  writeJson(path.join(out, 'summary.json'), summary);
+  return summary;
+}
+
+/**
+ * Writes more charts for a run whose tables and summary `exportAnalysis` already wrote (the
+ * later notebooks), and lists them in `summary.json`. Without a summary yet, exports everything.
+ */
+export function exportCharts(analysis: Analysis, charts: Record<string, Chart>, out = analysis.parameters.out): Summary {
+  const summaryFile = path.join(out, 'summary.json');
+  if (!fs.existsSync(summaryFile)) return exportAnalysis(analysis, charts, out);
+  const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary;
+  const noted = new Set(summary.notes);
+  for (const [name, chart] of Object.entries(charts)) {
+    const files = writeChart(chart, path.join(out, 'charts'), name);
+    summary.charts[name] = { svg: path.relative(out, files.svg), png: path.relative(out, files.png) };
+    for (const note of chart.notes) if (!noted.has(note)) (noted.add(note), summary.notes.push(note));
+  }
+  writeJson(summaryFile, summary);
+  return summary;
+}

@@ -1,0 +1,109 @@
+import { looksLikeHostname } from '../../locate/address';
+import type { InputReport } from '../../types';
+import { Fail2banMessages, isFail2banDaemon } from './fail2ban-log';
+import { BLANK_LINE, HOSTNAME, NOT_AN_ADDRESS, NULL_CONTEXT, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
+import { Outcome, SshdMessage, SshdTracker } from './grammar/sshd';
+import { SyslogPrefixReader, isAuthProgram, isSshd } from './grammar/syslog';
+
+/**
+ * sshd's lines in `/var/log/auth.log`, `/var/log/secure` and `journalctl -u ssh` text output
+ * (`short`, `short-iso`, `short-precise`, or no time at all):
+ * ```
+ * Jun 21 16:47:48 host sshd[13709]: Failed password for invalid user admin from 192.0.2.1 port 22 ssh2
+ * 2026-10-01T12:00:00.123456+02:00 host sshd-session[1]: Invalid user admin from 192.0.2.1 port 4242
+ * Jun 21 16:47:49 host sshd[13709]: message repeated 3 times: [ Failed password for root from 192.0.2.1 port 22 ssh2]
+ * ```
+ * Each failed login is an event of kind `failure` with the user name tried; which lines are
+ * failures follows fail2ban's `sshd` filter in `aggressive` mode (see `./sshd`), so where sshd
+ * logs several lines for one attempt (`Invalid user x from …` and `Failed password for invalid
+ * user x from …`) each counts, as fail2ban counts them. `message repeated N times: [ … ]` counts N.
+ * fail2ban's own lines in the same file (syslog) are read as in fail2ban-log.
+ * Times without a year take it from the file's modification time.
+ */
+
+export const NOT_SSHD = 'not an sshd line';
+export const NOT_A_FAILURE = 'sshd message, not a failure';
+export const CONNECTION_MESSAGE = 'sshd message naming the connection, not a failure';
+export const PENDING = 'sshd failure without an address (counted when the connection names it)';
+export const NOT_SYSLOG = 'not a syslog line';
+
+/**
+ * Classifies sshd messages, merges them per sshd process, and emits failures. Shared with
+ * the journal JSON format and the conformance script.
+ */
+export class SshdReader {
+  private readonly message = new SshdMessage();
+  private readonly tracker = new SshdTracker();
+
+  /** Reads the sshd message of `line` from `at`, for the process `connection` (its text, or a number standing for it). */
+  read(line: string, at: number, connection: string | number, time: number | null, emit: Emit): LineResult {
+    const m = this.message;
+    if (!m.classify(line, at)) return NOT_A_FAILURE;
+    const outcome = this.tracker.feed(connection, m, time);
+    if (outcome === Outcome.NotFailure) return CONNECTION_MESSAGE;
+    if (outcome === Outcome.Pending) return PENDING;
+    const host = this.tracker.host;
+    const user = this.tracker.user;
+    let n = 0;
+    for (let i = 0; i < m.repeat; i++) {
+      if (!emit(host, 'failure', time, null, user)) break;
+      n++;
+    }
+    if (n > 0) return n;
+    return looksLikeHostname(host) ? HOSTNAME : NOT_AN_ADDRESS;
+  }
+
+  /** Forgets every process (a new file, or a new section of a sample). */
+  reset(): void {
+    this.tracker.clear();
+  }
+}
+
+class AuthLogParser implements LineParser {
+  private readonly prefix: SyslogPrefixReader;
+  private readonly sshd = new SshdReader();
+  private readonly fail2ban: Fail2banMessages;
+
+  constructor(context: ParseContext) {
+    this.prefix = new SyslogPrefixReader(context.mtime);
+    this.fail2ban = new Fail2banMessages(context);
+  }
+
+  parseLine(line: string, _lineNo: number, emit: Emit): LineResult {
+    const prefix = this.prefix;
+    if (!prefix.read(line)) return isBlank(line) ? BLANK_LINE : NOT_SYSLOG;
+    const daemon = prefix.daemon;
+    if (isSshd(daemon)) return this.sshd.read(line, prefix.message, prefix.connectionKey(line), prefix.time, emit);
+    if (isFail2banDaemon(daemon)) return this.fail2ban.readForwarded(line, prefix.message, prefix.time, daemon === 'fail2ban.observer', emit);
+    return NOT_SSHD;
+  }
+
+  finish(report: InputReport): void {
+    if (this.fail2ban.ranges > 0) report.ranges = this.fail2ban.ranges;
+  }
+}
+
+export const authLog: FormatParser = {
+  format: 'auth-log',
+  /**
+   * At least half of the lines are syslog lines, and one of them is from sshd or from another
+   * program that writes to the auth log (sudo, cron, systemd-logind, …).
+   */
+  detect(lines) {
+    const prefix = new SyslogPrefixReader(null);
+    let syslog = 0;
+    let auth = 0;
+    let content = 0;
+    for (const line of lines) {
+      if (isBlank(line)) continue;
+      content++;
+      if (!prefix.read(line)) continue;
+      syslog++;
+      if (isAuthProgram(prefix.daemon)) auth++;
+    }
+    return auth > 0 && syslog * 2 >= content;
+  },
+  begin(context = NULL_CONTEXT) {
+    return new AuthLogParser(context);
+  },
+};

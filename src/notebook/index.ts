@@ -1,0 +1,10 @@
+/**
+ * Notebook: what a run is and how it runs, for the notebooks, `npm start` and `npx botmap`.
+ * - `pipeline.ts`: the parameters and `analyse()` (load → locate → aggregate);
+ * - `run.ts`: the whole job (analyse → charts → export);
+ * - `progress.ts`: progress bars in a notebook or a terminal;
+ * - `snapshot.ts`: one run's analysis handed to every notebook of `npm start`.
+ */
+export { parameters, notebookParameters, hasEventTimes, analyse, DEFAULT_PARAMETERS, type Parameters, type Analysis, type CellParameters } from './pipeline';
+export { runPipeline, type RunOptions, type RunResult } from './run';
+export { notebookProgress, terminalProgress, type Progress, type ProgressSink } from './progress';

@@ -1,0 +1,255 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { aggregate, type Aggregates } from '../aggregate/aggregate';
+import { givenToLocation, loadPaths, type LoadResult } from '../load/load';
+import { locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, type GeoDatabase } from '../locate/database';
+import { readAnalysisSnapshot, type SnapshotKey, type SnapshotParts } from './snapshot';
+import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from '../locate/networks';
+import { projectRoot } from '../project';
+import { buildSummary, type Summary } from '../aggregate/summary';
+import type { Location } from '../types';
+import type { ProgressSink } from './progress';
+import { themeNamed } from '../charts/theme';
+
+/** Every input a run takes. Notebooks set them in their parameters cell; `BOTMAP_*` variables override. */
+export interface Parameters {
+  /** Files and folders to read. */
+  data: string[];
+  /** A MaxMind City/Country .mmdb; null for the packaged GeoLite2 City database. */
+  mmdb: string | null;
+  /** Output folder. */
+  out: string;
+  theme: 'dark' | 'light';
+  /** Cities labelled on the world map. */
+  labels: number;
+  /** Rows in the ranking charts. */
+  top: number;
+  /** A GeoLite2-ASN .mmdb; null for the packaged DB-IP ASN ranges. */
+  asnMmdb: string | null;
+  /** Cities within this distance of each other form one place. */
+  clusterRadiusKm: number;
+  /** Count each IPv6 /64 as one attacker. */
+  ipv6Prefix64: boolean;
+  /** Map projection of the world map. */
+  projection: 'equal-earth' | 'natural-earth' | 'equirectangular';
+  /** How many of the largest places get a zoomed map. */
+  zoomed: number;
+  /** IANA time zone the logs' times are read in; null for the machine's. */
+  timeZone: string | null;
+  /** Where `04-compare` splits the data in two (YYYY-MM-DD); null for the middle of the data's window. */
+  splitDate: string | null;
+}
+
+export const DEFAULT_PARAMETERS: Parameters = {
+  data: ['data/sample'],
+  mmdb: null,
+  out: 'output',
+  theme: 'dark',
+  labels: 10,
+  top: 20,
+  asnMmdb: null,
+  clusterRadiusKm: 100,
+  ipv6Prefix64: false,
+  projection: 'equal-earth',
+  zoomed: 2,
+  timeZone: null,
+  splitDate: null,
+};
+
+/**
+ * The run's parameters: the defaults, then the notebook's own values, then `BOTMAP_DATA`
+ * (paths separated by the system path delimiter, `:` on Linux), `BOTMAP_MMDB`, `BOTMAP_OUT`,
+ * `BOTMAP_THEME`, `BOTMAP_LABELS`, `BOTMAP_TOP`, `BOTMAP_ASN_MMDB`, `BOTMAP_CLUSTER_KM`,
+ * `BOTMAP_IPV6_64`, `BOTMAP_PROJECTION`, `BOTMAP_ZOOMED`, `BOTMAP_TZ`, `BOTMAP_SPLIT`. Relative paths are taken from the project
+ * folder, so a notebook (whose working folder is `notebooks/`) and a script agree.
+ */
+export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.ProcessEnv = process.env): Parameters {
+  const p: Parameters = { ...DEFAULT_PARAMETERS, ...overrides };
+  if (env.BOTMAP_DATA) p.data = env.BOTMAP_DATA.split(path.delimiter).filter(Boolean);
+  if (env.BOTMAP_MMDB) p.mmdb = env.BOTMAP_MMDB;
+  if (env.BOTMAP_OUT) p.out = env.BOTMAP_OUT;
+  if (env.BOTMAP_THEME) p.theme = themeNamed(env.BOTMAP_THEME).name;
+  if (env.BOTMAP_LABELS) p.labels = positiveInteger('BOTMAP_LABELS', env.BOTMAP_LABELS);
+  if (env.BOTMAP_TOP) p.top = positiveInteger('BOTMAP_TOP', env.BOTMAP_TOP);
+  if (env.BOTMAP_ASN_MMDB) p.asnMmdb = env.BOTMAP_ASN_MMDB;
+  if (env.BOTMAP_CLUSTER_KM) p.clusterRadiusKm = positiveInteger('BOTMAP_CLUSTER_KM', env.BOTMAP_CLUSTER_KM);
+  if (env.BOTMAP_IPV6_64) p.ipv6Prefix64 = /^(1|true|yes)$/i.test(env.BOTMAP_IPV6_64);
+  if (env.BOTMAP_PROJECTION) p.projection = oneOf('BOTMAP_PROJECTION', env.BOTMAP_PROJECTION, ['equal-earth', 'natural-earth', 'equirectangular'] as const);
+  if (env.BOTMAP_ZOOMED) p.zoomed = positiveInteger('BOTMAP_ZOOMED', env.BOTMAP_ZOOMED);
+  if (env.BOTMAP_TZ) p.timeZone = env.BOTMAP_TZ;
+  if (env.BOTMAP_SPLIT) p.splitDate = env.BOTMAP_SPLIT;
+  const root = projectRoot();
+  return {
+    ...p,
+    data: p.data.map((d) => path.resolve(root, d)),
+    mmdb: p.mmdb ? path.resolve(root, p.mmdb) : null,
+    asnMmdb: p.asnMmdb ? path.resolve(root, p.asnMmdb) : null,
+    out: path.resolve(root, p.out),
+  };
+}
+
+function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(text)) throw new Error(`${name} must be one of ${allowed.join(', ')}; got "${text}".`);
+  return text as T;
+}
+
+function positiveInteger(name: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number, got "${text}".`);
+  return n;
+}
+
+/** A run's data after load → locate → aggregate; charts and exports are drawn from it. */
+export interface Analysis {
+  parameters: Parameters;
+  load: LoadResult;
+  database: GeoDatabase;
+  /** Where the networks come from: the packaged DB-IP ranges or the user's GeoLite2-ASN file. */
+  asnDatabase: AsnDatabase;
+  /** Aligned with `load.store.addresses`. */
+  locations: Location[];
+  /** Each address's network (ASN, organisation); null when not public or unknown. Aligned with `load.store.addresses`. */
+  networks: (Network | null)[];
+  aggregates: Aggregates;
+  summary: Summary;
+}
+
+export function botmapVersion(): string {
+  return JSON.parse(fs.readFileSync(path.join(projectRoot(), 'package.json'), 'utf8')).version;
+}
+
+/**
+ * Opens the databases first (a wrong database fails before any reading), then loads, locates,
+ * looks up networks and aggregates. Where `BOTMAP_ANALYSIS_SNAPSHOT` names the analysis of this
+ * run (`npm start` makes one before the notebooks run) and it was made with the same inputs and
+ * databases, its events, locations and networks are taken from it instead (see `./snapshot`).
+ */
+export async function analyse(params: Parameters, progress?: ProgressSink): Promise<Analysis> {
+  // The parsers and the charts read the log time zone from BOTMAP_TZ; a notebook's TIME_ZONE parameter sets it.
+  if (params.timeZone) process.env.BOTMAP_TZ = params.timeZone;
+  const snapshotFile = process.env[SNAPSHOT_VARIABLE];
+  const taken = snapshotFile ? readAnalysisSnapshot(snapshotFile, snapshotKey(params)) : null;
+  if (taken !== null) {
+    progress?.({ stage: 'Reading', done: 1, total: 1, message: 'the analysis of this run, read once for all its notebooks' });
+    // The lookups are not needed after the analysis; if they are, the databases are opened then.
+    let geo: GeoDatabase | null = null;
+    let asn: AsnDatabase | null = null;
+    const database: GeoDatabase = { ...taken.database, lookup: (ip) => (geo ??= openGeoDatabase(params.mmdb)).lookup(ip) };
+    const asnDatabase: AsnDatabase = { ...taken.asnDatabase, lookup: (ip) => (asn ??= openAsnDatabase(params.asnMmdb)).lookup(ip) };
+    return finishAnalysis(params, { ...taken, database, asnDatabase });
+  }
+  return finishAnalysis(params, await readAndLocate(params, progress));
+}
+
+/** The variable that names the file of a run's analysis (see `analyse`). */
+export const SNAPSHOT_VARIABLE = 'BOTMAP_ANALYSIS_SNAPSHOT';
+
+/** What decides a run's events, locations and networks (aggregation options aside). */
+export function snapshotKey(params: Parameters): SnapshotKey {
+  return {
+    data: params.data.map((d) => path.resolve(d)),
+    mmdb: params.mmdb === null ? null : path.resolve(params.mmdb),
+    asnMmdb: params.asnMmdb === null ? null : path.resolve(params.asnMmdb),
+    timeZone: params.timeZone ?? process.env.BOTMAP_TZ ?? null,
+  };
+}
+
+/**
+ * The work before aggregating: read the inputs, locate each address, look up its network. The
+ * databases are opened here unless the caller has opened them already (`npm start` does, first).
+ */
+export async function readAndLocate(params: Parameters, progress?: ProgressSink, opened?: { database: GeoDatabase; asnDatabase: AsnDatabase }): Promise<SnapshotParts> {
+  // Checked now; the file itself (tens of MB) is read while the logs are.
+  const opening = opened ? Promise.resolve(opened.database) : openGeoDatabaseInBackground(params.mmdb);
+  const asnDatabase = opened?.asnDatabase ?? openAsnDatabase(params.asnMmdb);
+  // The parsers read the log time zone from BOTMAP_TZ; a notebook's TIME_ZONE parameter sets it.
+  if (params.timeZone) process.env.BOTMAP_TZ = params.timeZone;
+  const load = await loadPaths(params.data, {
+    onProgress: (p) =>
+      progress?.({ stage: 'Reading', done: p.bytes, total: p.totalBytes, message: `${path.basename(p.file)}: ${p.lines.toLocaleString('en-US')} lines` }),
+  });
+  const database = await opening;
+  const locations = locateAddresses(load.store.addresses, database, (p) =>
+    progress?.({ stage: 'Locating', done: p.done, total: p.total, message: `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} addresses` }),
+  );
+  // A CSV that carries its own coordinates (or country) is taken at its word over the database.
+  for (const [index, given] of load.givenLocations) locations[index] = givenToLocation(given);
+  progress?.({ stage: 'Networks', done: 0, total: load.store.addresses.length, message: `loading ${asnDatabase.info.type}` });
+  const networks = lookupNetworks(load.store.addresses, asnDatabase, (p) =>
+    progress?.({ stage: 'Networks', done: p.done, total: p.total, message: `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} addresses` }),
+  );
+  return { key: snapshotKey(params), load, database, asnDatabase, locations, networks };
+}
+
+/** Aggregates and summarises what was read and located, with this run's aggregation options. */
+function finishAnalysis(params: Parameters, parts: SnapshotParts): Analysis {
+  const { load, database, asnDatabase, locations, networks } = parts;
+  const aggregates = aggregate(load.store, locations, { networks, ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
+  // Database warnings (an old database; a Country database: no city results) lead the notes too.
+  const warnings = [...database.warnings, ...asnDatabase.warnings];
+  const notes: string[] = [];
+  if (params.ipv6Prefix64) {
+    notes.push(
+      `IPv6 addresses are counted by /64 network: ${aggregates.counting.ipv6Networks64.toLocaleString('en-US')} /64 networks for ${load.store.addresses.filter((a) => a.version === 6).length.toLocaleString('en-US')} IPv6 addresses; rankings count ${aggregates.counting.attackers.toLocaleString('en-US')} attackers.`,
+    );
+  }
+  const summary = buildSummary({
+    version: botmapVersion(),
+    database: { ...database.info, kind: database.kind, age_days: database.ageDays },
+    asnDatabase: { ...asnDatabase.info, source: asnDatabase.source, age_days: asnDatabase.ageDays },
+    inputs: load.inputs,
+    store: load.store,
+    aggregates,
+    warnings,
+    notes,
+  });
+  return { parameters: params, load, database, asnDatabase, locations, networks, aggregates, summary };
+}
+
+/** The values of a notebook's parameters cell, as a person types them ('' for "the default"). */
+export interface CellParameters {
+  DATA: string[];
+  MMDB: string;
+  ASN_MMDB: string;
+  OUT: string;
+  THEME: string;
+  TOP: number;
+  LABELS: number;
+  ZOOMED: number;
+  CLUSTER_KM: number;
+  PROJECTION: string;
+  TIME_ZONE: string;
+  SPLIT_DATE: string;
+  IPV6_64: boolean;
+}
+
+/**
+ * The run's parameters from a notebook's parameters cell; `BOTMAP_*` environment variables
+ * still override them (that is how `npm start -- <paths>` reaches the notebooks).
+ */
+export function notebookParameters(cell: CellParameters, env: NodeJS.ProcessEnv = process.env): Parameters {
+  const projections = ['equal-earth', 'natural-earth', 'equirectangular'] as const;
+  return parameters(
+    {
+      data: cell.DATA,
+      mmdb: cell.MMDB || null,
+      asnMmdb: cell.ASN_MMDB || null,
+      out: cell.OUT,
+      theme: themeNamed(cell.THEME).name,
+      top: cell.TOP,
+      labels: cell.LABELS,
+      zoomed: cell.ZOOMED,
+      clusterRadiusKm: cell.CLUSTER_KM,
+      projection: oneOf('PROJECTION', cell.PROJECTION, projections),
+      timeZone: cell.TIME_ZONE || null,
+      splitDate: cell.SPLIT_DATE || null,
+      ipv6Prefix64: cell.IPV6_64,
+    },
+    env,
+  );
+}
+
+/** True when some event carries a time (ban lists and status dumps do not). */
+export function hasEventTimes(analysis: Analysis): boolean {
+  return analysis.aggregates.window.first != null;
+}

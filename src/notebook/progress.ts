@@ -1,0 +1,62 @@
+import fs from 'node:fs';
+import { escapeHtml } from '../html';
+
+/** One step of progress: `done` of `total` units (bytes, lines, addresses), with a message. */
+export interface Progress {
+  stage: string;
+  done: number;
+  total: number;
+  message: string;
+}
+
+export type ProgressSink = (progress: Progress) => void;
+
+/** The part of tslab's display API BotMap uses, so `src/` does not depend on the kernel. */
+interface TslabLike {
+  newDisplay(): { html(html: string): void };
+}
+
+/**
+ * A progress bar that redraws in place in a notebook output (tslab.newDisplay()),
+ * at most every 100 ms and always at the end of a stage. With `BOTMAP_PROGRESS_FILE` set, the
+ * latest state is also written there as JSON.
+ */
+export function notebookProgress(tslab: TslabLike): ProgressSink {
+  const display = tslab.newDisplay();
+  // `npm start` runs notebooks headlessly and shows this progress on its terminal from the file.
+  const file = process.env.BOTMAP_PROGRESS_FILE;
+  let last = 0;
+  return (p) => {
+    const now = Date.now();
+    if (now - last < 100 && p.done < p.total) return;
+    last = now;
+    if (file) {
+      try {
+        fs.writeFileSync(file, JSON.stringify(p));
+      } catch {
+        // Progress is a courtesy: never fail a run over it.
+      }
+    }
+    const pct = p.total > 0 ? Math.min(100, Math.round((100 * p.done) / p.total)) : 100;
+    display.html(
+      `<div style="font-family:monospace"><b>${escapeHtml(p.stage)}</b> <progress value="${pct}" max="100" style="width:16em"></progress> ${pct}% · ${escapeHtml(p.message)}</div>`,
+    );
+  };
+}
+
+/** A single progress line on a terminal (stderr), redrawn in place; plain lines when not a TTY. */
+export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): ProgressSink {
+  let last = 0;
+  let lastStage = '';
+  return (p) => {
+    const now = Date.now();
+    const finished = p.done >= p.total;
+    if (!finished && now - last < 200 && p.stage === lastStage) return;
+    last = now;
+    lastStage = p.stage;
+    const pct = p.total > 0 ? Math.min(100, Math.round((100 * p.done) / p.total)) : 100;
+    const line = `${p.stage}: ${pct}% ${p.message}`;
+    if (stream.isTTY) stream.write(`\r\x1b[2K${line}${finished ? '\n' : ''}`);
+    else if (finished) stream.write(`${line}\n`);
+  };
+}

@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import v8 from 'node:v8';
+import { EventStore, type EventStoreSnapshot } from '../load/events';
+import type { LoadResult } from '../load/load';
+import type { GeoDatabase } from '../locate/database';
+import type { AsnDatabase, Network } from '../locate/networks';
+import type { GivenLocation, InputReport, Location, RangeRecord } from '../types';
+
+/**
+ * What a run has read, located and looked up, kept in a file so that the next notebook of the
+ * same `npm start` run takes it instead of doing that work again: `npm start` analyses once, and
+ * each notebook kernel only aggregates and draws. The file is V8's serialisation (typed arrays
+ * and shared objects kept as they are); it lives for one run, in a temporary folder.
+ */
+
+/** What decides what was read and how it was located: a notebook whose parameters differ here analyses itself. */
+export interface SnapshotKey {
+  data: string[];
+  mmdb: string | null;
+  asnMmdb: string | null;
+  timeZone: string | null;
+}
+
+/** A database as the analysis describes it, without its lookups. */
+type DatabaseDescription<T> = Omit<T, 'lookup'>;
+
+export interface AnalysisSnapshot {
+  format: typeof FORMAT;
+  key: SnapshotKey;
+  store: EventStoreSnapshot;
+  inputs: InputReport[];
+  ranges: RangeRecord[];
+  givenLocations: Map<number, GivenLocation>;
+  database: DatabaseDescription<GeoDatabase>;
+  asnDatabase: DatabaseDescription<AsnDatabase>;
+  locations: Location[];
+  networks: (Network | null)[];
+}
+
+const FORMAT = 'botmap-analysis-1';
+
+export interface SnapshotParts {
+  key: SnapshotKey;
+  load: LoadResult;
+  database: GeoDatabase;
+  asnDatabase: AsnDatabase;
+  locations: Location[];
+  networks: (Network | null)[];
+}
+
+export function writeAnalysisSnapshot(file: string, parts: SnapshotParts): void {
+  const { lookup: _geo, ...database } = parts.database;
+  const { lookup: _asn, ...asnDatabase } = parts.asnDatabase;
+  const snapshot: AnalysisSnapshot = {
+    format: FORMAT,
+    key: parts.key,
+    store: parts.load.store.snapshot(),
+    inputs: parts.load.inputs,
+    ranges: parts.load.ranges,
+    givenLocations: parts.load.givenLocations,
+    database,
+    asnDatabase,
+    locations: parts.locations,
+    networks: parts.networks,
+  };
+  fs.writeFileSync(file, v8.serialize(snapshot));
+}
+
+/** The parts of the analysis in `file` when it was made with `key`; null when it was not, or cannot be read. */
+export function readAnalysisSnapshot(file: string, key: SnapshotKey): (Omit<SnapshotParts, 'database' | 'asnDatabase'> & Pick<AnalysisSnapshot, 'database' | 'asnDatabase'>) | null {
+  let snapshot: AnalysisSnapshot;
+  try {
+    snapshot = v8.deserialize(fs.readFileSync(file)) as AnalysisSnapshot;
+  } catch {
+    return null;
+  }
+  if (snapshot?.format !== FORMAT || !sameKey(snapshot.key, key)) return null;
+  return {
+    key: snapshot.key,
+    load: { store: EventStore.restore(snapshot.store), inputs: snapshot.inputs, ranges: snapshot.ranges, givenLocations: snapshot.givenLocations },
+    database: snapshot.database,
+    asnDatabase: snapshot.asnDatabase,
+    locations: snapshot.locations,
+    networks: snapshot.networks,
+  };
+}
+
+function sameKey(a: SnapshotKey, b: SnapshotKey): boolean {
+  return a.mmdb === b.mmdb && a.asnMmdb === b.asnMmdb && a.timeZone === b.timeZone && a.data.length === b.data.length && a.data.every((d, i) => d === b.data[i]);
+}
