@@ -36,6 +36,8 @@ export interface CityFields {
   location?: PlaceLocation;
 }
 
+// Objects are made with every field, in one order, so that each kind has one shape.
+
 /**
  * Reads the CityFields of records. Values that records share through pointers (a country,
  * a city, a location) are read once per pointer target.
@@ -55,7 +57,7 @@ export class CityRecordReader {
   });
   private readonly placeFields = mapFields<NamedPlace>({
     iso_code: (at, place) => (place.iso_code = this.data.string(at)),
-    names: (at, place) => (place.names = this.data.map(at, this.nameFields, {})),
+    names: (at, place) => (place.names = this.data.map(at, this.nameFields, { en: undefined })),
   });
   private readonly nameFields = mapFields<PlaceNames>({
     en: (at, names) => (names.en = this.data.string(at)),
@@ -78,7 +80,7 @@ export class CityRecordReader {
   read(offset: number): CityFields | undefined {
     if (!this.data.holds(offset)) return undefined;
     try {
-      return this.data.map(offset, this.recordFields, {});
+      return this.data.map(offset, this.recordFields, { city: undefined, country: undefined, registered_country: undefined, subdivisions: undefined, location: undefined });
     } catch (error) {
       if (error instanceof UnexpectedRecord) return undefined;
       throw error;
@@ -86,10 +88,10 @@ export class CityRecordReader {
   }
 
   private place(at: number): NamedPlace {
-    return this.shared(at, this.places, (start) => this.data.map(start, this.placeFields, {}));
+    return this.shared(at, this.places, (start) => this.data.map(start, this.placeFields, { iso_code: undefined, names: undefined }));
   }
 
-  private readonly location = (start: number): PlaceLocation => this.data.map(start, this.locationFields, {});
+  private readonly location = (start: number): PlaceLocation => this.data.map(start, this.locationFields, { latitude: undefined, longitude: undefined, accuracy_radius: undefined });
 
   /** The array at `start`. Only the first subdivision is read: the largest, in GeoIP2's order. */
   private readonly firstSubdivision = (start: number): readonly NamedPlace[] => {
