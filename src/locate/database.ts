@@ -320,7 +320,8 @@ function toLocation(record: CityFields | null): Location {
   };
 }
 
-export interface LocateProgress {
+/** How far a lookup of every address has come. */
+export interface LookupProgress {
   done: number;
   total: number;
 }
@@ -329,16 +330,17 @@ export interface LocateProgress {
  * Locates each distinct address once. The result is aligned with `addresses`.
  * Non-public addresses are never looked up.
  */
-export function locateAddresses(
-  addresses: readonly NormalisedAddress[],
-  database: GeoDatabase,
-  onProgress?: (progress: LocateProgress) => void,
-): Location[] {
-  const result = new Array<Location>(addresses.length);
+export function locateAddresses(addresses: readonly NormalisedAddress[], database: GeoDatabase, onProgress?: (progress: LookupProgress) => void): Location[] {
+  return lookUpPublic(addresses, (address) => database.lookup(address), NOT_PUBLIC, onProgress);
+}
+
+/** `lookup` of each public address, `notPublic` for the others (aligned with `addresses`), reporting progress every 16,384. */
+export function lookUpPublic<T>(addresses: readonly NormalisedAddress[], lookup: (address: NormalisedAddress) => T, notPublic: T, onProgress?: (progress: LookupProgress) => void): T[] {
+  const result = new Array<T>(addresses.length);
   const step = 16384;
   for (let i = 0; i < addresses.length; i++) {
     const address = addresses[i];
-    result[i] = address.isPublic ? database.lookup(address) : NOT_PUBLIC;
+    result[i] = address.isPublic ? lookup(address) : notPublic;
     if (onProgress && (i + 1) % step === 0) onProgress({ done: i + 1, total: addresses.length });
   }
   onProgress?.({ done: addresses.length, total: addresses.length });
