@@ -10,12 +10,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { csvParseRows } from 'd3-dsv';
 import type { AsnResponse } from 'maxmind';
 import { BotMapError } from '../errors';
 import { ageInDays, GEOLITE_CREDIT, lookUpPublic, readMmdb, staleDataWarning, type LookupProgress, type OpenOptions } from './database';
-import { displayPath } from '../project';
-import { projectRoot } from '../project';
+import { displayPath, projectRoot } from '../project';
 import { ipv6ToWords, normaliseAddress, type NormalisedAddress } from './address';
 import type { DatabaseInfo } from '../types';
 
@@ -29,7 +29,7 @@ const ASN_PACKAGE = '@ip-location-db/asn';
 const V4_FILE = 'asn-ipv4-num.csv';
 const V6_FILE = 'asn-ipv6.csv';
 /** Bump when the cache layout changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 /** An autonomous system: its number and the organisation that runs it. */
 export interface Network {
@@ -144,37 +144,14 @@ export function parseRanges(text: string, family: 4 | 6, source = `IPv${family} 
 
 // --- Cache -----------------------------------------------------------------------------------
 
-const MAGIC = 0x4e53_4d42; // "BMSN"
-
-function encodeTable(t: RangeTable): Buffer {
-  const orgs = Buffer.from(JSON.stringify(t.orgs), 'utf8');
-  const header = new Uint32Array([MAGIC, CACHE_FORMAT, t.family, t.length, orgs.length]);
-  const parts = [header, t.starts, t.ends, t.asns, t.orgIndex].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength));
-  return Buffer.concat([...parts, orgs]);
+/** A table as V8 serialises it (typed arrays and strings as they are), with the cache's format. */
+function encodeTable(table: RangeTable): Buffer {
+  return v8.serialize({ format: CACHE_FORMAT, table });
 }
 
 function decodeTable(buffer: Buffer, family: 4 | 6): RangeTable | null {
-  // Copy into a fresh, aligned ArrayBuffer so the typed arrays can view it directly.
-  const bytes = new Uint8Array(buffer.byteLength);
-  bytes.set(buffer);
-  const words = new Uint32Array(bytes.buffer, 0, Math.floor(bytes.byteLength / 4));
-  if (words.length < 5 || words[0] !== MAGIC || words[1] !== CACHE_FORMAT || words[2] !== family) return null;
-  const length = words[3];
-  const orgBytes = words[4];
-  const per = family === 4 ? 1 : 4;
-  let at = 5;
-  const take = (n: number) => {
-    const a = words.subarray(at, at + n);
-    at += n;
-    return a;
-  };
-  if (bytes.byteLength !== (5 + length * (2 * per + 2)) * 4 + orgBytes) return null;
-  const starts = take(length * per);
-  const ends = take(length * per);
-  const asns = take(length);
-  const orgIndex = take(length);
-  const orgs = JSON.parse(Buffer.from(bytes.buffer, at * 4, orgBytes).toString('utf8')) as string[];
-  return { family, length, starts, ends, asns, orgIndex, orgs };
+  const cached = v8.deserialize(buffer) as { format?: number; table?: RangeTable };
+  return cached.format === CACHE_FORMAT && cached.table?.family === family ? cached.table : null;
 }
 
 /** How long the last table load took, and whether it came from the cache (for reports and tests). */
