@@ -237,27 +237,30 @@ function checkLocates(file: string, type: string): 'city' | 'country' {
 }
 
 function geoDatabaseOf(file: string, reader: Reader<CityResponse>, layout: MmdbLayout, options: OpenOptions): GeoDatabase {
+  const kind = checkLocates(file, reader.metadata.databaseType);
+  const { info, ageDays, warnings } = describeMmdb(reader, file, GEO_DESCRIPTION, options.now ?? Date.now());
+  if (kind === 'country') warnings.push(countryOnlyNote(info));
+  return { info, kind, ageDays, warnings, lookup: cachedLookup(reader, layout) };
+}
+
+const GEO_DESCRIPTION = { name: 'geolocation database', credit: 'Geolocation', fix: 'Download a current GeoLite2 City database from https://www.maxmind.com and set BOTMAP_MMDB to it.' };
+
+/**
+ * What a run says of a MaxMind database: its info, its age at `now` and a warning when it is
+ * stale. `name` names its kind in the warning, `credit` heads the attribution of a database
+ * other than GeoLite, `fix` says where newer data is.
+ */
+export function describeMmdb(reader: Reader<Response>, file: string, kind: { name: string; credit: string; fix: string }, now: number): { info: DatabaseInfo; ageDays: number; warnings: string[] } {
   const type = reader.metadata.databaseType;
-  const kind = checkLocates(file, type);
   const buildDate = reader.metadata.buildEpoch.toISOString().slice(0, 10);
-  const isGeoLite = /geolite/i.test(type);
   const info: DatabaseInfo = {
     type,
     build_date: buildDate,
     file: displayPath(file),
-    attribution: isGeoLite ? GEOLITE_CREDIT : `Geolocation: ${type} database by MaxMind, built ${buildDate}`,
+    attribution: /geolite/i.test(type) ? GEOLITE_CREDIT : `${kind.credit}: ${type} database by MaxMind, built ${buildDate}`,
   };
-  const now = options.now ?? Date.now();
-  const warnings: string[] = [];
-  const stale = staleDataWarning(
-    `The geolocation database ${info.file} (${type})`,
-    buildDate,
-    'Download a current GeoLite2 City database from https://www.maxmind.com and set BOTMAP_MMDB to it.',
-    now,
-  );
-  if (stale) warnings.push(stale);
-  if (kind === 'country') warnings.push(countryOnlyNote(info));
-  return { info, kind, ageDays: ageInDays(buildDate, now), warnings, lookup: cachedLookup(reader, layout) };
+  const stale = staleDataWarning(`The ${kind.name} ${info.file} (${type})`, buildDate, kind.fix, now);
+  return { info, ageDays: ageInDays(buildDate, now), warnings: stale ? [stale] : [] };
 }
 
 /** What a run with a Country database says about its missing city results. */

@@ -14,7 +14,7 @@ import v8 from 'node:v8';
 import { csvParseRows } from 'd3-dsv';
 import type { AsnResponse } from 'maxmind';
 import { BotMapError } from '../errors';
-import { ageInDays, GEOLITE_CREDIT, lookUpPublic, readMmdb, staleDataWarning, type LookupProgress, type OpenOptions } from './database';
+import { ageInDays, describeMmdb, lookUpPublic, readMmdb, staleDataWarning, type LookupProgress, type OpenOptions } from './database';
 import { displayPath, projectRoot } from '../project';
 import { ipv6ToWords, normaliseAddress, type NormalisedAddress } from './address';
 import type { DatabaseInfo } from '../types';
@@ -270,6 +270,7 @@ export function openPackagedAsnData(options: OpenOptions & { onLoad?: (load: Tab
 }
 
 const ASN_NEEDS = 'a MaxMind GeoLite2-ASN (or GeoIP2-ISP)';
+const ASN_DESCRIPTION = { name: 'ASN database', credit: 'ASN data', fix: 'Download a current GeoLite2 ASN database from https://www.maxmind.com.' };
 
 /**
  * The ASN source for a run: `explicitPath` (else `BOTMAP_ASN_MMDB`), a GeoLite2-ASN .mmdb, or
@@ -287,23 +288,13 @@ export function openAsnDatabase(explicitPath?: string | null, options: OpenOptio
       `ASN database ${file} is a "${type}" database, which has no networks. BOTMAP_ASN_MMDB needs a GeoLite2-ASN (or GeoIP2-ISP) database; leave it unset to use the packaged DB-IP ASN data.`,
     );
   }
-  const buildDate = reader.metadata.buildEpoch.toISOString().slice(0, 10);
-  const info: DatabaseInfo = {
-    type,
-    build_date: buildDate,
-    file: displayPath(file),
-    attribution: /geolite/i.test(type) ? GEOLITE_CREDIT : `ASN data: ${type} database by MaxMind, built ${buildDate}`,
-  };
-  const now = options.now ?? Date.now();
-  const warnings: string[] = [];
-  const stale = staleDataWarning(`The ASN database ${info.file} (${type})`, buildDate, 'Download a current GeoLite2 ASN database from https://www.maxmind.com.', now);
-  if (stale) warnings.push(stale);
+  const { info, ageDays, warnings } = describeMmdb(reader, file, ASN_DESCRIPTION, options.now ?? Date.now());
   // MaxMind's records repeat per network; keep one Network per (asn, org).
   const memo = new Map<string, Network>();
   return {
     info,
     source: 'mmdb',
-    ageDays: ageInDays(buildDate, now),
+    ageDays,
     warnings,
     lookup(given: NormalisedAddress | string): Network | null {
       const address = typeof given === 'string' ? normaliseAddress(given) : given;
