@@ -106,20 +106,11 @@ export interface OpenOptions {
 }
 
 /**
- * Reads a MaxMind .mmdb file (or .mmdb.gz) into a reader. Fails with a BotMapError naming the
- * file and saying what BotMap `needs` (e.g. "a MaxMind GeoLite2-ASN").
+ * Reads a MaxMind .mmdb file (or .mmdb.gz): mmdb-lib's reader and, for BotMap's own lookups,
+ * where its parts are. Fails with a BotMapError naming the file and saying what BotMap `needs`
+ * (e.g. "a MaxMind GeoLite2-ASN").
  */
-export function readMmdb<T extends Response>(file: string, what: string, needs: string): Reader<T> {
-  return openMmdb<T>(file, what, needs).reader;
-}
-
-/** An .mmdb file read: mmdb-lib's reader and, for BotMap's own lookups, where its parts are. */
-interface OpenMmdb<T extends Response> {
-  reader: Reader<T>;
-  layout: MmdbLayout;
-}
-
-function openMmdb<T extends Response>(file: string, what: string, needs: string): OpenMmdb<T> {
+export function openMmdb<T extends Response>(file: string, what: string, needs: string): { reader: Reader<T>; layout: MmdbLayout } {
   let buffer: Buffer;
   try {
     checkRegularFile(file, what, needs);
@@ -147,7 +138,7 @@ function notAnMmdb(error: unknown, file: string, what: string, needs: string): B
   return new BotMapError(`${what} ${file} is not a readable MaxMind .mmdb file (${(error as Error).message}). BotMap needs ${needs} database.`);
 }
 
-function mmdbOf<T extends Response>(buffer: Buffer, file: string, what: string, needs: string): OpenMmdb<T> {
+function mmdbOf<T extends Response>(buffer: Buffer, file: string, what: string, needs: string): { reader: Reader<T>; layout: MmdbLayout } {
   try {
     if (file.endsWith('.gz')) buffer = zlib.gunzipSync(buffer);
     const reader = new Reader<T>(buffer);

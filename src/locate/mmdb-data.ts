@@ -260,20 +260,9 @@ export class DataSection {
     const db = this.db;
     const extra = (control >>> 3) & 3;
     if (next + extra + 1 > this.dataEnd) unexpected();
-    let value: number;
-    switch (extra) {
-      case 0:
-        value = ((control & 7) << 8) | db[next];
-        break;
-      case 1:
-        value = ((control & 7) << 16) | (db[next] << 8) | db[next + 1];
-        break;
-      case 2:
-        value = ((control & 7) << 24) | (db[next] << 16) | (db[next + 1] << 8) | db[next + 2];
-        break;
-      default:
-        value = ((db[next] << 24) | (db[next + 1] << 16) | (db[next + 2] << 8) | db[next + 3]) >>> 0;
-    }
+    // The control byte's low 3 bits lead the value, except in the 4-byte form.
+    let value = extra === 3 ? 0 : control & 7;
+    for (let i = 0; i <= extra; i++) value = value * 256 + db[next + i];
     this.type = POINTER;
     this.size = this.dataStart + POINTER_BIAS[extra] + value;
     this.payload = next + extra + 1;

@@ -26,7 +26,7 @@ export interface MmdbLayout {
   readonly dataEnd: number;
 }
 
-export const DATA_SECTION_SEPARATOR_SIZE = 16;
+const DATA_SECTION_SEPARATOR_SIZE = 16;
 const METADATA_MARKER = Uint8Array.from([0xab, 0xcd, 0xef, ...Array.from('MaxMind.com', (c) => c.charCodeAt(0))]);
 
 /** Checks that the search tree the metadata describes fits in the file; throws an Error saying why not. */
@@ -35,20 +35,12 @@ export function mmdbLayout(db: Uint8Array, metadata: MmdbTreeMetadata): MmdbLayo
   if (recordSize !== 24 && recordSize !== 28 && recordSize !== 32) throw new Error(`unsupported record size ${recordSize}`);
   if (ipVersion !== 4 && ipVersion !== 6) throw new Error(`unsupported IP version ${ipVersion}`);
   if (!Number.isSafeInteger(nodeCount) || nodeCount <= 0) throw new Error(`invalid node count ${nodeCount}`);
-  const dataEnd = lastIndexOf(db, METADATA_MARKER);
+  const dataEnd = Buffer.from(db.buffer, db.byteOffset, db.byteLength).lastIndexOf(METADATA_MARKER);
   const dataStart = (nodeCount * recordSize) / 4 + DATA_SECTION_SEPARATOR_SIZE;
   if (dataEnd < 0 || dataStart > dataEnd) {
     throw new Error(`the search tree of ${nodeCount} nodes does not fit in the file's ${db.length} bytes`);
   }
   return { db, nodeCount, recordSize, ipVersion, dataStart, dataEnd };
-}
-
-function lastIndexOf(haystack: Uint8Array, needle: Uint8Array): number {
-  outer: for (let at = haystack.length - needle.length; at >= 0; at--) {
-    for (let i = 0; i < needle.length; i++) if (haystack[at + i] !== needle[i]) continue outer;
-    return at;
-  }
-  return -1;
 }
 
 /** What `SearchTree.recordOffset` returns for an address the database has no record for. */

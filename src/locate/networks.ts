@@ -14,7 +14,7 @@ import v8 from 'node:v8';
 import { csvParseRows } from 'd3-dsv';
 import type { AsnResponse } from 'maxmind';
 import { BotMapError } from '../errors';
-import { ageInDays, describeMmdb, lookUpPublic, readMmdb, staleDataWarning, type LookupProgress, type OpenOptions } from './database';
+import { ageInDays, describeMmdb, lookUpPublic, openMmdb, staleDataWarning, type LookupProgress, type OpenOptions } from './database';
 import { displayPath, projectRoot } from '../project';
 import { ipv6ToWords, normaliseAddress, type NormalisedAddress } from './address';
 import type { DatabaseInfo } from '../types';
@@ -281,7 +281,7 @@ export function openAsnDatabase(explicitPath?: string | null, options: OpenOptio
   const chosen = explicitPath || process.env.BOTMAP_ASN_MMDB;
   if (!chosen) return openPackagedAsnData(options);
   const file = path.resolve(chosen);
-  const reader = readMmdb<AsnResponse>(file, 'ASN database', ASN_NEEDS);
+  const { reader } = openMmdb<AsnResponse>(file, 'ASN database', ASN_NEEDS);
   const type = reader.metadata.databaseType;
   if (!/asn|isp/i.test(type)) {
     throw new BotMapError(
