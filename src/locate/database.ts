@@ -264,10 +264,14 @@ export function countryOnlyNote(info: DatabaseInfo): string {
  * city, say), and the record's position in the file identifies it. Only the fields BotMap uses
  * are decoded; a record the lean reader does not expect is decoded whole by mmdb-lib instead.
  *
- * The lean reader (`mmdb.ts`, `city-record.ts`, `mmdb-data.ts`) earns its lines: it locates the
- * 100,000 distinct addresses of the bench's ips.txt (first pass, in a fresh process) in a median
- * 617 ms, mmdb-lib's `Reader` with its cache option (a Map: each record decoded once) in 1,527 ms
- * (7 runs each, alternating, on a shared, loaded 2-core machine): 2.5 times the speed.
+ * The lean reader (`mmdb.ts`, `mmdb-data.ts`, `city-record.ts`) earns its lines. On the bench's
+ * locate job (`npm run bench -- --only locate --runs 3`: 100,000 distinct addresses, fresh
+ * process), run alternately with mmdb-lib 3.0.3's `Reader` given its cache option (a Map, so
+ * that each record is decoded once): first pass 642 and 672 ms against 1,610 and 1,443 ms
+ * (about 150,000 against 65,000 addresses/s), second pass 82 and 76 ms against 693 and 804 ms.
+ * Measured on a shared, loaded 2-core machine. BENCHMARKS.md's quiet-machine figure for the lean
+ * reader is about 4 times as fast; at the same ratio the Reader would miss the 300,000
+ * addresses/s target (about 280,000/s).
  */
 function cachedLookup(reader: Reader<CityResponse>, layout: MmdbLayout): (address: NormalisedAddress | string) => Location {
   const tree = new SearchTree(layout);
