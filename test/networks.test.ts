@@ -3,13 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normaliseAddress } from '../src/locate/address';
+import { ipv6ToWords, normaliseAddress } from '../src/locate/address';
 import { BotMapError } from '../src/errors';
 import { GEOLITE_CREDIT } from '../src/locate/database';
 import {
   ASN_CREDIT,
   findRange,
-  ipv6ToWords,
   loadPackagedTable,
   lookupNetworks,
   openAsnDatabase,
