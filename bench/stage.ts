@@ -81,9 +81,9 @@ async function countReaderCalls(): Promise<{ opens: number; lookups: number }> {
   const { SearchTree } = await import('../src/locate/mmdb');
   const counter = { opens: 0, lookups: 0 };
   const recordOffset = SearchTree.prototype.recordOffset;
-  SearchTree.prototype.recordOffset = function (this: InstanceType<typeof SearchTree>, ip: string) {
+  SearchTree.prototype.recordOffset = function (this: InstanceType<typeof SearchTree>, address: Parameters<typeof recordOffset>[0]) {
     counter.lookups++;
-    return recordOffset.call(this, ip);
+    return recordOffset.call(this, address);
   };
   const proto = Reader.prototype as unknown as { load(db: Buffer): void; findAddressInTree(ip: string): unknown };
   const load = proto.load;

@@ -1,5 +1,7 @@
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { looksLikeHostname, normaliseAddress } from '../src/locate/address';
+import { ipv6Network64, ipv6ToWords, looksLikeHostname, normaliseAddress, type IPv4Address, type IPv6Address } from '../src/locate/address';
+import { seededRandom } from './support/random';
 
 describe('normaliseAddress', () => {
   it.each([
@@ -49,5 +51,37 @@ describe('looksLikeHostname', () => {
     expect(looksLikeHostname('1.2.3.4')).toBe(false);
     expect(looksLikeHostname('localhost')).toBe(false);
     expect(looksLikeHostname('<script>.com')).toBe(false);
+  });
+});
+
+describe('IPv6 addresses as words', () => {
+  it('reads IPv6 in every form ipaddr.js writes, and rejects what is not IPv6', () => {
+    const next = seededRandom(1);
+    const words = new Uint32Array(4);
+    for (let n = 0; n < 5000; n++) {
+      const parts = Array.from({ length: 8 }, () => (next() < 0.4 ? 0 : Math.floor(next() * 65536)));
+      const address = new ipaddr.IPv6(parts);
+      const fixed = parts.map((p) => p.toString(16).padStart(4, '0')).join(':');
+      for (const text of [address.toRFC5952String(), address.toNormalizedString(), fixed, fixed.toUpperCase()]) {
+        expect(ipv6ToWords(text, words), text).toBe(true);
+        expect([...words].flatMap((w) => [w >>> 16, w & 0xffff]), text).toEqual(parts);
+      }
+    }
+    expect(ipv6ToWords('::ffff:1.2.3.4', words) && [...words]).toEqual([0, 0, 0xffff, 0x01020304]);
+    expect(ipv6ToWords('::', words) && [...words]).toEqual([0, 0, 0, 0]);
+    for (const bad of [':', ':1::', '1:::2', '1::2::3', '12345::', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', 'g::', '1:', '', '1.2.3.4']) expect(ipv6ToWords(bad, words), bad).toBe(false);
+  });
+
+  it('are what normaliseAddress keeps of an IPv6 address, as an IPv4 address keeps its number', () => {
+    expect([...(normaliseAddress('2001:db8::1:2') as IPv6Address).words]).toEqual([0x20010db8, 0, 0, 0x00010002]);
+    expect((normaliseAddress('::ffff:203.0.113.9') as IPv4Address).value).toBe(0xcb007109);
+    expect((normaliseAddress('255.255.255.255') as IPv4Address).value).toBe(0xffffffff);
+  });
+
+  it('names the /64 network of an IPv6 address', () => {
+    expect(ipv6Network64('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
+    expect(ipv6Network64('2001:db8::1')).toBe('2001:db8::/64');
+    expect(ipv6Network64('2001:0:0:1::5')).toBe('2001:0:0:1::/64');
+    expect(ipv6Network64('203.0.113.9')).toBe('203.0.113.9');
   });
 });

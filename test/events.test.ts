@@ -98,7 +98,7 @@ describe('normaliseAddress on dotted quads', () => {
     for (const text of texts) {
       const parsed = ipaddr.IPv4.parse(text);
       const range = parsed.range();
-      expect(normaliseAddress(text), text).toEqual({ ip: parsed.toString(), version: 4, isPublic: range === 'unicast', range });
+      expect(normaliseAddress(text), text).toEqual({ ip: parsed.toString(), version: 4, isPublic: range === 'unicast', range, value: parsed.octets.reduce((n, octet) => n * 256 + octet, 0) });
     }
   });
 });

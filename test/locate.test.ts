@@ -141,7 +141,7 @@ describe('locateAddresses', () => {
   it('looks each public address up once and never looks up private ones', () => {
     const real = openGeoDatabase(dbs.city);
     const asked: string[] = [];
-    const counting: GeoDatabase = { ...real, lookup: (ip) => (asked.push(ip), real.lookup(ip)) };
+    const counting: GeoDatabase = { ...real, lookup: (address) => (asked.push(typeof address === 'string' ? address : address.ip), real.lookup(address)) };
     const addresses = ['81.2.69.142', '10.0.0.1', '2a02:cf40::1', '192.0.2.1', '89.160.20.128'].map((a) => normaliseAddress(a)!);
     const progress: number[] = [];
     const result = locateAddresses(addresses, counting, (p) => progress.push(p.done));

@@ -3,22 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { normaliseAddress } from '../src/locate/address';
+import { ipv6ToWords, normaliseAddress } from '../src/locate/address';
 import { BotMapError } from '../src/errors';
 import { GEOLITE_CREDIT } from '../src/locate/database';
 import {
   ASN_CREDIT,
-  findV4,
-  findV6,
-  ipv4ToNumber,
-  ipv6Network64,
-  ipv6ToWords,
+  findRange,
   loadPackagedTable,
   lookupNetworks,
   openAsnDatabase,
   openPackagedAsnData,
-  parseV4Csv,
-  parseV6Csv,
+  parseRanges,
   type AsnDatabase,
   type RangeTable,
 } from '../src/locate/networks';
@@ -35,39 +30,6 @@ beforeAll(() => {
   dbs = writeTestDatabases();
 });
 
-describe('addresses as numbers', () => {
-  it('reads dotted IPv4', () => {
-    expect(ipv4ToNumber('0.0.0.0')).toBe(0);
-    expect(ipv4ToNumber('1.2.3.4')).toBe(0x01020304);
-    expect(ipv4ToNumber('255.255.255.255')).toBe(0xffffffff);
-    for (const bad of ['256.0.0.1', '1.2.3', '1.2.3.4.5', '1..2.3', '', 'a.b.c.d', '1.2.3.4 ']) expect(ipv4ToNumber(bad), bad).toBe(-1);
-  });
-
-  it('reads IPv6 in every form ipaddr.js writes, and rejects what is not IPv6', () => {
-    const next = random(1);
-    const words = new Uint32Array(4);
-    for (let n = 0; n < 5000; n++) {
-      const parts = Array.from({ length: 8 }, () => (next() < 0.4 ? 0 : Math.floor(next() * 65536)));
-      const address = new ipaddr.IPv6(parts);
-      const fixed = parts.map((p) => p.toString(16).padStart(4, '0')).join(':');
-      for (const text of [address.toRFC5952String(), address.toNormalizedString(), fixed, fixed.toUpperCase()]) {
-        expect(ipv6ToWords(text, words), text).toBe(true);
-        expect([...words].flatMap((w) => [w >>> 16, w & 0xffff]), text).toEqual(parts);
-      }
-    }
-    expect(ipv6ToWords('::ffff:1.2.3.4', words) && [...words]).toEqual([0, 0, 0xffff, 0x01020304]);
-    expect(ipv6ToWords('::', words) && [...words]).toEqual([0, 0, 0, 0]);
-    for (const bad of [':', ':1::', '1:::2', '1::2::3', '12345::', '1:2:3:4:5:6:7:8:9', '1:2:3:4:5:6:7', 'g::', '1:', '', '1.2.3.4']) expect(ipv6ToWords(bad, words), bad).toBe(false);
-  });
-
-  it('names the /64 network of an IPv6 address', () => {
-    expect(ipv6Network64('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2::/64');
-    expect(ipv6Network64('2001:db8::1')).toBe('2001:db8::/64');
-    expect(ipv6Network64('2001:0:0:1::5')).toBe('2001:0:0:1::/64');
-    expect(ipv6Network64('203.0.113.9')).toBe('203.0.113.9');
-  });
-});
-
 describe('range tables', () => {
   const v4Csv = [
     '16777216,16777471,13335,"Cloudflare, Inc."',
@@ -80,27 +42,27 @@ describe('range tables', () => {
   ].join('\n');
 
   it('parses quoted organisations, CRLF and overlapping ranges', () => {
-    const t = parseV4Csv(v4Csv);
+    const t = parseRanges(v4Csv, 4);
     expect(t.length).toBe(5);
     expect(t.orgs[t.orgIndex[0]]).toBe('Cloudflare, Inc.');
     expect(t.orgs[t.orgIndex[2]]).toBe('LLC "SPUTNIK"');
     expect(t.orgs[t.orgIndex[4]]).toBe('DoD Network Information Center');
     expect(t.ends[3]).toBe(3607101439);
-    expect(findV4(t, 16777216)).toBe(0);
-    expect(findV4(t, 16777471)).toBe(0);
-    expect(findV4(t, 16777472)).toBe(-1);
-    expect(findV4(t, 0)).toBe(-1);
-    expect(findV4(t, 3607101439)).toBe(3);
-    expect(findV4(t, 3607101440)).toBe(4);
-    expect(findV4(t, 0xffffffff)).toBe(-1);
-    expect(() => parseV4Csv('5,1,1,x')).toThrow(/line 1: bad range/);
-    expect(() => parseV4Csv('5,9,1,x\n1,2,1,y')).toThrow(/line 2: ranges are not sorted/);
+    expect(findRange(t, [16777216])).toBe(0);
+    expect(findRange(t, [16777471])).toBe(0);
+    expect(findRange(t, [16777472])).toBe(-1);
+    expect(findRange(t, [0])).toBe(-1);
+    expect(findRange(t, [3607101439])).toBe(3);
+    expect(findRange(t, [3607101440])).toBe(4);
+    expect(findRange(t, [0xffffffff])).toBe(-1);
+    expect(() => parseRanges('5,1,1,x', 4)).toThrow(/line 1: bad range/);
+    expect(() => parseRanges('5,9,1,x\n1,2,1,y', 4)).toThrow(/line 2: ranges are not sorted/);
   });
 
   it('parses IPv6 ranges', () => {
-    const t = parseV6Csv(['2001::,2001::ffff:ffff:ffff:ffff:ffff:ffff,6939,Hurricane Electric LLC', '2001:200::,2001:200:1b9:ffff:ffff:ffff:ffff:ffff,2500,WIDE Project', '2001:200:1ba::,2001:200:1ba:ffff:ffff:ffff:ffff:ffff,24047,"Internet Systems Consortium, Inc."'].join('\n'));
+    const t = parseRanges(['2001::,2001::ffff:ffff:ffff:ffff:ffff:ffff,6939,Hurricane Electric LLC', '2001:200::,2001:200:1b9:ffff:ffff:ffff:ffff:ffff,2500,WIDE Project', '2001:200:1ba::,2001:200:1ba:ffff:ffff:ffff:ffff:ffff,24047,"Internet Systems Consortium, Inc."'].join('\n'), 6);
     const words = new Uint32Array(4);
-    const find = (ip: string) => (ipv6ToWords(ip, words), findV6(t, words));
+    const find = (ip: string) => (ipv6ToWords(ip, words), findRange(t, words));
     expect(find('2001::1')).toBe(0);
     expect(find('2001:0:ffff::')).toBe(0);
     expect(find('2001:1::')).toBe(-1);
@@ -122,12 +84,12 @@ describe('range tables', () => {
       v4.push(`${start},${end},${i},org ${i % 7}`);
       at = end + 1;
     }
-    const t4 = parseV4Csv(v4.join('\n'));
+    const t4 = parseRanges(v4.join('\n'), 4);
     const scan4 = (ip: number) => {
       for (let i = 0; i < t4.length; i++) if (t4.starts[i] <= ip && ip <= t4.ends[i]) return i;
       return -1;
     };
-    for (let ip = 0; ip < at + 100; ip++) expect(findV4(t4, ip)).toBe(scan4(ip));
+    for (let ip = 0; ip < at + 100; ip++) expect(findRange(t4, [ip])).toBe(scan4(ip));
 
     const v6: string[] = [];
     let big = 0x2001n << 112n;
@@ -137,7 +99,7 @@ describe('range tables', () => {
       v6.push(`${fromBig(start)},${fromBig(end)},${i},org`);
       big = end + 1n;
     }
-    const t6 = parseV6Csv(v6.join('\n'));
+    const t6 = parseRanges(v6.join('\n'), 6);
     const scan6 = (ip: bigint) => {
       for (let i = 0; i < t6.length; i++) if (toBig(t6.starts, i * 4) <= ip && ip <= toBig(t6.ends, i * 4)) return i;
       return -1;
@@ -146,7 +108,7 @@ describe('range tables', () => {
     for (let i = 0; i < 3000; i++) {
       const ip = (0x2001n << 112n) + BigInt(Math.floor(next() * 700)) * (1n << 64n) + BigInt(Math.floor(next() * 4));
       ipv6ToWords(fromBig(ip), words);
-      expect(findV6(t6, words)).toBe(scan6(ip));
+      expect(findRange(t6, words)).toBe(scan6(ip));
     }
   });
 });
@@ -166,15 +128,15 @@ describe('the packaged ASN data (@ip-location-db/asn)', () => {
     for (let i = 0; i < v4.length; i++) {
       if (!(v4.starts[i] <= v4.ends[i])) problems.push(`IPv4 range ${i} ends before it starts`);
       if (i > 0 && !(v4.ends[i - 1] < v4.starts[i])) problems.push(`IPv4 ranges ${i - 1} and ${i} overlap`);
-      if (findV4(v4, v4.starts[i]) !== i || findV4(v4, v4.ends[i]) !== i) problems.push(`IPv4 range ${i} not found at its ends`);
-      if (i + 1 < v4.length && v4.ends[i] + 1 < v4.starts[i + 1] && findV4(v4, v4.ends[i] + 1) !== -1) problems.push(`IPv4 gap after range ${i} found`);
+      if (findRange(v4, [v4.starts[i]]) !== i || findRange(v4, [v4.ends[i]]) !== i) problems.push(`IPv4 range ${i} not found at its ends`);
+      if (i + 1 < v4.length && v4.ends[i] + 1 < v4.starts[i + 1] && findRange(v4, [v4.ends[i] + 1]) !== -1) problems.push(`IPv4 gap after range ${i} found`);
     }
     for (let i = 0; i < v6.length; i++) {
       const start = toBig(v6.starts, i * 4);
       const end = toBig(v6.ends, i * 4);
       if (!(start <= end)) problems.push(`IPv6 range ${i} ends before it starts`);
       if (i > 0 && !(toBig(v6.ends, (i - 1) * 4) < start)) problems.push(`IPv6 ranges ${i - 1} and ${i} overlap`);
-      if (findV6(v6, v6.starts.subarray(i * 4, i * 4 + 4)) !== i || findV6(v6, v6.ends.subarray(i * 4, i * 4 + 4)) !== i) problems.push(`IPv6 range ${i} not found at its ends`);
+      if (findRange(v6, v6.starts.subarray(i * 4, i * 4 + 4)) !== i || findRange(v6, v6.ends.subarray(i * 4, i * 4 + 4)) !== i) problems.push(`IPv6 range ${i} not found at its ends`);
     }
     expect(problems.slice(0, 10)).toEqual([]);
   });
@@ -214,21 +176,25 @@ describe('the packaged ASN data (@ip-location-db/asn)', () => {
     expect(loads.at(-1)!.fromCache).toBe(false);
   });
 
-  it('looks up a million addresses a second or more', () => {
+  it('finds the network of 200,000 random IPv4 addresses as the old hand-written lookup did', () => {
     const db = openPackagedAsnData();
     const next = random(5);
     const ips = Array.from({ length: 200_000 }, () => {
       const n = u32(next);
       return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
     });
-    db.lookup(ips[0]);
-    const started = performance.now();
+    const asns = new Set<number>();
     let found = 0;
-    for (const ip of ips) if (db.lookup(ip)) found++;
-    const perSecond = ips.length / ((performance.now() - started) / 1000);
-    expect(found).toBeGreaterThan(ips.length / 2);
-    // Typically several million a second; the bound leaves room for a slow, busy machine.
-    expect(perSecond).toBeGreaterThan(300_000);
+    for (const ip of ips) {
+      const network = db.lookup(ip);
+      if (network) {
+        found++;
+        asns.add(network.asn);
+      }
+    }
+    // Counted with the lookup this one replaced (its own IPv4 parser and binary search).
+    expect(found).toBe(154_131);
+    expect(asns.size).toBe(12_082);
   });
 });
 
@@ -277,7 +243,7 @@ describe('lookupNetworks', () => {
   it('looks up public addresses only, aligned with the input', () => {
     const asked: string[] = [];
     const real = openAsnDatabase(dbs.asn);
-    const counting: AsnDatabase = { ...real, lookup: (ip) => (asked.push(ip), real.lookup(ip)) };
+    const counting: AsnDatabase = { ...real, lookup: (address) => (asked.push(typeof address === 'string' ? address : address.ip), real.lookup(address)) };
     const addresses = ['81.2.69.142', '10.0.0.1', '2a02:cf40::1', '89.160.20.128', '::1'].map((a) => normaliseAddress(a)!);
     const progress: number[] = [];
     const result = lookupNetworks(addresses, counting, (p) => progress.push(p.done));

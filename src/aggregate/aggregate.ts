@@ -4,7 +4,7 @@ import { ATTACK_KINDS } from '../types';
 import { EVENT_KINDS, type EventStore } from '../load/events';
 import type { Location, PlaceCluster } from '../types';
 import type { NormalisedAddress } from '../locate/address';
-import { ipv6Network64, ipv6ToWords, type Network } from '../locate/networks';
+import { ipv6Network64, type Network } from '../locate/networks';
 import { clusterPlaces, comparePlaces, type ClusterInput } from './places';
 
 /** How the rankings count attackers. */
@@ -139,7 +139,6 @@ function attackersOf(addresses: readonly NormalisedAddress[], ipText: string[], 
   const code = new Int32Array(addresses.length);
   // A /64 is identified by the leading two 32-bit words of its addresses: its text (which
   // ipv6Network64 builds from those words alone) is only needed when /64s are counted as one.
-  const words = new Uint32Array(4);
   const networkOfWords = new Map<number, Map<number, number>>();
   const attackerOfNetwork: number[] = [];
   const textOfNetwork: string[] = [];
@@ -152,12 +151,7 @@ function attackersOf(addresses: readonly NormalisedAddress[], ipText: string[], 
       code[i] = count++;
       continue;
     }
-    if (!ipv6ToWords(address.ip, words)) {
-      // ipv6Network64 gives such an address back as it is: a network of its own.
-      networks64++;
-      code[i] = count++;
-      continue;
-    }
+    const words = address.words;
     let byLowWord = networkOfWords.get(words[0]);
     if (byLowWord === undefined) networkOfWords.set(words[0], (byLowWord = new Map()));
     let network = byLowWord.get(words[1]);

@@ -1,15 +1,29 @@
 import ipaddr from 'ipaddr.js';
 
-/** A parsed address: its canonical text and whether it can be geolocated. */
-export interface NormalisedAddress {
+/** What every parsed address has: its canonical text and whether it can be geolocated. */
+interface AddressText {
   /** Canonical form: dotted IPv4, RFC 5952 compressed lower-case IPv6; `::ffff:a.b.c.d` becomes IPv4. */
   ip: string;
-  version: 4 | 6;
   /** False for private, loopback, link-local, CGNAT, documentation, multicast and other reserved ranges. */
   isPublic: boolean;
   /** ipaddr.js's range name (`unicast` for public addresses). */
   range: string;
 }
+
+/** An IPv4 address; `value` is its unsigned 32-bit number, what lookups search by. */
+export interface IPv4Address extends AddressText {
+  version: 4;
+  value: number;
+}
+
+/** An IPv6 address; `words` are its 128 bits as four big-endian 32-bit words, what lookups search by. */
+export interface IPv6Address extends AddressText {
+  version: 6;
+  words: Uint32Array;
+}
+
+/** A parsed address: its text for people, its numbers for lookups (parsed once, here). */
+export type NormalisedAddress = IPv4Address | IPv6Address;
 
 const IPV4_SHAPE = /^\d{1,3}(\.\d{1,3}){3}$/;
 // Global unicast IPv6 lives in 2000::/3; everything outside it is special-purpose.
@@ -27,22 +41,28 @@ export function normaliseAddress(text: string): NormalisedAddress | null {
   if (raw.startsWith('[') && raw.endsWith(']')) raw = raw.slice(1, -1);
   const zone = raw.indexOf('%');
   if (zone >= 0) raw = raw.slice(0, zone);
-  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
-  if (raw.includes(':')) {
-    if (!ipaddr.IPv6.isValid(raw)) return null;
-    const v6 = ipaddr.IPv6.parse(raw);
-    parsed = v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
-  } else {
-    if (!IPV4_SHAPE.test(raw) || !ipaddr.IPv4.isValidFourPartDecimal(raw)) return null;
-    parsed = ipaddr.IPv4.parse(raw);
-  }
+  if (raw.includes(':')) return ipaddr.IPv6.isValid(raw) ? ipv6Address(ipaddr.IPv6.parse(raw)) : null;
+  if (!IPV4_SHAPE.test(raw) || !ipaddr.IPv4.isValidFourPartDecimal(raw)) return null;
+  return ipv4Address(octetsValue(ipaddr.IPv4.parse(raw).octets));
+}
+
+function ipv6Address(parsed: ipaddr.IPv6): NormalisedAddress {
+  if (parsed.isIPv4MappedAddress()) return ipv4Address(octetsValue(parsed.toIPv4Address().octets));
   const range = parsed.range();
-  if (parsed.kind() === 'ipv4') {
-    return { ip: parsed.toString(), version: 4, isPublic: range === 'unicast', range };
-  }
-  const v6 = parsed as ipaddr.IPv6;
-  const isPublic = range === 'unicast' && v6.match(GLOBAL_UNICAST_V6);
-  return { ip: v6.toRFC5952String(), version: 6, isPublic, range: isPublic ? range : range === 'unicast' ? 'reserved' : range };
+  const isPublic = range === 'unicast' && parsed.match(GLOBAL_UNICAST_V6);
+  const words = wordsOf(parsed.parts, new Uint32Array(4));
+  return { ip: parsed.toRFC5952String(), version: 6, isPublic, range: isPublic ? range : range === 'unicast' ? 'reserved' : range, words };
+}
+
+/** Eight 16-bit groups as four big-endian 32-bit words, written to `out` from `at`. */
+function wordsOf(parts: readonly number[], out: Uint32Array, at = 0): Uint32Array {
+  for (let w = 0; w < 4; w++) out[at + w] = parts[2 * w] * 65536 + parts[2 * w + 1];
+  return out;
+}
+
+/** The unsigned 32-bit number of four octets, most significant first. */
+function octetsValue(octets: readonly number[]): number {
+  return octets.reduce((n, octet) => n * 256 + octet, 0);
 }
 
 /**
@@ -54,7 +74,7 @@ const IPV4_RANGES = Object.entries((ipaddr.IPv4.prototype as unknown as { Specia
   // A name with one subnet may give it unlisted, as ipaddr.js's subnetMatch allows.
   (Array.isArray(subnets[0]) ? (subnets as Subnet[]) : [subnets as Subnet]).map(([network, bits]) => {
     const mask = bits === 0 ? 0 : (~0 << (32 - bits)) >>> 0;
-    return { name, network: (network.octets.reduce((n, octet) => n * 256 + octet, 0) & mask) >>> 0, mask };
+    return { name, network: (octetsValue(network.octets) & mask) >>> 0, mask };
   }),
 );
 
@@ -66,9 +86,9 @@ export function ipv4Range(value: number): string {
 }
 
 /** The normalised IPv4 address of a number (its text built anew: never a slice of a read chunk). */
-export function ipv4Address(value: number): NormalisedAddress {
+export function ipv4Address(value: number): IPv4Address {
   const range = ipv4Range(value);
-  return { ip: dottedQuad(value), version: 4, isPublic: range === 'unicast', range };
+  return { ip: dottedQuad(value), version: 4, isPublic: range === 'unicast', range, value: value >>> 0 };
 }
 
 /**
@@ -153,6 +173,22 @@ export function normaliseCidr(text: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The four big-endian 32-bit words of an IPv6 address's text, written to `out` from `at`; false
+ * when the text is not an IPv6 address.
+ */
+export function ipv6ToWords(text: string, out: Uint32Array, at = 0): boolean {
+  if (!text.includes(':') || !ipaddr.IPv6.isValid(text)) return false;
+  wordsOf(ipaddr.IPv6.parse(text).parts, out, at);
+  return true;
+}
+
+/** The /64 network of an IPv6 address in RFC 5952 form (`2001:db8:1:2::/64`); anything else is returned as it is. */
+export function ipv6Network64(ip: string): string {
+  if (!ip.includes(':') || !ipaddr.IPv6.isValid(ip)) return ip;
+  return `${ipaddr.IPv6.networkAddressFromCIDR(`${ip}/64`).toRFC5952String()}/64`;
 }
 
 /** True when the text looks like a host name rather than an address (`mail.example.com`). */
