@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvCell, svgToPng, toCsv, writeFileAtomic } from '../src/export/files';
+import { csvCell, PngWorker, svgToPng, toCsv, writeFileAtomic } from '../src/export/files';
 
 describe('CSV', () => {
   it('neutralises spreadsheet formulas from log text', () => {
@@ -36,5 +36,20 @@ describe('svgToPng', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.readUInt32BE(16)).toBe(80);
     expect(png.readUInt32BE(20)).toBe(40);
+  });
+});
+
+describe('PngWorker', () => {
+  it('renders in its thread the same bytes as svgToPng, in the order asked, and reports a broken SVG', async () => {
+    const svgs = ['Hi', 'there', '<script>'].map((t, i) => `<svg xmlns="http://www.w3.org/2000/svg" width="${40 + i}" height="20"><text x="2" y="15" font-size="12">${t.replace(/</g, '&lt;')}</text></svg>`);
+    const worker = new PngWorker();
+    try {
+      const pngs = await Promise.all(svgs.map((svg) => worker.render(svg)));
+      expect(pngs.map((png) => png.readUInt32BE(16))).toEqual([80, 82, 84]);
+      pngs.forEach((png, i) => expect(png.equals(svgToPng(svgs[i]))).toBe(true));
+      await expect(worker.render('<svg')).rejects.toThrow(/PNG rendering failed/);
+    } finally {
+      await worker.close();
+    }
   });
 });
