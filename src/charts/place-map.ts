@@ -5,6 +5,7 @@ import type { SvgNode } from './dom';
 import { placeLabels, type PlacedLabel } from './labels';
 import { el, formatCount, framed, setup, type Chart, type ChartOptions } from './frame';
 import { roundedProjection } from './geo';
+import { drawnBounds, featuresMeeting, linesWithin, polygonsWithin, type GeoBox } from './region';
 import { niceSizeValues, sizeLegend } from './legends';
 import { customMark, dotsGroup, labelHeight, labelsGroup, labelWidth, type LabelText } from './marks';
 import { dotRadius } from './world-map';
@@ -165,15 +166,11 @@ export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart 
     return g;
   };
 
-  // Only the countries whose bounds meet the view's bounds are drawn (the rest would clip to nothing).
-  const [[west, south], [east, north]] = geoBounds(view);
-  const lonSpans = (w: number, e: number): [number, number][] => (w <= e ? [[w, e]] : [[w, 180], [-180, e]]);
-  const viewSpans = lonSpans(west, east);
-  const countries = atlas.countries.features.filter((f) => {
-    const [[fw, fs], [fe, fn]] = geoBounds(f as any);
-    if (fn < south || fs > north) return false;
-    return lonSpans(fw, fe).some(([a, b]) => viewSpans.some(([c, d]) => a <= d && c <= b));
-  });
+  // Only the countries whose bounds meet the view's bounds are drawn (the rest would clip to
+  // nothing), and of them and of the borders only the shapes that reach the drawn rectangle.
+  const drawn = drawnBounds(projection, width, mapHeight);
+  const countries = polygonsWithin(featuresMeeting(atlas.countries.features, geoBounds(view) as GeoBox), drawn);
+  const borders = linesWithin(atlas.borders, drawn);
 
   const plot = Plot.plot({
     document,
@@ -185,7 +182,7 @@ export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart 
     marks: [
       customMark((doc) => el(doc, 'rect', { width, height: mapHeight, fill: theme.ocean })),
       Plot.geo(countries as any, { fill: theme.land, stroke: theme.coast, strokeWidth: 0.6 }),
-      Plot.geo(atlas.borders as any, { stroke: theme.zoomBorder, strokeWidth: 1.2, strokeDasharray: '5 3' }),
+      Plot.geo(borders as any, { stroke: theme.zoomBorder, strokeWidth: 1.2, strokeDasharray: '5 3' }),
       extentPx > 6
         ? customMark((doc) => el(doc, 'circle', { cx, cy, r: extentPx + maxRadius * 0.3, fill: 'none', stroke: theme.muted, 'stroke-width': 1, 'stroke-dasharray': '4 4', 'stroke-opacity': 0.8 }))
         : null,
