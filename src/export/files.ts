@@ -132,12 +132,13 @@ function removeStaleTempFiles(dir: string): void {
 }
 
 /**
- * Writes a file atomically, creating folders as needed: the content goes to a temporary file
- * beside it (`.<name>.<pid>.<n>.tmp`), is flushed to disk, then renamed over the file. A reader,
- * or a run interrupted at any point, sees the old file or the new one, never half of one; a
- * failed write (a full disk) removes its temporary file and throws.
+ * Writes a file atomically, creating folders as needed: the content (text, bytes, or pieces of
+ * text written one after another) goes to a temporary file beside it (`.<name>.<pid>.<n>.tmp`),
+ * is flushed to disk, then renamed over the file. A reader, or a run interrupted at any point,
+ * sees the old file or the new one, never half of one; a failed write (a full disk) removes its
+ * temporary file and throws.
  */
-export function writeFileAtomic(file: string, content: string | Uint8Array): void {
+export function writeFileAtomic(file: string, content: string | Uint8Array | Iterable<string>): void {
   const dir = path.dirname(file);
   fs.mkdirSync(dir, { recursive: true });
   removeStaleTempFiles(dir);
@@ -145,7 +146,8 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
   try {
     const fd = fs.openSync(temp, 'w');
     try {
-      fs.writeFileSync(fd, content);
+      if (typeof content === 'string' || content instanceof Uint8Array) fs.writeFileSync(fd, content);
+      else for (const piece of content) fs.writeSync(fd, piece);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
@@ -192,19 +194,43 @@ export function toCsv(columns: readonly string[], rows: Iterable<Record<string, 
   return `${csvFormatRows(body)}\n`;
 }
 
-/** Writes an Arquero table as CSV, with `formatters` turning column values into text (e.g. times). */
+/** Rows of CSV formatted at a time: the text of a whole table (100,000 addresses) is never held at once. */
+const CSV_CHUNK_ROWS = 5000;
+
+/** The lines of an Arquero table as CSV, `CSV_CHUNK_ROWS` at a time, read column by column. */
+function* tableCsv(table: ColumnTable, columns: readonly string[], formatters: Record<string, (value: any) => unknown>): Generator<string> {
+  yield `${csvFormatRows([columns.slice()])}\n`;
+  const present = new Set(table.columnNames());
+  const values = columns.map((c) => (present.has(c) ? (table.array(c) as ArrayLike<unknown>) : null));
+  const formats = columns.map((c) => (Object.hasOwn(formatters, c) ? formatters[c] : undefined));
+  const rows = table.numRows();
+  for (let start = 0; start < rows; start += CSV_CHUNK_ROWS) {
+    const chunk: string[][] = [];
+    for (let i = start; i < Math.min(rows, start + CSV_CHUNK_ROWS); i++) {
+      const row = new Array<string>(columns.length);
+      for (let j = 0; j < columns.length; j++) {
+        const value = values[j]?.[i];
+        const format = formats[j];
+        row[j] = csvCell(format ? format(value) : value);
+      }
+      chunk.push(row);
+    }
+    yield `${csvFormatRows(chunk)}\n`;
+  }
+}
+
+/**
+ * Writes an Arquero table as CSV, with `formatters` turning column values into text (e.g. times),
+ * in pieces: building the whole text of ips.csv from `table.objects()` held ~70 MB more at the
+ * peak of the botmap job on the bench's 1M-line log.
+ */
 export function writeTableCsv(
   table: ColumnTable,
   file: string,
   columns: readonly string[] = table.columnNames(),
   formatters: Record<string, (value: any) => unknown> = {},
 ): void {
-  const rows = (table.objects() as Record<string, unknown>[]).map((row) => {
-    const out: Record<string, unknown> = { ...row };
-    for (const [column, format] of Object.entries(formatters)) out[column] = format(row[column]);
-    return out;
-  });
-  writeFileAtomic(file, toCsv(columns, rows));
+  writeFileAtomic(file, tableCsv(table, columns, formatters));
 }
 
 /** Writes JSON with a trailing newline, atomically. */
