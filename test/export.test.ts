@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { csvCell, svgToPng, toCsv, writeFileAtomic } from '../src/export/files';
+import * as aq from 'arquero';
+import { csvCell, PngWorker, svgToPng, toCsv, writeFileAtomic, writeTableCsv } from '../src/export/files';
 
 describe('CSV', () => {
   it('neutralises spreadsheet formulas from log text', () => {
@@ -11,6 +12,20 @@ describe('CSV', () => {
     expect(csvCell(-33.5)).toBe('-33.5');
     expect(csvCell(null)).toBe('');
     expect(csvCell(Number.NaN)).toBe('');
+  });
+
+  it('writes a table in pieces as toCsv writes it whole, across piece boundaries, formatters and missing columns included', () => {
+    const n = 12_001;
+    const names = ['=cmd', 'a,b', 'say "hi"', 'line\nbreak', '-58', 'plain', ''];
+    const table = aq.table({ ip: Array.from({ length: n }, (_, i) => `10.0.${i >> 8}.${i & 255}`), name: Array.from({ length: n }, (_, i) => names[i % names.length]), seen: Array.from({ length: n }, (_, i) => (i % 3 ? i * 1000 : null)), lat: Float64Array.from({ length: n }, (_, i) => i / 7 - 100) });
+    const columns = ['ip', 'name', 'seen', 'lat', 'absent'];
+    const iso = (ms: number | null) => (ms == null ? null : new Date(ms).toISOString());
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-export-')), 't.csv');
+    writeTableCsv(table, file, columns, { seen: iso });
+    const whole = toCsv(columns, (table.objects() as Record<string, unknown>[]).map((r) => ({ ...r, seen: iso(r.seen as number | null) })));
+    expect(fs.readFileSync(file, 'utf8')).toBe(whole);
+    // A header, n rows, the final newline, and a second line for each cell with a line break.
+    expect(whole.split('\n').length).toBe(n + 2 + Math.ceil((n - 3) / 7));
   });
 
   it('quotes commas, quotes and newlines', () => {
@@ -36,5 +51,20 @@ describe('svgToPng', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.readUInt32BE(16)).toBe(80);
     expect(png.readUInt32BE(20)).toBe(40);
+  });
+});
+
+describe('PngWorker', () => {
+  it('renders in its thread the same bytes as svgToPng, in the order asked, and reports a broken SVG', async () => {
+    const svgs = ['Hi', 'there', '<script>'].map((t, i) => `<svg xmlns="http://www.w3.org/2000/svg" width="${40 + i}" height="20"><text x="2" y="15" font-size="12">${t.replace(/</g, '&lt;')}</text></svg>`);
+    const worker = new PngWorker();
+    try {
+      const pngs = await Promise.all(svgs.map((svg) => worker.render(svg)));
+      expect(pngs.map((png) => png.readUInt32BE(16))).toEqual([80, 82, 84]);
+      pngs.forEach((png, i) => expect(png.equals(svgToPng(svgs[i]))).toBe(true));
+      await expect(worker.render('<svg')).rejects.toThrow(/PNG rendering failed/);
+    } finally {
+      await worker.close();
+    }
   });
 });

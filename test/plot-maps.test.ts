@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { featureAlpha2, loadAtlas, matchCountries } from '../src/charts/atlas';
+import { geoAzimuthalEqualArea, geoBounds, geoCircle, geoPath } from 'd3-geo';
+import { featureAlpha2, loadAtlas, matchCountries, type AtlasResolution } from '../src/charts/atlas';
+import { roundedProjection } from '../src/charts/geo';
+import { boxesMeet, drawnBounds, featuresMeeting, linesWithin, polygonsWithin, type GeoBox } from '../src/charts/region';
 import { svgText } from '../src/export/files';
 import { countryMap, type CountryValue } from '../src/charts/country-map';
 import { placeMap, placeMapView } from '../src/charts/place-map';
@@ -124,5 +127,57 @@ describe('countryMap', () => {
     const chart = countryMap(COUNTRIES, { title: 't', labels: 10 });
     expect(chart.labels.length).toBeGreaterThanOrEqual(8);
     expectNoOverlaps(chart);
+  });
+});
+
+describe('region: shapes cut down to a zoomed map before projecting', () => {
+  // Where the cutting could go wrong: across the antimeridian, near the poles, in an archipelago, and a wide view.
+  const VIEWS: [string, number, number, number, AtlasResolution][] = [
+    ['Taipei', 121.5, 25.05, 90, '10m'],
+    ['Fiji', 178.4, -18.1, 400, '10m'],
+    ['Bering Strait', -169, 65.8, 500, '10m'],
+    ['Svalbard', 15.6, 78.2, 300, '10m'],
+    ['Ushuaia', -68.3, -54.8, 200, '10m'],
+    ['McMurdo', 166.7, -77.8, 600, '10m'],
+    ['Jakarta, wide', 106.8, -6.2, 2500, '50m'],
+  ];
+
+  it.each(VIEWS)('draws the same paths as the whole layers: %s', (_, lon, lat, km, resolution) => {
+    const [width, height] = [1000, 620];
+    const view = geoCircle().center([lon, lat]).radius((km / 6371.0088) * (180 / Math.PI)).precision(2)();
+    const projection = geoAzimuthalEqualArea()
+      .rotate([-lon, -lat])
+      .fitExtent(
+        [
+          [12, 12],
+          [width - 12, height - 12],
+        ],
+        view,
+      )
+      .clipExtent([
+        [0, 0],
+        [width, height],
+      ]);
+    const path = geoPath(roundedProjection(projection) as any);
+    const atlas = loadAtlas(resolution);
+    const drawn = drawnBounds(projection, width, height);
+    const near = featuresMeeting(atlas.countries.features, geoBounds(view) as GeoBox);
+    const cut = polygonsWithin(near, drawn);
+    expect(cut.map((f) => path(f as any))).toEqual(near.map((f) => path(f as any)));
+    expect(cut.reduce((n, f) => n + JSON.stringify(f.geometry).length, 0)).toBeLessThan(near.reduce((n, f) => n + JSON.stringify(f.geometry).length, 0));
+    const borders = linesWithin(atlas.borders, drawn);
+    expect(path(borders as any)).toBe(path(atlas.borders as any));
+    expect(borders.coordinates.length).toBeLessThan(atlas.borders.coordinates.length / 4);
+  });
+
+  it('tells which boxes meet across the antimeridian', () => {
+    const fiji: GeoBox = [
+      [176, -21],
+      [-178, -12],
+    ];
+    expect(boxesMeet(fiji, [[179, -20], [179.5, -19]])).toBe(true);
+    expect(boxesMeet(fiji, [[-179, -20], [-178.5, -19]])).toBe(true);
+    expect(boxesMeet(fiji, [[-170, -20], [-160, -19]])).toBe(false);
+    expect(boxesMeet(fiji, [[177, -11], [178, -5]])).toBe(false);
   });
 });

@@ -153,15 +153,26 @@ export function placeMapChart(analysis: Analysis, rank: number, options: ChartsO
   });
 }
 
-/** Zoomed maps of the largest places (`parameters.zoomed`, default 2), keyed `place-<rank>-<slug>`. */
-export function placeMapCharts(analysis: Analysis, options: ChartsOptions = {}): Record<string, Chart> {
-  const charts: Record<string, Chart> = {};
+/** Charts not drawn yet, keyed by output name: a caller can draw, write and drop one at a time. */
+export type ChartDrawers = Record<string, () => Chart>;
+
+/** Draws every chart of `drawers`, in their order. */
+function drawAll(drawers: ChartDrawers): Record<string, Chart> {
+  return Object.fromEntries(Object.entries(drawers).map(([name, draw]) => [name, draw()]));
+}
+
+function placeMapDrawers(analysis: Analysis, options: ChartsOptions): ChartDrawers {
+  const drawers: ChartDrawers = {};
   const list = places(analysis);
   for (let rank = 1; rank <= Math.min(analysis.parameters.zoomed, list.length); rank++) {
-    const chart = placeMapChart(analysis, rank, options);
-    if (chart) charts[`place-${rank}-${slug(list[rank - 1].name)}`] = chart;
+    drawers[`place-${rank}-${slug(list[rank - 1].name)}`] = () => placeMapChart(analysis, rank, options)!;
   }
-  return charts;
+  return drawers;
+}
+
+/** Zoomed maps of the largest places (`parameters.zoomed`, default 2), keyed `place-<rank>-<slug>`. */
+export function placeMapCharts(analysis: Analysis, options: ChartsOptions = {}): Record<string, Chart> {
+  return drawAll(placeMapDrawers(analysis, options));
 }
 
 /** Countries shaded by distinct addresses (country-only addresses included), with the codes that matched no shape reported. */
@@ -334,23 +345,28 @@ export function newAttackersChart(analysis: Analysis, options: ChartsOptions = {
 }
 
 /**
- * Every chart of a run, keyed by output name: `world-map`, `place-1-<slug>`, `place-2-<slug>`…,
- * `countries`, `top-cities`, `top-places`, `top-countries`, `top-asns`, `timeline`,
- * `hour-weekday`, `new-attackers`.
+ * Every chart of a run, not drawn yet, keyed by output name: `world-map`, `place-1-<slug>`,
+ * `place-2-<slug>`…, `countries`, `top-cities`, `top-places`, `top-countries`, `top-asns`,
+ * `timeline`, `hour-weekday`, `new-attackers`.
  */
-export function allCharts(analysis: Analysis, options: ChartsOptions = {}): Record<string, Chart> {
+export function chartDrawers(analysis: Analysis, options: ChartsOptions = {}): ChartDrawers {
   return {
-    'world-map': worldMapChart(analysis, options),
-    ...placeMapCharts(analysis, options),
-    countries: countriesChart(analysis, options),
-    'top-cities': topCitiesChart(analysis, options),
-    'top-places': topPlacesChart(analysis, options),
-    'top-countries': topCountriesChart(analysis, options),
-    'top-asns': topAsnsChart(analysis, options),
-    timeline: timelineChart(analysis, options),
-    'hour-weekday': hourWeekdayChart(analysis, options),
-    'new-attackers': newAttackersChart(analysis, options),
+    'world-map': () => worldMapChart(analysis, options),
+    ...placeMapDrawers(analysis, options),
+    countries: () => countriesChart(analysis, options),
+    'top-cities': () => topCitiesChart(analysis, options),
+    'top-places': () => topPlacesChart(analysis, options),
+    'top-countries': () => topCountriesChart(analysis, options),
+    'top-asns': () => topAsnsChart(analysis, options),
+    timeline: () => timelineChart(analysis, options),
+    'hour-weekday': () => hourWeekdayChart(analysis, options),
+    'new-attackers': () => newAttackersChart(analysis, options),
   };
+}
+
+/** Every chart of a run, drawn, keyed by output name (see `chartDrawers`). */
+export function allCharts(analysis: Analysis, options: ChartsOptions = {}): Record<string, Chart> {
+  return drawAll(chartDrawers(analysis, options));
 }
 
 /** The rows that changed most (places or networks), as a before → after chart. */

@@ -1,13 +1,14 @@
 import * as Plot from '@observablehq/plot';
-import { geoArea, geoPath } from 'd3-geo';
+import { geoArea, geoPath, type GeoProjection } from 'd3-geo';
 import type { Geometry } from 'geojson';
 import { countryName, loadAtlas, matchCountries, type AtlasResolution, type CountryFeature } from './atlas';
-import type { SvgNode } from './dom';
+import type { SvgDocument, SvgNode } from './dom';
 import { placeLabels, type PlacedLabel } from './labels';
-import { el, formatCount, framed, setup, type Chart, type ChartOptions } from './frame';
+import { el, formatCount, framed, setup, type Chart, type ChartOptions, type Legend } from './frame';
 import { fitWorld, roundedProjection, SPHERE, geoGraticuleLines, type ProjectionName } from './geo';
 import { rampLegend, thresholdLegend } from './legends';
 import { customMark, labelHeight, labelsGroup, labelWidth, type LabelText } from './marks';
+import type { Theme } from './theme';
 import { logTicks, sequentialColor } from './world-map';
 
 /** One country's counts: the rows of the `countries` table. */
@@ -55,6 +56,89 @@ function mainPolygon(geometry: Geometry): Geometry {
   return { type: 'Polygon', coordinates: best };
 }
 
+/** The colour of a count, and its legend: quantile classes, or a log scale along the theme's stops. */
+function countryColors(values: readonly number[], options: CountryMapOptions, theme: Theme, document: SvgDocument): { colorOf: (v: number) => string; legend: Legend } {
+  const from = theme.name === 'dark' ? 1 : 0;
+  const measureLabel = options.measure === 'events' ? 'Attack events per country' : 'Distinct addresses per country';
+  if ((options.scale ?? 'log') === 'quantile' && values.length >= 2) {
+    const n = Math.max(2, Math.min(options.classes ?? 5, new Set(values).size));
+    const ramp = sequentialColor(theme, [0, 1], 'linear', from).ramp;
+    const colors = Array.from({ length: n }, (_, i) => ramp(n === 1 ? 1 : i / (n - 1)));
+    const scale = Plot.scale({ color: { type: 'quantile', domain: values, n, range: colors } as any });
+    const thresholds = (scale.domain as number[]).map((t) => Math.round(t * 10) / 10);
+    const legend = thresholdLegend(document, theme, {
+      label: `${measureLabel} (quantiles)`,
+      colors: scale.range as string[],
+      thresholds: thresholds.map((t) => formatCount(t)),
+    });
+    return { colorOf: (v) => String(scale.apply(v)), legend };
+  }
+  const lo = values.length ? Math.min(...values) : 1;
+  const hi = values.length ? Math.max(...values) : 1;
+  const scale = sequentialColor(theme, [lo, hi], 'log', from);
+  const legend = rampLegend(document, theme, {
+    label: `${measureLabel} (log scale)`,
+    color: scale.ramp,
+    ticks: logTicks(lo, hi).map((v) => ({ at: scale.position(v), text: formatCount(v) })),
+    width: 240,
+  });
+  return { colorOf: scale.color, legend };
+}
+
+/**
+ * Each country drawn: its shapes with their fill, a dot where it is too small for a shape, and
+ * where its label goes (the centre of its largest polygon, or its dot).
+ */
+function shadeCountries(present: readonly CountryValue[], o: { value: (r: CountryValue) => number; colorOf: (v: number) => string; projection: GeoProjection; resolution: AtlasResolution }) {
+  const { shapes, points, unmatched } = matchCountries(
+    present.map((r) => r.country),
+    o.resolution,
+  );
+  const shaded: (CountryFeature & { fill: string })[] = [];
+  const dots: { x: number; y: number; r: number; fill: string }[] = [];
+  const anchors = new Map<string, [number, number]>();
+  const path = geoPath(o.projection);
+  for (const row of present) {
+    const fill = o.colorOf(o.value(row));
+    const found = shapes.get(row.country);
+    if (found) {
+      for (const f of found) shaded.push({ ...f, fill });
+      const largest = found.reduce((a, b) => (geoArea(a) >= geoArea(b) ? a : b));
+      anchors.set(row.country, path.centroid(mainPolygon(largest.geometry) as any) as [number, number]);
+    }
+    const point = points.get(row.country);
+    if (point) {
+      const [x, y] = o.projection(point) ?? [NaN, NaN];
+      dots.push({ x, y, r: 3.5, fill });
+      anchors.set(row.country, [x, y]);
+    }
+  }
+  return { shaded, dots, anchors, unmatched };
+}
+
+/** The caption with a line naming the countries not drawn, before its last line (the credits). */
+function captionWithUnmatched(caption: readonly string[], unmatched: readonly { country: string; value: number }[]): string[] {
+  const lines = [...caption];
+  if (!unmatched.length) return lines;
+  const line = `Not on the map (no Natural Earth shape): ${unmatched
+    .map((u) => {
+      const name = countryName(u.country);
+      return name ? `${name} (${u.country}, ${formatCount(u.value)})` : `${u.country} (${formatCount(u.value)})`;
+    })
+    .join(', ')}.`;
+  lines.splice(Math.max(0, lines.length - 1), 0, line);
+  return lines;
+}
+
+/** The dots of countries too small for a shape. */
+function smallCountriesMark({ dots, theme }: { dots: readonly { x: number; y: number; r: number; fill: string }[]; theme: Theme }) {
+  return customMark((doc) => {
+    const g = el(doc, 'g', { stroke: theme.text, 'stroke-width': 0.8 });
+    for (const d of dots) if (Number.isFinite(d.x)) g.appendChild(el(doc, 'circle', { cx: d.x, cy: d.y, r: d.r, fill: d.fill }));
+    return g;
+  });
+}
+
 /**
  * Countries shaded by distinct addresses (or events), country-only addresses included. MaxMind's
  * ISO alpha-2 codes are matched to Natural Earth shapes through their ISO numeric codes
@@ -66,63 +150,10 @@ export function countryMap(rows: readonly CountryValue[], options: CountryMapOpt
   const resolution: AtlasResolution = '110m';
   const atlas = loadAtlas(resolution);
   const { projection, height: mapHeight } = fitWorld(options.projection ?? 'equal-earth', width);
-  const measure = options.measure ?? 'ips';
-  const value = (r: CountryValue) => (measure === 'events' ? r.events ?? 0 : r.ips);
+  const value = (r: CountryValue) => (options.measure === 'events' ? r.events ?? 0 : r.ips);
   const present = rows.filter((r) => value(r) > 0);
-  const { shapes, points, unmatched } = matchCountries(
-    present.map((r) => r.country),
-    resolution,
-  );
-  const values = present.map(value);
-  const lo = values.length ? Math.min(...values) : 1;
-  const hi = values.length ? Math.max(...values) : 1;
-  const from = theme.name === 'dark' ? 1 : 0;
-  const measureLabel = measure === 'events' ? 'Attack events per country' : 'Distinct addresses per country';
-
-  let colorOf: (v: number) => string;
-  let legend;
-  if ((options.scale ?? 'log') === 'quantile' && values.length >= 2) {
-    const n = Math.max(2, Math.min(options.classes ?? 5, new Set(values).size));
-    const ramp = sequentialColor(theme, [0, 1], 'linear', from).ramp;
-    const colors = Array.from({ length: n }, (_, i) => ramp(n === 1 ? 1 : i / (n - 1)));
-    const scale = Plot.scale({ color: { type: 'quantile', domain: values, n, range: colors } as any });
-    const thresholds = (scale.domain as number[]).map((t) => Math.round(t * 10) / 10);
-    colorOf = (v) => String(scale.apply(v));
-    legend = thresholdLegend(document, theme, {
-      label: `${measureLabel} (quantiles)`,
-      colors: scale.range as string[],
-      thresholds: thresholds.map((t) => formatCount(t)),
-    });
-  } else {
-    const scale = sequentialColor(theme, [lo, hi], 'log', from);
-    colorOf = scale.color;
-    legend = rampLegend(document, theme, {
-      label: `${measureLabel} (log scale)`,
-      color: scale.ramp,
-      ticks: logTicks(lo, hi).map((v) => ({ at: scale.position(v), text: formatCount(v) })),
-      width: 240,
-    });
-  }
-
-  const shaded: (CountryFeature & { fill: string })[] = [];
-  const dots: { x: number; y: number; r: number; fill: string }[] = [];
-  const anchors = new Map<string, [number, number]>();
-  const path = geoPath(projection);
-  for (const row of present) {
-    const fill = colorOf(value(row));
-    const found = shapes.get(row.country);
-    if (found) {
-      for (const f of found) shaded.push({ ...f, fill });
-      const largest = found.reduce((a, b) => (geoArea(a) >= geoArea(b) ? a : b));
-      anchors.set(row.country, path.centroid(mainPolygon(largest.geometry) as any) as [number, number]);
-    }
-    const point = points.get(row.country);
-    if (point) {
-      const [x, y] = projection(point) ?? [NaN, NaN];
-      dots.push({ x, y, r: 3.5, fill });
-      anchors.set(row.country, [x, y]);
-    }
-  }
+  const { colorOf, legend } = countryColors(present.map(value), options, theme, document);
+  const { shaded, dots, anchors, unmatched } = shadeCountries(present, { value, colorOf, projection, resolution });
 
   // Labels on the largest countries.
   const top = [...present].sort((a, b) => value(b) - value(a) || a.country.localeCompare(b.country)).slice(0, Math.max(0, options.labels ?? 6));
@@ -133,25 +164,13 @@ export function countryMap(rows: readonly CountryValue[], options: CountryMapOpt
     return { x, y, r: 2, width: labelWidth(texts[i]), height: labelHeight() };
   });
   const placed = placeLabels(requests, { x: 4, y: 4, width: width - 8, height: mapHeight - 8 }, 2, { dots });
-  const notes: string[] = [];
-  placed.forEach((p, i) => {
-    if (!p) notes.push(`No room to label ${texts[i].name} on the country map.`);
-  });
+  const notes = texts.filter((_, i) => !placed[i]).map((t) => `No room to label ${t.name} on the country map.`);
 
   const unmatchedRows = unmatched.map((code) => ({ country: code, value: value(present.find((r) => r.country === code)!) }));
   if (unmatchedRows.length) {
     notes.push(`Country codes with no map shape (not drawn): ${unmatchedRows.map((u) => `${u.country} (${formatCount(u.value)})`).join(', ')}.`);
   }
-  const caption = [...(options.caption ?? [])];
-  if (unmatchedRows.length && options.unmatchedNote !== false) {
-    const line = `Not on the map (no Natural Earth shape): ${unmatchedRows
-      .map((u) => {
-        const name = countryName(u.country);
-        return name ? `${name} (${u.country}, ${formatCount(u.value)})` : `${u.country} (${formatCount(u.value)})`;
-      })
-      .join(', ')}.`;
-    caption.splice(Math.max(0, caption.length - 1), 0, line);
-  }
+  const caption = options.unmatchedNote !== false ? captionWithUnmatched(options.caption ?? [], unmatchedRows) : [...(options.caption ?? [])];
 
   const plot = Plot.plot({
     document,
@@ -166,25 +185,12 @@ export function countryMap(rows: readonly CountryValue[], options: CountryMapOpt
       Plot.geo(atlas.land as any, { fill: theme.land }),
       Plot.geo(shaded, { fill: (d: { fill: string }) => d.fill }),
       Plot.geo(atlas.borders as any, { stroke: theme.background, strokeWidth: 0.5, strokeOpacity: theme.name === 'dark' ? 0.8 : 1 }),
-      customMark((doc) => {
-        const g = el(doc, 'g', { stroke: theme.text, 'stroke-width': 0.8 });
-        for (const d of dots) if (Number.isFinite(d.x)) g.appendChild(el(doc, 'circle', { cx: d.x, cy: d.y, r: d.r, fill: d.fill }));
-        return g;
-      }),
+      smallCountriesMark({ dots, theme }),
       customMark((doc) => labelsGroup(doc, theme, placed, texts)),
     ],
     color: { type: 'identity' },
   }) as unknown as SvgNode;
 
-  const chart = framed(
-    document,
-    theme,
-    { ...options, caption, width },
-    plot,
-    mapHeight,
-    placed.filter((p): p is PlacedLabel => p !== null),
-    notes,
-    legend,
-  );
+  const chart = framed(document, theme, { ...options, caption, width }, plot, mapHeight, placed.filter((p): p is PlacedLabel => p !== null), notes, legend);
   return { ...chart, unmatched: unmatchedRows };
 }

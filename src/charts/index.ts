@@ -24,7 +24,7 @@ export {
   type AttackersPerWeekOptions,
 } from './time-charts';
 export { PROJECTIONS, type ProjectionName } from './geo';
-export { worldMapChart, topCitiesChart, dataWindow, databaseCredit, allCharts, placeMapCharts, placeMapChart, countriesChart, topPlacesChart, topCountriesChart, topAsnsChart, timelineChart, hourWeekdayChart, newAttackersChart, compareChart, usernamesChart, networkCredit, slug, type ChartsOptions } from './charts';
+export { worldMapChart, topCitiesChart, dataWindow, databaseCredit, allCharts, chartDrawers, placeMapCharts, placeMapChart, countriesChart, topPlacesChart, topCountriesChart, topAsnsChart, timelineChart, hourWeekdayChart, newAttackersChart, compareChart, usernamesChart, networkCredit, slug, type ChartsOptions, type ChartDrawers } from './charts';
 export { changeChart, type ChangeDatum, type ChangeOptions } from './change';
 export { DARK, LIGHT, themeNamed, type Theme } from './theme';
 export { placeLabels, boxesOverlap, textWidth, leaderLine, type PlacedLabel } from './labels';

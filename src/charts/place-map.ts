@@ -5,8 +5,10 @@ import type { SvgNode } from './dom';
 import { placeLabels, type PlacedLabel } from './labels';
 import { el, formatCount, framed, setup, type Chart, type ChartOptions } from './frame';
 import { roundedProjection } from './geo';
+import { drawnBounds, featuresMeeting, linesWithin, polygonsWithin, type GeoBox } from './region';
 import { niceSizeValues, sizeLegend } from './legends';
-import { customMark, dotsGroup, labelHeight, labelsGroup, labelWidth, type LabelText } from './marks';
+import { customMark, dotsGroup, labelHeight, labelsGroup, labelWidth, type LabelText, type PixelDot } from './marks';
+import type { Theme } from './theme';
 import { dotRadius } from './world-map';
 
 const EARTH_RADIUS_KM = 6371.0088;
@@ -64,79 +66,48 @@ function niceKm(maxKm: number): number {
   return p;
 }
 
-/**
- * A regional map centred on a place: an azimuthal equal-area projection around the place's
- * centre, fitted to a circle that holds its cities plus a margin; land, coastlines and country
- * borders at 50m; each city of the place as a dot (area by distinct addresses) labelled with
- * its name and count; a dashed circle of the place's radius, a scale bar and a locator globe.
- */
-export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart {
-  const { theme, document, width } = setup(options, 1000);
-  const mapHeight = options.mapHeight ?? 620;
-  const { viewKm, resolution } = placeMapView(place, options);
-  const atlas = loadAtlas(resolution);
-  const centre: [number, number] = [place.longitude, place.latitude];
+/** The azimuthal equal-area projection around `centre`, fitted to a circle of `viewKm` and clipped to the map. */
+function placeProjection(centre: [number, number], viewKm: number, width: number, height: number) {
   const view = geoCircle().center(centre).radius((viewKm / EARTH_RADIUS_KM) * (180 / Math.PI)).precision(2)();
   const projection = geoAzimuthalEqualArea()
     .rotate([-centre[0], -centre[1]])
     .fitExtent(
       [
         [12, 12],
-        [width - 12, mapHeight - 12],
+        [width - 12, height - 12],
       ],
       view,
     );
   projection.clipExtent([
     [0, 0],
-    [width, mapHeight],
+    [width, height],
   ]);
-  const project = (lon: number, lat: number) => projection([lon, lat]) ?? [NaN, NaN];
-  const inView = ([x, y]: number[]) => x >= -30 && y >= -30 && x <= width + 30 && y <= mapHeight + 30;
+  return { projection, view };
+}
 
-  const maxRadius = options.maxRadius ?? 20;
-  const maxIps = place.cities.reduce((m, c) => Math.max(m, c.ips), 0);
-  const radius = (ips: number) => dotRadius(ips, maxIps, maxRadius) + 0.8;
-  const cities = [...place.cities].sort((a, b) => b.ips - a.ips || a.city.localeCompare(b.city));
-  const dots = cities.map((c) => {
-    const [x, y] = project(c.longitude, c.latitude);
-    return { x, y, r: radius(c.ips) };
-  });
+/** Pixels per kilometre at `centre`, measured over 10 km eastwards. */
+function pixelsPerKm(project: (lon: number, lat: number) => number[], [lon, lat]: [number, number]): number {
+  const [x0, y0] = project(lon, lat);
+  const east = project(lon + (10 / (EARTH_RADIUS_KM * Math.cos((lat * Math.PI) / 180))) * (180 / Math.PI), lat);
+  return Math.hypot(east[0] - x0, east[1] - y0) / 10;
+}
+
+/** The other cities in view (not members of the place), as faint dots no larger than 60% of the largest. */
+function contextDots(place: PlaceMapPlace, context: readonly PlaceMapCity[], o: { project: (lon: number, lat: number) => number[]; radius: (ips: number) => number; maxRadius: number; width: number; height: number }): PixelDot[] {
   const members = new Set(place.cities.map((c) => `${c.city}|${c.latitude}|${c.longitude}`));
-  const context = (options.context ?? [])
+  const inView = ([x, y]: number[]) => x >= -30 && y >= -30 && x <= o.width + 30 && y <= o.height + 30;
+  return context
     .filter((c) => !members.has(`${c.city}|${c.latitude}|${c.longitude}`))
     .map((c) => {
-      const [x, y] = project(c.longitude, c.latitude);
-      return { x, y, r: Math.min(maxRadius * 0.6, radius(c.ips)) };
+      const [x, y] = o.project(c.longitude, c.latitude);
+      return { x, y, r: Math.min(o.maxRadius * 0.6, o.radius(c.ips)) };
     })
     .filter((d) => Number.isFinite(d.x) && inView([d.x, d.y]));
+}
 
-  // The locator globe and the scale bar take the top-right and bottom-left corners.
-  const locatorSize = options.locator === false ? 0 : 96;
-  const obstacles = [];
-  if (locatorSize) obstacles.push({ x: width - locatorSize - 16, y: 8, width: locatorSize + 10, height: locatorSize + 10 });
-  const pxPerKm = (() => {
-    const [x0, y0] = project(centre[0], centre[1]);
-    const east = project(centre[0] + (10 / (EARTH_RADIUS_KM * Math.cos((centre[1] * Math.PI) / 180))) * (180 / Math.PI), centre[1]);
-    return Math.hypot(east[0] - x0, east[1] - y0) / 10;
-  })();
-  const barKm = niceKm(width / 5 / pxPerKm);
-  const barPx = barKm * pxPerKm;
-  obstacles.push({ x: 10, y: mapHeight - 40, width: barPx + 30, height: 34 });
-
-  const labelCount = Math.max(0, options.labels ?? 40);
-  const texts: LabelText[] = cities.slice(0, labelCount).map((c) => ({ name: c.city, count: formatCount(c.ips) }));
-  const requests = texts.map((t, i) => ({ x: dots[i].x, y: dots[i].y, r: dots[i].r, width: labelWidth(t), height: labelHeight() }));
-  const placed = placeLabels(requests, { x: 4, y: 4, width: width - 8, height: mapHeight - 8 }, 2, { obstacles, dots: [...dots.slice(labelCount), ...context.filter((d) => d.r > 2)], ringStep: 12, rings: 16 });
-  const notes: string[] = [];
-  placed.forEach((p, i) => {
-    if (!p) notes.push(`No room to label ${texts[i].name} (${texts[i].count} addresses) on the map of ${place.name}.`);
-  });
-
-  const [cx, cy] = project(centre[0], centre[1]);
-  const extentPx = place.radius_km * pxPerKm;
-
-  const locator = (doc: Parameters<Parameters<typeof customMark>[0]>[0]) => {
-    const size = locatorSize;
+/** The small orthographic globe at the top right, with the place as a dot. */
+function locatorMark({ centre, size, width, theme }: { centre: [number, number]; size: number; width: number; theme: Theme }) {
+  return customMark((doc) => {
     const globe = geoOrthographic()
       .rotate([-centre[0], -Math.max(-60, Math.min(60, centre[1]))])
       .fitExtent(
@@ -153,27 +124,72 @@ export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart 
     const at = globe(centre);
     if (at) g.appendChild(el(doc, 'circle', { cx: at[0], cy: at[1], r: 4, fill: theme.dotFill, stroke: theme.text, 'stroke-width': 1 }));
     return g;
-  };
-
-  const scaleBar = (doc: Parameters<Parameters<typeof customMark>[0]>[0]) => {
-    const x = 20;
-    const y = mapHeight - 18;
-    const g = el(doc, 'g', { class: 'botmap-scale', 'font-size': 11 });
-    g.appendChild(el(doc, 'rect', { x: x - 6, y: y - 18, width: barPx + 12, height: 28, fill: theme.background, 'fill-opacity': 0.55, rx: 3 }));
-    g.appendChild(el(doc, 'path', { d: `M${x},${y - 4}V${y}H${Math.round((x + barPx) * 10) / 10}V${y - 4}`, fill: 'none', stroke: theme.text, 'stroke-width': 1.2 }));
-    g.appendChild(el(doc, 'text', { x: x + barPx / 2, y: y - 7, 'text-anchor': 'middle', fill: theme.text }, `${formatCount(barKm)} km`));
-    return g;
-  };
-
-  // Only the countries whose bounds meet the view's bounds are drawn (the rest would clip to nothing).
-  const [[west, south], [east, north]] = geoBounds(view);
-  const lonSpans = (w: number, e: number): [number, number][] => (w <= e ? [[w, e]] : [[w, 180], [-180, e]]);
-  const viewSpans = lonSpans(west, east);
-  const countries = atlas.countries.features.filter((f) => {
-    const [[fw, fs], [fe, fn]] = geoBounds(f as any);
-    if (fn < south || fs > north) return false;
-    return lonSpans(fw, fe).some(([a, b]) => viewSpans.some(([c, d]) => a <= d && c <= b));
   });
+}
+
+/** The scale bar at the bottom left: `km` kilometres drawn `px` pixels long. */
+function scaleBarMark({ km, px, height, theme }: { km: number; px: number; height: number; theme: Theme }) {
+  return customMark((doc) => {
+    const x = 20;
+    const y = height - 18;
+    const g = el(doc, 'g', { class: 'botmap-scale', 'font-size': 11 });
+    g.appendChild(el(doc, 'rect', { x: x - 6, y: y - 18, width: px + 12, height: 28, fill: theme.background, 'fill-opacity': 0.55, rx: 3 }));
+    g.appendChild(el(doc, 'path', { d: `M${x},${y - 4}V${y}H${Math.round((x + px) * 10) / 10}V${y - 4}`, fill: 'none', stroke: theme.text, 'stroke-width': 1.2 }));
+    g.appendChild(el(doc, 'text', { x: x + px / 2, y: y - 7, 'text-anchor': 'middle', fill: theme.text }, `${formatCount(km)} km`));
+    return g;
+  });
+}
+
+/** The dashed circle of the place's extent, `r` pixels round (`cx`, `cy`). */
+function extentMark({ cx, cy, r, theme }: { cx: number; cy: number; r: number; theme: Theme }) {
+  return customMark((doc) => el(doc, 'circle', { cx, cy, r, fill: 'none', stroke: theme.muted, 'stroke-width': 1, 'stroke-dasharray': '4 4', 'stroke-opacity': 0.8 }));
+}
+
+/**
+ * A regional map centred on a place: an azimuthal equal-area projection around the place's
+ * centre, fitted to a circle that holds its cities plus a margin; land, coastlines and country
+ * borders at 50m; each city of the place as a dot (area by distinct addresses) labelled with
+ * its name and count; a dashed circle of the place's radius, a scale bar and a locator globe.
+ */
+export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart {
+  const { theme, document, width } = setup(options, 1000);
+  const mapHeight = options.mapHeight ?? 620;
+  const { viewKm, resolution } = placeMapView(place, options);
+  const centre: [number, number] = [place.longitude, place.latitude];
+  const { projection, view } = placeProjection(centre, viewKm, width, mapHeight);
+  const project = (lon: number, lat: number) => projection([lon, lat]) ?? [NaN, NaN];
+
+  const maxRadius = options.maxRadius ?? 20;
+  const maxIps = place.cities.reduce((m, c) => Math.max(m, c.ips), 0);
+  const radius = (ips: number) => dotRadius(ips, maxIps, maxRadius) + 0.8;
+  const cities = [...place.cities].sort((a, b) => b.ips - a.ips || a.city.localeCompare(b.city));
+  const dots = cities.map((c) => {
+    const [x, y] = project(c.longitude, c.latitude);
+    return { x, y, r: radius(c.ips) };
+  });
+  const context = contextDots(place, options.context ?? [], { project, radius, maxRadius, width, height: mapHeight });
+
+  // The locator globe and the scale bar take the top-right and bottom-left corners.
+  const locatorSize = options.locator === false ? 0 : 96;
+  const obstacles = [];
+  if (locatorSize) obstacles.push({ x: width - locatorSize - 16, y: 8, width: locatorSize + 10, height: locatorSize + 10 });
+  const pxPerKm = pixelsPerKm(project, centre);
+  const barKm = niceKm(width / 5 / pxPerKm);
+  obstacles.push({ x: 10, y: mapHeight - 40, width: barKm * pxPerKm + 30, height: 34 });
+
+  const labelCount = Math.max(0, options.labels ?? 40);
+  const texts: LabelText[] = cities.slice(0, labelCount).map((c) => ({ name: c.city, count: formatCount(c.ips) }));
+  const requests = texts.map((t, i) => ({ x: dots[i].x, y: dots[i].y, r: dots[i].r, width: labelWidth(t), height: labelHeight() }));
+  const placed = placeLabels(requests, { x: 4, y: 4, width: width - 8, height: mapHeight - 8 }, 2, { obstacles, dots: [...dots.slice(labelCount), ...context.filter((d) => d.r > 2)], ringStep: 12, rings: 16 });
+  const notes = texts.filter((_, i) => !placed[i]).map((t) => `No room to label ${t.name} (${t.count} addresses) on the map of ${place.name}.`);
+
+  // Only the countries whose bounds meet the view's bounds are drawn (the rest would clip to
+  // nothing), and of them and of the borders only the shapes that reach the drawn rectangle.
+  const atlas = loadAtlas(resolution);
+  const drawn = drawnBounds(projection, width, mapHeight);
+  const countries = polygonsWithin(featuresMeeting(atlas.countries.features, geoBounds(view) as GeoBox), drawn);
+  const [cx, cy] = project(centre[0], centre[1]);
+  const extentPx = place.radius_km * pxPerKm;
 
   const plot = Plot.plot({
     document,
@@ -185,15 +201,13 @@ export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart 
     marks: [
       customMark((doc) => el(doc, 'rect', { width, height: mapHeight, fill: theme.ocean })),
       Plot.geo(countries as any, { fill: theme.land, stroke: theme.coast, strokeWidth: 0.6 }),
-      Plot.geo(atlas.borders as any, { stroke: theme.zoomBorder, strokeWidth: 1.2, strokeDasharray: '5 3' }),
-      extentPx > 6
-        ? customMark((doc) => el(doc, 'circle', { cx, cy, r: extentPx + maxRadius * 0.3, fill: 'none', stroke: theme.muted, 'stroke-width': 1, 'stroke-dasharray': '4 4', 'stroke-opacity': 0.8 }))
-        : null,
+      Plot.geo(linesWithin(atlas.borders, drawn) as any, { stroke: theme.zoomBorder, strokeWidth: 1.2, strokeDasharray: '5 3' }),
+      extentPx > 6 ? extentMark({ cx, cy, r: extentPx + maxRadius * 0.3, theme }) : null,
       customMark((doc) => dotsGroup(doc, context, { fill: theme.contextDot, fillOpacity: 0.35, stroke: theme.contextDot, strokeWidth: 0.5, strokeOpacity: 0.6, className: 'botmap-context' })),
       customMark((doc) => dotsGroup(doc, dots, { fill: theme.dotFill, fillOpacity: theme.dotOpacity + 0.1, stroke: theme.dotStroke, strokeWidth: 0.8, strokeOpacity: 0.95 })),
       customMark((doc) => labelsGroup(doc, theme, placed, texts)),
-      customMark(scaleBar),
-      locatorSize ? customMark(locator) : null,
+      scaleBarMark({ km: barKm, px: barKm * pxPerKm, height: mapHeight, theme }),
+      locatorSize ? locatorMark({ centre, size: locatorSize, width, theme }) : null,
     ],
   }) as unknown as SvgNode;
 

@@ -169,6 +169,88 @@ export function logTicks(lo: number, hi: number, max = 5): number[] {
   return powers.length >= 2 ? powers.filter((_, i, a) => a.length <= max || i % Math.ceil(a.length / max) === 0) : [ticks[0], ticks[ticks.length - 1]];
 }
 
+/** The dots' fill by a second measure (`options.color`), and its colour-ramp legend; null without one. */
+function dotColors(sorted: readonly CityPoint[], color: DotColor | undefined, theme: Theme, document: SvgDocument): { fillOf: (c: CityPoint) => string; legend: Legend } | null {
+  if (!color || !sorted.length) return null;
+  const total = sorted.reduce((s, c) => s + c.events, 0) || 1;
+  const value = color === 'share' ? (c: CityPoint) => (100 * c.events) / total : (c: CityPoint) => c.events;
+  const values = sorted.map(value).filter((v) => v > 0);
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  // The faintest stop is left out: the smallest dots must stand out from the land.
+  const scale = sequentialColor(theme, [lo, hi], 'log', 1);
+  const format = color === 'share' ? (v: number) => `${v < 1 ? String(Math.round(v * 100) / 100) : formatCount(v)}%` : formatCount;
+  const legend = rampLegend(document, theme, {
+    label: color === 'share' ? 'Share of all events (colour)' : 'Events per city (colour)',
+    color: scale.ramp,
+    ticks: logTicks(lo, hi).map((v) => ({ at: scale.position(v), text: format(v) })),
+    width: 200,
+  });
+  return { fillOf: (c) => (value(c) > 0 ? scale.color(value(c)) : theme.sequential[1]), legend };
+}
+
+/** A label to place on the world map: where, the ring round what it labels, its text, and what it is in a note. */
+interface WorldLabel {
+  x: number;
+  y: number;
+  ring: number;
+  text: LabelText;
+  what: string;
+}
+
+/** Labels for the largest places (a ring around all their cities), or without places for the largest cities. */
+function worldLabels(sorted: readonly CityPoint[], options: { places?: readonly MapPlace[]; count: number; project: (lon: number, lat: number) => number[]; radius: (ips: number) => number; maxRadius: number }): WorldLabel[] {
+  const { project, radius } = options;
+  if (!options.places) {
+    return sorted.slice(0, options.count).map((city) => {
+      const [x, y] = project(city.longitude, city.latitude);
+      return { x, y, ring: radius(city.ips) + 1.5, text: { name: city.city, count: formatCount(city.ips) }, what: `${city.city} (${formatCount(city.ips)} addresses)` };
+    });
+  }
+  return options.places.slice(0, options.count).map((place) => {
+    const [x, y] = project(place.longitude, place.latitude);
+    let ring = radius(place.ips > 0 && place.cities.length ? place.cities[0].ips : place.ips) + 1.5;
+    for (const city of place.cities) {
+      const [cx, cy] = project(city.longitude, city.latitude);
+      if (Number.isFinite(cx)) ring = Math.max(ring, Math.hypot(cx - x, cy - y) + radius(city.ips) + 1.5);
+    }
+    // A place astride the map's edge (the antimeridian) would get a ring across the world.
+    ring = Math.min(ring, 2 * options.maxRadius);
+    return { x, y, ring, text: { name: place.name, count: formatCount(place.ips) }, what: `${place.name} (${formatCount(place.ips)} addresses)` };
+  });
+}
+
+/**
+ * The city dots, largest first. The smallest go without an outline, filled with what the
+ * outline and fill blend to at that size: outlines cost half the PNG's time on dense maps.
+ */
+function worldDotsMark({ dots, coloured, theme }: { dots: readonly PixelDot[]; coloured: boolean; theme: Theme }) {
+  return customMark((doc) => {
+    const g = doc.createElementNS(SVG_NS, 'g');
+    const small = dots.findIndex((d) => d.r < SMALL_DOT);
+    const large = small < 0 ? dots : dots.slice(0, small);
+    const rest = small < 0 ? [] : dots.slice(small);
+    g.appendChild(
+      dotsGroup(doc, large, {
+        fill: coloured ? undefined : theme.dotFill,
+        fillOpacity: coloured ? Math.min(1, theme.dotOpacity + 0.25) : theme.dotOpacity,
+        stroke: coloured ? theme.background : theme.dotStroke,
+        strokeWidth: coloured ? 0.4 : 0.6,
+        strokeOpacity: coloured ? 0.6 : 0.9,
+      }),
+    );
+    if (rest.length) {
+      g.appendChild(
+        smallDotsGroup(doc, rest, {
+          fill: coloured ? undefined : theme.smallDot,
+          fillOpacity: coloured ? Math.min(1, theme.dotOpacity + 0.3) : 0.9,
+        }),
+      );
+    }
+    return g;
+  });
+}
+
 /**
  * The world map: one dot per city, area by distinct addresses, optionally coloured by events;
  * the largest places (or cities) labelled with name and count, a ring around each labelled
@@ -187,62 +269,18 @@ export function worldMap(cities: readonly CityPoint[], options: WorldMapOptions)
   // Big dots first so small ones stay visible on top.
   const sorted = [...cities].sort((a, b) => b.ips - a.ips || a.city.localeCompare(b.city));
   const project = (lon: number, lat: number) => projection([lon, lat]) ?? [NaN, NaN];
-
-  let legendColor: Legend | null = null;
-  let fillOf: ((c: CityPoint) => string) | null = null;
-  if (options.color && sorted.length) {
-    const total = sorted.reduce((s, c) => s + c.events, 0) || 1;
-    const value = options.color === 'share' ? (c: CityPoint) => (100 * c.events) / total : (c: CityPoint) => c.events;
-    const values = sorted.map(value).filter((v) => v > 0);
-    const lo = Math.min(...values);
-    const hi = Math.max(...values);
-    // The faintest stop is left out: the smallest dots must stand out from the land.
-    const scale = sequentialColor(theme, [lo, hi], 'log', 1);
-    fillOf = (c) => (value(c) > 0 ? scale.color(value(c)) : theme.sequential[1]);
-    const format = options.color === 'share' ? (v: number) => `${v < 1 ? String(Math.round(v * 100) / 100) : formatCount(v)}%` : formatCount;
-    legendColor = rampLegend(document, theme, {
-      label: options.color === 'share' ? 'Share of all events (colour)' : 'Events per city (colour)',
-      color: scale.ramp,
-      ticks: logTicks(lo, hi).map((v) => ({ at: scale.position(v), text: format(v) })),
-      width: 200,
-    });
-  }
-
+  const colors = dotColors(sorted, options.color, theme, document);
   const dots = sorted.map((c) => {
     const [x, y] = project(c.longitude, c.latitude);
-    return { x, y, r: radius(c.ips), fill: fillOf ? fillOf(c) : undefined };
+    return { x, y, r: radius(c.ips), fill: colors ? colors.fillOf(c) : undefined };
   });
 
-  // Labels: places when given (a ring around all their cities), else cities.
-  const labelCount = Math.max(0, options.labels ?? 10);
-  const labelled: { x: number; y: number; ring: number; text: LabelText; what: string }[] = [];
-  if (options.places) {
-    for (const place of options.places.slice(0, labelCount)) {
-      const [x, y] = project(place.longitude, place.latitude);
-      let ring = radius(place.ips > 0 && place.cities.length ? place.cities[0].ips : place.ips) + 1.5;
-      for (const city of place.cities) {
-        const [cx, cy] = project(city.longitude, city.latitude);
-        if (Number.isFinite(cx)) ring = Math.max(ring, Math.hypot(cx - x, cy - y) + radius(city.ips) + 1.5);
-      }
-      // A place astride the map's edge (the antimeridian) would get a ring across the world.
-      ring = Math.min(ring, 2 * maxRadius);
-      labelled.push({ x, y, ring, text: { name: place.name, count: formatCount(place.ips) }, what: `${place.name} (${formatCount(place.ips)} addresses)` });
-    }
-  } else {
-    for (const city of sorted.slice(0, labelCount)) {
-      const [x, y] = project(city.longitude, city.latitude);
-      labelled.push({ x, y, ring: radius(city.ips) + 1.5, text: { name: city.city, count: formatCount(city.ips) }, what: `${city.city} (${formatCount(city.ips)} addresses)` });
-    }
-  }
-  const height = labelHeight();
-  const requests = labelled.map((l) => ({ x: l.x, y: l.y, r: l.ring, width: labelWidth(l.text), height }));
+  const labelled = worldLabels(sorted, { places: options.places, count: Math.max(0, options.labels ?? 10), project, radius, maxRadius });
+  const requests = labelled.map((l) => ({ x: l.x, y: l.y, r: l.ring, width: labelWidth(l.text), height: labelHeight() }));
   // Labels keep clear of the larger unlabelled dots when they can.
   const bigDots = dots.filter((d) => d.r >= 5 && Number.isFinite(d.x));
   const placed = placeLabels(requests, { x: 4, y: 4, width: width - 8, height: mapHeight - 8 }, 2, { dots: bigDots });
-  const notes: string[] = [];
-  placed.forEach((p, i) => {
-    if (!p) notes.push(`No room to label ${labelled[i].what} on the world map.`);
-  });
+  const notes = labelled.filter((_, i) => !placed[i]).map((l) => `No room to label ${l.what} on the world map.`);
 
   const plot = Plot.plot({
     document,
@@ -252,41 +290,8 @@ export function worldMap(cities: readonly CityPoint[], options: WorldMapOptions)
     style: { background: 'transparent', color: theme.text, fontFamily: theme.fontFamily },
     marks: [
       customMark((doc) => baseMapGroup(doc, theme, base)),
-      customMark((doc) => {
-        // Dots are drawn largest first. The smallest go without an outline, filled with what the
-        // outline and fill blend to at that size: outlines cost half the PNG's time on dense maps.
-        const g = doc.createElementNS(SVG_NS, 'g');
-        const small = dots.findIndex((d) => d.r < SMALL_DOT);
-        const large = small < 0 ? dots : dots.slice(0, small);
-        const rest = small < 0 ? [] : dots.slice(small);
-        g.appendChild(
-          dotsGroup(doc, large, {
-            fill: fillOf ? undefined : theme.dotFill,
-            fillOpacity: fillOf ? Math.min(1, theme.dotOpacity + 0.25) : theme.dotOpacity,
-            stroke: fillOf ? theme.background : theme.dotStroke,
-            strokeWidth: fillOf ? 0.4 : 0.6,
-            strokeOpacity: fillOf ? 0.6 : 0.9,
-          }),
-        );
-        if (rest.length) {
-          g.appendChild(
-            smallDotsGroup(doc, rest, {
-              fill: fillOf ? undefined : theme.smallDot,
-              fillOpacity: fillOf ? Math.min(1, theme.dotOpacity + 0.3) : 0.9,
-            }),
-          );
-        }
-        return g;
-      }),
-      customMark((doc) =>
-        labelsGroup(
-          doc,
-          theme,
-          placed,
-          labelled.map((l) => l.text),
-          { rings: labelled.map((l) => l.ring) },
-        ),
-      ),
+      worldDotsMark({ dots, coloured: colors !== null, theme }),
+      customMark((doc) => labelsGroup(doc, theme, placed, labelled.map((l) => l.text), { rings: labelled.map((l) => l.ring) })),
     ],
   }) as unknown as SvgNode;
   // A nested <svg> clips by default, and resvg draws a clipped element through a layer the size
@@ -302,11 +307,11 @@ export function worldMap(cities: readonly CityPoint[], options: WorldMapOptions)
             label: 'Distinct addresses per city',
             values: niceSizeValues(maxIps),
             radius,
-            fill: fillOf ? theme.muted : theme.dotFill,
-            stroke: fillOf ? theme.text : theme.dotStroke,
+            fill: colors ? theme.muted : theme.dotFill,
+            stroke: colors ? theme.text : theme.dotStroke,
             fillOpacity: theme.dotOpacity,
           }),
-          legendColor,
+          colors?.legend ?? null,
         ]);
   return framed(document, theme, { ...options, width }, plot, mapHeight, placed.filter((p): p is PlacedLabel => p !== null), notes, legend);
 }
