@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate } from '../src/aggregate/aggregate';
+import { aggregateStore as aggregate } from './support/aggregate-store';
 import { comparePeriods, splitPoint } from '../src/aggregate/compare';
 import { EventStore } from '../src/load/events';
 import type { Analysis } from '../src/notebook/pipeline';
