@@ -18,7 +18,7 @@ import { seededRandom } from './support/random';
 import { aggregateStore, eventsOf, plainTable } from './support/aggregate-store';
 import { locatedAddresses } from '../src/aggregate/addresses';
 import { aggregate as aggregateTable } from '../src/aggregate/aggregate';
-import { rankOrder } from '../src/aggregate/ranking';
+import { largestFirst, rankOrder } from '../src/aggregate/ranking';
 
 type Options = AggregateOptions & { networks?: readonly (Network | null)[] };
 
@@ -138,7 +138,8 @@ function referenceNetworkTable(ips: ColumnTable): ColumnTable {
     for (const [o, n] of g.orgs) if (n > count || (n === count && o < best)) [best, count] = [o, n];
     return { asn: a, org: best || null, ips: g.attackers.size, events: g.events };
   });
-  rows.sort((x, y) => y.ips - x.ips || y.events - x.events || x.asn - y.asn);
+  const largest = largestFirst<(typeof rows)[number]>((r) => r.ips, (r) => r.events);
+  rows.sort((x, y) => largest(x, y) || x.asn - y.asn);
   return aq.table({
     asn: rows.map((r) => r.asn),
     org: rows.map((r) => r.org),

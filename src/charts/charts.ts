@@ -17,6 +17,7 @@ import type { PlaceCluster } from '../types';
 import { changeChart } from './change';
 import { isoDay } from '../aggregate/summary';
 import { topUsernames } from '../aggregate/usernames';
+import { largestFirst } from '../aggregate/ranking';
 import type { Comparison } from '../aggregate/compare';
 import { printable } from '../html';
 
@@ -189,7 +190,7 @@ export function countriesChart(analysis: Analysis, options: ChartsOptions = {}):
 function rankingRows<T>(rows: readonly T[], label: (r: T) => string, ips: (r: T) => number, events: (r: T) => number, measure: 'ips' | 'events', top: number): RankingRow[] {
   return rows
     .map((r) => ({ label: label(r), value: measure === 'events' ? events(r) : ips(r), secondary: measure === 'events' ? ips(r) : events(r) }))
-    .sort((a, b) => b.value - a.value || b.secondary - a.secondary)
+    .sort(largestFirst((r) => r.value, (r) => r.secondary))
     .slice(0, top);
 }
 
