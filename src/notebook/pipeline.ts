@@ -9,7 +9,7 @@ import { locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, type Geo
 import { readAnalysisSnapshot, type SnapshotKey, type SnapshotParts } from './snapshot';
 import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from '../locate/networks';
 import { projectRoot } from '../project';
-import { buildSummary, type Summary } from '../aggregate/summary';
+import { buildSummary, eventFigures, type Summary } from '../aggregate/summary';
 import type { Location } from '../types';
 import type { ProgressSink } from './progress';
 import { themeNamed } from '../charts/theme';
@@ -123,11 +123,12 @@ export interface Analysis {
 
 /**
  * The analysis of some of a run's events (`analysis.events` filtered with Arquero verbs): its
- * tables, and the charts drawn from it, are those of these events alone. The summary stays the run's.
+ * tables, the figures of its summary, and the charts drawn from it are those of these events alone.
  */
 export function analysisOfEvents(analysis: Analysis, events: ColumnTable): Analysis {
   const { ipv6Prefix64, clusterRadiusKm } = analysis.parameters;
-  return { ...analysis, events, aggregates: aggregate(events, analysis.addresses, { ipv6Prefix64, clusterRadiusKm }) };
+  const aggregates = aggregate(events, analysis.addresses, { ipv6Prefix64, clusterRadiusKm });
+  return { ...analysis, events, aggregates, summary: { ...analysis.summary, ...eventFigures(events, aggregates) } };
 }
 
 export function botmapVersion(): string {
@@ -216,7 +217,7 @@ function finishAnalysis(params: Parameters, parts: SnapshotParts): Analysis {
     database: { ...database.info, kind: database.kind, age_days: database.ageDays },
     asnDatabase: { ...asnDatabase.info, source: asnDatabase.source, age_days: asnDatabase.ageDays },
     inputs: load.inputs,
-    store: load.store,
+    events,
     aggregates,
     warnings,
     notes,
