@@ -5,12 +5,12 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyse, analysisOfEvents, parameters, type Analysis } from '../src/notebook/pipeline';
 import { worldMapChart } from '../src/charts/charts';
 import { svgText } from '../src/export/files';
+import { plainTable } from './support/aggregate-store';
 
 const out = path.join(os.tmpdir(), 'botmap-filtered-events');
 let whole: Analysis;
@@ -54,7 +54,7 @@ describe('a filtered events table', () => {
 
   it('aggregates through Arquero verbs alone as through the store codes', () => {
     const filtered = sshd(whole.events, 'web1');
-    const plain = aq.table(Object.fromEntries(filtered.columnNames().map((name) => [name, filtered.array(name)])));
+    const plain = plainTable(filtered);
     const byCodes = analysisOfEvents(whole, filtered).aggregates;
     const byVerbs = analysisOfEvents(whole, plain).aggregates;
     for (const table of ['ips', 'cities', 'countries', 'asns'] as const) expect(byVerbs[table].objects(), table).toStrictEqual(byCodes[table].objects());
