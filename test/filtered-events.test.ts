@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { ColumnTable } from 'arquero';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyse, analysisOfEvents, parameters, type Analysis } from '../src/notebook/pipeline';
-import { worldMapChart } from '../src/charts/charts';
+import { hourWeekdayChart, newAttackersChart, timelineChart, worldMapChart } from '../src/charts/charts';
+import { eventsOverTime, timeSource } from '../src/aggregate/timeline';
 import { svgText } from '../src/export/files';
 import { plainTable } from './support/aggregate-store';
 
@@ -67,5 +68,15 @@ describe('a filtered events table', () => {
     expect(filtered).toContain('2026-09-14 – 2026-10-25 · 2,184 addresses in 822 cities · 137 countries');
     expect(filtered).toContain('Not drawn: 253 addresses located to a country only, 0 not in the database, 3 private or reserved (of 2,440 distinct).');
     expect(svgText(worldMapChart(whole))).not.toContain('2,184 addresses in 822 cities');
+  });
+
+  it('draws the time charts of that server alone', () => {
+    const filtered = analysisOfEvents(whole, sshd(whole.events, 'web1'));
+    const alone = analysisOfEvents(serverOnly, sshd(serverOnly.events));
+    for (const chart of [timelineChart, hourWeekdayChart, newAttackersChart]) expect(svgText(chart(filtered)), chart.name).toBe(svgText(chart(alone)));
+    const timeline = eventsOverTime(timeSource(filtered.events), { timeZone: 'UTC' });
+    expect([timeline.bin, timeline.timed, timeline.untimed, timeline.jails, timeline.servers, timeline.rows.length]).toEqual(['day', 25460, 30, ['sshd'], ['web1'], 42]);
+    // A plain table (no store codes) is coded on the spot, to the same series.
+    expect(eventsOverTime(timeSource(plainTable(filtered.events)), { timeZone: 'UTC' })).toStrictEqual(timeline);
   });
 });

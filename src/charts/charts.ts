@@ -291,7 +291,7 @@ function untimedNote(untimed: number): string {
 
 /** Attack events per day or week (chosen from the span), stacked by jail, or one panel per server. */
 export function timelineChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
-  const timeline = eventsOverTime(timeSource(analysis.load.store), { timeZone: zoneOf(analysis) });
+  const timeline = eventsOverTime(timeSource(analysis.events), { timeZone: zoneOf(analysis) });
   const facet = options.facetByServer ?? timeline.servers.length > 1;
   return eventTimeline(timeline.rows, {
     theme: themeOf(analysis, options),
@@ -310,7 +310,7 @@ export function timelineChart(analysis: Analysis, options: ChartsOptions = {}): 
 
 /** Attack events by hour of day and weekday. */
 export function hourWeekdayChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
-  const data = hourWeekday(timeSource(analysis.load.store), { timeZone: zoneOf(analysis) });
+  const data = hourWeekday(timeSource(analysis.events), { timeZone: zoneOf(analysis) });
   return hourWeekdayHeatmap(data.cells, {
     theme: themeOf(analysis, options),
     title: 'When the attacks come',
@@ -321,7 +321,7 @@ export function hourWeekdayChart(analysis: Analysis, options: ChartsOptions = {}
 
 /** New attacking addresses per week (first attack that week) beside returning ones. */
 export function newAttackersChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
-  const data = attackersPerWeek(timeSource(analysis.load.store), analysis.load.store.addresses.length, { timeZone: zoneOf(analysis) });
+  const data = attackersPerWeek(timeSource(analysis.events), analysis.load.store.addresses.length, { timeZone: zoneOf(analysis) });
   const total = data.weeks.reduce((s, w) => s + w.new, 0);
   return attackersPerWeekChart(data.weeks, {
     theme: themeOf(analysis, options),
