@@ -206,7 +206,7 @@ function jobs(env: Environment) {
       env.cBench !== null,
       'skipped: needs the Debian packages libmaxminddb-dev and gcc (sudo apt-get install libmaxminddb-dev gcc)',
     ),
-    aggregate: job('aggregate', 'aggregate() over 1M events (first call, then warm)', () => runStage('aggregate', { files: [f2b], repeat: 3 })),
+    aggregate: job('aggregate', 'aggregate() from the events table over 1M events (first call, then warm)', () => runStage('aggregate', { files: [f2b], repeat: 3 }, ['--expose-gc'])),
     map: job('map', 'world map, 10,000 locations: Plot + SVG + PNG', () => runStage('map', { files: [f2b], locations: 10_000 })),
     export: job('export', 'export: tables, summary.json, world map SVG + PNG', () => runStage('export', { files: [f2b], out: out('export') })),
     pipeline: job('pipeline', 'in one process: fail2ban.log → analyse → world map SVG + PNG (the steps, the lookups)', () => runStage('e2e', { files: [f2b], out: out('pipeline') })),
@@ -434,16 +434,18 @@ function analyseResults(j: Jobs, env: Environment, scale: Scale | null): Report 
     const first = stageFigure(j.aggregate, (r) => r.ms.aggregate);
     const warm = stageFigure(j.aggregate, (r) => r.ms.aggregateWarm);
     const c = j.aggregate.results[0].counts;
+    const table = stageFigure(j.aggregate, (r) => r.ms.eventsTable);
     figures.push({
-      section: 'Aggregate (Arquero: per address, city, country, network, place)',
+      section: 'Aggregate (Arquero: events table → per address, city, country, network, place)',
       lines: [
+        { label: `events table of ${int(Number(c.events))} events (eventsTable)`, value: `${spread(table, ms)}, ${mb(Number(c.eventsTableMB))} held` },
         { label: `aggregate() over ${int(Number(c.events))} events, first call`, value: spread(first, ms) },
         { label: 'aggregate(), warm (median of 3 more calls)', value: spread(warm, ms) },
         { label: 'tables', value: `${int(Number(c.distinct))} addresses, ${int(Number(c.cities))} cities, ${int(Number(c.countries))} countries, ${int(Number(c.places))} places` },
         { label: 'peak memory (with the log loaded and located)', value: mb(stageFigure(j.aggregate, (r) => r.maxRssMB).median) },
       ],
     });
-    targets.push({ target: 'aggregation over 1M events ≤ 400 ms (all of aggregate(), first call)', measured: ms(first.median), pass: first.median <= 400 });
+    targets.push({ target: 'aggregation over 1M events ≤ 400 ms (events table → all group tables, first call)', measured: ms(first.median), pass: first.median <= 400 });
   }
 
   // Map.

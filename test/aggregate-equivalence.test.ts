@@ -1,22 +1,30 @@
 /**
- * aggregate() builds its tables with typed-array loops for speed. The reference below is the
- * straightforward Arquero formulation it replaced (filter, groupby, rollup, orderby), kept here
- * verbatim so that every table, value, tie order and null of the two can be compared on random
- * inputs full of ties.
+ * aggregate() builds its tables with Arquero verbs from the events table, and sums the events
+ * per address in one pass over the store's codes when it can. The reference below is the
+ * formulation aggregate() had before the events table (per address from the store's columns,
+ * then filter, groupby, rollup, orderby in the one ranking order), so that every table, value,
+ * tie order and null can be compared on random inputs full of ties: for the events table as
+ * loaded (the pass over codes) and as a plain table (Arquero verbs only).
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { describe, expect, it } from 'vitest';
-import { aggregate, type AggregateOptions } from '../src/aggregate/aggregate';
+import type { aggregate, AggregateOptions } from '../src/aggregate/aggregate';
 import { EVENT_KINDS, EventStore } from '../src/load/events';
 import { ipv6Network64, type Network } from '../src/locate/networks';
 import { clusterPlaces, comparePlaces, type ClusterInput } from '../src/aggregate/places';
 import { ATTACK_KINDS, type Location, type PlaceCluster } from '../src/types';
 import { seededRandom } from './support/random';
+import { aggregateStore, eventsOf, plainTable } from './support/aggregate-store';
+import { locatedAddresses } from '../src/aggregate/addresses';
+import { aggregate as aggregateTable } from '../src/aggregate/aggregate';
+import { largestFirst, rankOrder } from '../src/aggregate/ranking';
+
+type Options = AggregateOptions & { networks?: readonly (Network | null)[] };
 
 const op = aq.op;
 
-function referenceAggregate(store: EventStore, locations: readonly Location[], options: AggregateOptions = {}) {
+function referenceAggregate(store: EventStore, locations: readonly Location[], options: Options = {}) {
   const ipv6Prefix64 = options.ipv6Prefix64 ?? false;
   const clusterRadiusKm = options.clusterRadiusKm ?? 100;
   const networks = options.networks;
@@ -51,7 +59,7 @@ function referenceAggregate(store: EventStore, locations: readonly Location[], o
     .groupby('country', 'country_name', 'subdivision', 'city')
     .rollup({ latitude: op.mean('latitude'), longitude: op.mean('longitude'), ips: ipv6Prefix64 ? op.distinct('attacker') : op.count(), events: op.sum('events') })
     .select('city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events')
-    .orderby(aq.desc('ips'), aq.desc('events'), 'city', 'country');
+    .orderby(...rankOrder('city', 'country', 'subdivision'));
 
   const countries = ips
     .filter((d: any) => d.country != null)
@@ -81,7 +89,7 @@ function referenceAggregate(store: EventStore, locations: readonly Location[], o
     )
     .rename({ country_name: 'name' })
     .select('country', 'name', 'ips', 'events', 'ips_city', 'ips_country_only')
-    .orderby(aq.desc('ips'), aq.desc('events'), 'country');
+    .orderby(...rankOrder('country', 'name'));
 
   const asns = referenceNetworkTable(ips);
   const places = referencePlacesOf(ips, cities, clusterRadiusKm, ipv6Prefix64);
@@ -130,7 +138,8 @@ function referenceNetworkTable(ips: ColumnTable): ColumnTable {
     for (const [o, n] of g.orgs) if (n > count || (n === count && o < best)) [best, count] = [o, n];
     return { asn: a, org: best || null, ips: g.attackers.size, events: g.events };
   });
-  rows.sort((x, y) => y.ips - x.ips || y.events - x.events || x.asn - y.asn);
+  const largest = largestFirst<(typeof rows)[number]>((r) => r.ips, (r) => r.events);
+  rows.sort((x, y) => largest(x, y) || x.asn - y.asn);
   return aq.table({
     asn: rows.map((r) => r.asn),
     org: rows.map((r) => r.org),
@@ -281,8 +290,10 @@ describe('aggregate agrees with the plain Arquero formulation', () => {
           const oneNamePerAsn = networks.map((network) => network && { asn: network.asn, org: `AS${network.asn}` });
           const given = { 'several per ASN': networks, 'one per ASN': oneNamePerAsn, 'no networks': undefined }[networkNames];
           for (const clusterRadiusKm of [0, 100, 3000]) {
-            const options: AggregateOptions = { networks: given, ipv6Prefix64, clusterRadiusKm };
-            expectSame(aggregate(store, locations, options), referenceAggregate(store, locations, options) as Result);
+            const options: Options = { networks: given, ipv6Prefix64, clusterRadiusKm };
+            const reference = referenceAggregate(store, locations, options) as Result;
+            expectSame(aggregateStore(store, locations, options), reference);
+            expectSame(aggregateTable(plainTable(eventsOf(store)), locatedAddresses(store.addresses, locations, given), options), reference);
           }
         });
       }
@@ -291,6 +302,6 @@ describe('aggregate agrees with the plain Arquero formulation', () => {
 
   it('agrees on no events at all', () => {
     const store = new EventStore();
-    expectSame(aggregate(store, []), referenceAggregate(store, []) as Result);
+    expectSame(aggregateStore(store, []), referenceAggregate(store, []) as Result);
   });
 });

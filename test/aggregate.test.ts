@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate } from '../src/aggregate/aggregate';
+import { aggregateStore as aggregate } from './support/aggregate-store';
 import { EventStore } from '../src/load/events';
 import type { Network } from '../src/locate/networks';
 import type { AttackEvent, Location } from '../src/types';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { aggregate } from '../src/aggregate/aggregate';
+import { aggregateStore as aggregate, eventsOf } from './support/aggregate-store';
 import { comparePeriods, splitPoint } from '../src/aggregate/compare';
 import { EventStore } from '../src/load/events';
 import type { Analysis } from '../src/notebook/pipeline';
@@ -22,7 +22,7 @@ function analysisOf(events: AttackEvent[], splitDate: string | null = null): Ana
   const store = new EventStore();
   for (const e of events) store.add(e, { server: 'web1', input: 0 });
   const aggregates = aggregate(store, store.addresses.map((a) => WHERE[a.ip]));
-  return { parameters: { splitDate, top: 10 }, load: { store, inputs: [] }, aggregates } as unknown as Analysis;
+  return { parameters: { splitDate, top: 10 }, load: { store, inputs: [] }, events: eventsOf(store), aggregates } as unknown as Analysis;
 }
 
 describe('comparePeriods', () => {

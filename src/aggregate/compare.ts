@@ -1,5 +1,6 @@
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
 import { ATTACK_KINDS } from '../types';
-import { EVENT_KINDS } from '../load/events';
 import type { Analysis } from '../notebook/pipeline';
 import { isoDay } from './summary';
 
@@ -35,6 +36,7 @@ export interface Comparison {
 }
 
 const DAY = 86_400_000;
+const op = aq.op;
 
 /**
  * Where to split: `YYYY-MM-DD` (midnight UTC) when given, else the middle of the data's window
@@ -58,18 +60,23 @@ function status(before: number, after: number): ChangeRow['status'] {
   return after > before ? 'rose' : after < before ? 'fell' : 'steady';
 }
 
-function changes(keys: readonly (string | null)[], labels: Map<string, string>, activeBefore: Uint8Array, activeAfter: Uint8Array): ChangeRow[] {
-  const counts = new Map<string, { before: number; after: number }>();
-  keys.forEach((key, i) => {
-    if (key == null || (!activeBefore[i] && !activeAfter[i])) return;
-    let c = counts.get(key);
-    if (!c) counts.set(key, (c = { before: 0, after: 0 }));
-    c.before += activeBefore[i];
-    c.after += activeAfter[i];
-  });
-  return [...counts]
-    .map(([key, c]) => ({ key, label: labels.get(key) ?? key, before: c.before, after: c.after, change: c.after - c.before, status: status(c.before, c.after) }))
+/** Per key (a place, network or country), the distinct addresses active before and after the split, as change rows. */
+function changes(active: ColumnTable, key: string, label: string): ChangeRow[] {
+  const rows = active
+    .filter(`d => d.${key} != null`)
+    .groupby(key, label)
+    .rollup({ before: op.sum('before'), after: op.sum('after') })
+    .objects() as Record<string, any>[];
+  return rows
+    .map((c) => ({ key: c[key], label: c[label] ?? c[key], before: c.before, after: c.after, change: c.after - c.before, status: status(c.before, c.after) }))
     .sort((a, b) => Math.abs(b.change) - Math.abs(a.change) || b.after + b.before - (a.after + a.before) || a.label.localeCompare(b.label));
+}
+
+/** The figures of one period's events. */
+function periodFigures(events: ColumnTable): PeriodFigures {
+  if (events.numRows() === 0) return { from: null, to: null, ips: 0, events: 0 };
+  const { from, to, ips } = events.rollup({ from: op.min('time'), to: op.max('time'), ips: op.distinct('ip') }).object() as { from: Date; to: Date; ips: number };
+  return { from: +from, to: +to, ips, events: events.numRows() };
 }
 
 /**
@@ -79,59 +86,37 @@ function changes(keys: readonly (string | null)[], labels: Map<string, string>, 
 export function comparePeriods(analysis: Analysis, splitDate: string | null = analysis.parameters.splitDate): Comparison | null {
   const split = splitPoint(analysis, splitDate);
   if (split == null) return null;
-  const store = analysis.load.store;
-  const { ip, kind, time } = store.columns();
-  const n = store.addresses.length;
-  const activeBefore = new Uint8Array(n);
-  const activeAfter = new Uint8Array(n);
-  const attack = EVENT_KINDS.map((k) => ATTACK_KINDS.has(k));
-  const before: PeriodFigures = { from: null, to: null, ips: 0, events: 0 };
-  const after: PeriodFigures = { from: null, to: null, ips: 0, events: 0 };
-  let untimed = 0;
-  for (let i = 0; i < ip.length; i++) {
-    if (!attack[kind[i]]) continue;
-    const t = time[i];
-    if (!Number.isFinite(t)) {
-      untimed++;
-      continue;
-    }
-    const period = t < split ? before : after;
-    (t < split ? activeBefore : activeAfter)[ip[i]] = 1;
-    period.events++;
-    if (period.from === null || t < period.from) period.from = t;
-    if (period.to === null || t > period.to) period.to = t;
-  }
-  before.ips = activeBefore.reduce((a, b) => a + b, 0);
-  after.ips = activeAfter.reduce((a, b) => a + b, 0);
-
-  // Per address (aligned with store.addresses): its place, network and country.
-  const rows = new Map<string, Record<string, unknown>>();
-  for (const row of analysis.aggregates.ips.objects() as Record<string, unknown>[]) rows.set(row.ip as string, row);
-  const placeOfCity = new Map<string, string>();
+  const attacks = analysis.events.params({ attack: [...ATTACK_KINDS], split }).filter((d: any, $: any) => op.includes($.attack, d.kind));
+  const timed = attacks.filter((d: any) => d.time != null);
+  const before = timed.filter((d: any, $: any) => d.time < $.split);
+  const after = timed.filter((d: any, $: any) => d.time >= $.split);
+  const placeOf = new Map<string, string>();
   for (const place of analysis.aggregates.places) {
-    for (const city of place.cities) placeOfCity.set(`${city.country}|${city.subdivision ?? ''}|${city.city}`, `${place.name}, ${place.country}`);
+    for (const city of place.cities) placeOf.set(`${city.country}|${city.subdivision ?? ''}|${city.city}`, `${place.name}, ${place.country}`);
   }
-  const placeKeys: (string | null)[] = [];
-  const networkKeys: (string | null)[] = [];
-  const countryKeys: (string | null)[] = [];
-  const networkLabels = new Map<string, string>();
-  const countryLabels = new Map<string, string>();
-  for (const address of store.addresses) {
-    const row = rows.get(address.ip) ?? {};
-    placeKeys.push(row.precision === 'city' ? placeOfCity.get(`${row.country}|${row.subdivision ?? ''}|${row.city}`) ?? null : null);
-    const asn = row.asn as number | null | undefined;
-    networkKeys.push(asn != null ? `AS${asn}` : null);
-    if (asn != null) networkLabels.set(`AS${asn}`, `AS${asn} ${(row.org as string | null) ?? ''}`.trim());
-    countryKeys.push((row.country as string | null) ?? null);
-    if (row.country) countryLabels.set(row.country as string, (row.country_name as string | null) ?? (row.country as string));
-  }
+  const keys = aq.escape((d: any) => (d.precision === 'city' ? placeOf.get(`${d.country}|${d.subdivision ?? ''}|${d.city}`) ?? null : null));
+  // Per address: active before, after (1 or 0), and its place, network and country.
+  const active = before
+    .select('ip')
+    .dedupe()
+    .derive({ before: () => 1 })
+    .join_full(after.select('ip').dedupe().derive({ after: () => 1 }), 'ip')
+    .lookup(analysis.aggregates.ips, 'ip', 'country', 'country_name', 'subdivision', 'city', 'precision', 'asn', 'org')
+    .derive({
+      before: (d: any) => d.before || 0,
+      after: (d: any) => d.after || 0,
+      place: keys,
+      network: (d: any) => (d.asn != null ? 'AS' + d.asn : null),
+      network_label: (d: any) => (d.asn != null ? op.trim('AS' + d.asn + ' ' + (d.org ?? '')) : null),
+      country_label: (d: any) => d.country_name ?? d.country,
+    });
   return {
     split,
-    before,
-    after,
-    untimed,
-    places: changes(placeKeys, new Map(), activeBefore, activeAfter),
-    networks: changes(networkKeys, networkLabels, activeBefore, activeAfter),
-    countries: changes(countryKeys, countryLabels, activeBefore, activeAfter),
+    before: periodFigures(before),
+    after: periodFigures(after),
+    untimed: attacks.numRows() - timed.numRows(),
+    places: changes(active, 'place', 'place'),
+    networks: changes(active, 'network', 'network_label'),
+    countries: changes(active, 'country', 'country_label'),
   };
 }

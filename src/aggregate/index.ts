@@ -1,12 +1,17 @@
 /**
- * Aggregate: events and locations → the tables a reader ranks and draws. Computing only, no drawing.
- * - `aggregate.ts`: per address, per city, per country, per network;
+ * Aggregate: the events table and the located addresses → the tables a reader ranks and draws,
+ * with Arquero verbs. Computing only, no drawing.
+ * - `aggregate.ts`: per address, per city, per country, per network (of any events table, filtered or whole);
+ * - `addresses.ts`: the located addresses' table, and the events summed per address;
+ * - `ranking.ts`: the one ranking order (change it here);
  * - `places.ts`: cities within a radius joined into places (metro areas);
  * - `timeline.ts`: events over time, hour × weekday, first and last seen;
  * - `compare.ts`: two periods side by side; `usernames.ts`: the user names tried;
  * - `summary.ts`: the run in numbers (`summary.json`).
  */
 export { aggregate, type Aggregates, type AggregateOptions } from './aggregate';
+export { locatedAddresses, eventsByAddress } from './addresses';
+export { rankOrder, largestFirst, compareText } from './ranking';
 export { clusterPlaces, haversineKm, compareCities, comparePlaces, type ClusterInput } from './places';
 export { timeSource, eventsOverTime, hourWeekday, attackersPerWeek, firstLastSeen, localClock, type TimeSource, type Timeline, type TimelineRow, type HourWeekdayCell, type AttackerWeek } from './timeline';
 export { comparePeriods, splitPoint, type Comparison, type ChangeRow } from './compare';

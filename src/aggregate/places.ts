@@ -8,6 +8,7 @@
  * seed (great-circle distance). The same cities give the same places whatever their input order.
  */
 import type { PlaceCity, PlaceCluster } from '../types';
+import { compareText, largestFirst } from './ranking';
 
 /** Mean Earth radius (IUGG), km. */
 export const EARTH_RADIUS_KM = 6371.0088;
@@ -25,20 +26,16 @@ export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: numb
 /** A city to cluster: a PlaceCity, optionally with its country's name. */
 export type ClusterInput = PlaceCity & { country_name?: string | null };
 
-const text = (a: string | null | undefined, b: string | null | undefined) => {
-  const x = a ?? '';
-  const y = b ?? '';
-  return x < y ? -1 : x > y ? 1 : 0;
-};
+const largest = largestFirst<PlaceCity | PlaceCluster>((p) => p.ips, (p) => p.events);
 
-/** The total order cities (and places) are ranked in: largest first, then by name and position. */
+/** The total order cities are ranked in: the ranking order, then by position. */
 export function compareCities(a: PlaceCity, b: PlaceCity): number {
-  return b.ips - a.ips || b.events - a.events || text(a.city, b.city) || text(a.country, b.country) || text(a.subdivision, b.subdivision) || a.latitude - b.latitude || a.longitude - b.longitude;
+  return largest(a, b) || compareText(a.city, b.city) || compareText(a.country, b.country) || compareText(a.subdivision, b.subdivision) || a.latitude - b.latitude || a.longitude - b.longitude;
 }
 
-/** The order places are ranked in: largest first, then name, country and position. */
+/** The order places are ranked in: the ranking order, then by position. */
 export function comparePlaces(a: PlaceCluster, b: PlaceCluster): number {
-  return b.ips - a.ips || b.events - a.events || text(a.name, b.name) || text(a.country, b.country) || a.latitude - b.latitude || a.longitude - b.longitude;
+  return largest(a, b) || compareText(a.name, b.name) || compareText(a.country, b.country) || a.latitude - b.latitude || a.longitude - b.longitude;
 }
 
 const round = (x: number, digits: number) => {

@@ -1,7 +1,10 @@
+import * as aq from 'arquero';
+import type { ColumnTable } from 'arquero';
 import type { Aggregates } from './aggregate';
 import type { DatabaseInfo, InputReport, PlaceCluster } from '../types';
 import { ageInDays } from '../locate/database';
-import { EVENT_KINDS, type EventStore } from '../load/events';
+
+const op = aq.op;
 
 /** The geolocation database in summary.json: what it is, how old, and what it can do. */
 export interface SummaryDatabase extends DatabaseInfo {
@@ -77,7 +80,8 @@ export interface SummaryInput {
   database: DatabaseInfo & { kind?: 'city' | 'country'; age_days?: number };
   asnDatabase?: SummaryAsnDatabase | null;
   inputs: InputReport[];
-  store: EventStore;
+  /** The events table the aggregates were computed from (see `eventsTable`). */
+  events: ColumnTable;
   aggregates: Aggregates;
   topCities?: number;
   topCountries?: number;
@@ -115,18 +119,6 @@ export function isoTime(ms: number | null | undefined): string | null {
 }
 
 export function buildSummary(input: SummaryInput): Summary {
-  const { aggregates, store } = input;
-  const precision = (aggregates.ips.array('precision') as string[]).reduce<Record<string, number>>((m, p) => ((m[p] = (m[p] ?? 0) + 1), m), {});
-  const kinds = store.columns().kind;
-  // Counted by code (a string-keyed update per event costs tens of ms on a million events),
-  // then named in the order the kinds first appear.
-  const kindCounts = new Float64Array(EVENT_KINDS.length);
-  const firstSeen: number[] = [];
-  for (let i = 0; i < kinds.length; i++) if (kindCounts[kinds[i]]++ === 0) firstSeen.push(kinds[i]);
-  const byKind: Record<string, number> = {};
-  for (const code of firstSeen) byKind[EVENT_KINDS[code]] = kindCounts[code];
-  const attacks = (aggregates.ips.array('events') as number[]).reduce((a, b) => a + b, 0);
-  const ipv4 = store.addresses.filter((a) => a.version === 4).length;
   const now = input.now ?? Date.now();
   const { kind, age_days, ...info } = input.database;
   const database: SummaryDatabase = {
@@ -134,9 +126,7 @@ export function buildSummary(input: SummaryInput): Summary {
     kind: kind ?? (/country/i.test(info.type) && !/city/i.test(info.type) ? 'country' : 'city'),
     age_days: age_days ?? ageInDays(info.build_date, now),
   };
-  const asn = aggregates.ips.columnNames().includes('asn') ? (aggregates.ips.array('asn') as (number | null)[]) : null;
   const warnings = input.warnings ?? [];
-  const counting = aggregates.counting;
   return {
     botmap_version: input.version,
     generated_at: new Date(now).toISOString(),
@@ -144,29 +134,41 @@ export function buildSummary(input: SummaryInput): Summary {
     asn_database: input.asnDatabase ?? null,
     inputs: input.inputs,
     failed_inputs: input.inputs.filter((i) => i.error).map((i) => ({ file: i.file, error: i.error! })),
-    window: { first_event: isoTime(aggregates.window.first), last_event: isoTime(aggregates.window.last) },
-    events: { total: kinds.length, attacks, by_kind: byKind },
-    ips: {
-      distinct: store.addresses.length,
-      ipv4,
-      ipv6: store.addresses.length - ipv4,
-      not_public: precision.not_public ?? 0,
-      located_city: precision.city ?? 0,
-      located_country_only: precision.country_only ?? 0,
-      not_found: precision.not_found ?? 0,
-      with_asn: asn ? asn.reduce<number>((n, a) => (a == null ? n : n + 1), 0) : 0,
-      ipv6_networks_64: counting?.ipv6Networks64 ?? 0,
-      attackers: counting?.attackers ?? store.addresses.length,
-    },
-    options: { ipv6_prefix64: counting?.ipv6Prefix64 ?? false, cluster_radius_km: counting?.clusterRadiusKm ?? 100 },
-    top_cities: aggregates.cities.slice(0, input.topCities ?? 50).objects() as Summary['top_cities'],
-    top_places: (aggregates.places ?? []).slice(0, input.topPlaces ?? 50).map(summaryPlace),
-    top_countries: aggregates.countries.slice(0, input.topCountries ?? 50).objects() as Summary['top_countries'],
-    top_asns: aggregates.asns ? (aggregates.asns.slice(0, input.topAsns ?? 50).objects() as Summary['top_asns']) : [],
+    ...eventFigures(input.events, input.aggregates, input),
     charts: {},
     tables: {},
     warnings,
     notes: [...warnings, ...(input.notes ?? []).filter((n) => !warnings.includes(n))],
+  };
+}
+
+/** What summary.json says of the events and their rankings: the part that a filtered events table changes. */
+export function eventFigures(events: ColumnTable, aggregates: Aggregates, top: Pick<SummaryInput, 'topCities' | 'topCountries' | 'topPlaces' | 'topAsns'> = {}) {
+  const { ips, counting } = aggregates;
+  // In the order the kinds first appear.
+  const byKind = Object.fromEntries(events.groupby('kind').count().objects().map((row: any) => [row.kind, row.count])) as Record<string, number>;
+  const precision = Object.fromEntries(ips.groupby('precision').count().objects().map((row: any) => [row.precision, row.count])) as Record<string, number>;
+  const ipv4 = ips.filter((d: any) => d.version === 4).numRows();
+  return {
+    window: { first_event: isoTime(aggregates.window.first), last_event: isoTime(aggregates.window.last) },
+    events: { total: events.numRows(), attacks: ips.numRows() ? (ips.rollup({ attacks: op.sum('events') }).get('attacks') as number) : 0, by_kind: byKind },
+    ips: {
+      distinct: ips.numRows(),
+      ipv4,
+      ipv6: ips.numRows() - ipv4,
+      not_public: precision.not_public ?? 0,
+      located_city: precision.city ?? 0,
+      located_country_only: precision.country_only ?? 0,
+      not_found: precision.not_found ?? 0,
+      with_asn: ips.filter((d: any) => d.asn != null).numRows(),
+      ipv6_networks_64: counting.ipv6Networks64,
+      attackers: counting.attackers,
+    },
+    options: { ipv6_prefix64: counting.ipv6Prefix64, cluster_radius_km: counting.clusterRadiusKm },
+    top_cities: aggregates.cities.slice(0, top.topCities ?? 50).objects() as Summary['top_cities'],
+    top_places: aggregates.places.slice(0, top.topPlaces ?? 50).map(summaryPlace),
+    top_countries: aggregates.countries.slice(0, top.topCountries ?? 50).objects() as Summary['top_countries'],
+    top_asns: aggregates.asns.slice(0, top.topAsns ?? 50).objects() as Summary['top_asns'],
   };
 }
 

@@ -17,6 +17,7 @@ import type { PlaceCluster } from '../types';
 import { changeChart } from './change';
 import { isoDay } from '../aggregate/summary';
 import { topUsernames } from '../aggregate/usernames';
+import { largestFirst } from '../aggregate/ranking';
 import type { Comparison } from '../aggregate/compare';
 import { printable } from '../html';
 
@@ -200,7 +201,7 @@ export function countriesChart(analysis: Analysis, options: ChartsOptions = {}):
 function rankingRows<T>(rows: readonly T[], label: (r: T) => string, ips: (r: T) => number, events: (r: T) => number, measure: 'ips' | 'events', top: number): RankingRow[] {
   return rows
     .map((r) => ({ label: label(r), value: measure === 'events' ? events(r) : ips(r), secondary: measure === 'events' ? ips(r) : events(r) }))
-    .sort((a, b) => b.value - a.value || b.secondary - a.secondary)
+    .sort(largestFirst((r) => r.value, (r) => r.secondary))
     .slice(0, top);
 }
 
@@ -301,7 +302,7 @@ function untimedNote(untimed: number): string {
 
 /** Attack events per day or week (chosen from the span), stacked by jail, or one panel per server. */
 export function timelineChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
-  const timeline = eventsOverTime(timeSource(analysis.load.store), { timeZone: zoneOf(analysis) });
+  const timeline = eventsOverTime(timeSource(analysis.events), { timeZone: zoneOf(analysis) });
   const facet = options.facetByServer ?? timeline.servers.length > 1;
   return eventTimeline(timeline.rows, {
     theme: themeOf(analysis, options),
@@ -320,7 +321,7 @@ export function timelineChart(analysis: Analysis, options: ChartsOptions = {}): 
 
 /** Attack events by hour of day and weekday. */
 export function hourWeekdayChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
-  const data = hourWeekday(timeSource(analysis.load.store), { timeZone: zoneOf(analysis) });
+  const data = hourWeekday(timeSource(analysis.events), { timeZone: zoneOf(analysis) });
   return hourWeekdayHeatmap(data.cells, {
     theme: themeOf(analysis, options),
     title: 'When the attacks come',
@@ -331,7 +332,7 @@ export function hourWeekdayChart(analysis: Analysis, options: ChartsOptions = {}
 
 /** New attacking addresses per week (first attack that week) beside returning ones. */
 export function newAttackersChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
-  const data = attackersPerWeek(timeSource(analysis.load.store), analysis.load.store.addresses.length, { timeZone: zoneOf(analysis) });
+  const data = attackersPerWeek(timeSource(analysis.events), analysis.load.store.addresses.length, { timeZone: zoneOf(analysis) });
   const total = data.weeks.reduce((s, w) => s + w.new, 0);
   return attackersPerWeekChart(data.weeks, {
     theme: themeOf(analysis, options),

@@ -7,4 +7,5 @@
  */
 export { loadPaths, detectFormat, givenToLocation, INPUT_FORMATS, FORMATS, type LoadOptions, type LoadResult, type LoadProgress } from './load';
 export { EventStore, EVENT_KINDS, type EventOrigin } from './events';
+export { eventsTable, type EventsSource } from './events-table';
 export type { FormatParser, LineParser, LineResult, ParseContext, Emit } from './formats/parser';

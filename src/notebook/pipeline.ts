@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { ColumnTable } from 'arquero';
 import { aggregate, type Aggregates } from '../aggregate/aggregate';
+import { locatedAddresses } from '../aggregate/addresses';
+import { eventsTable } from '../load/events-table';
 import { givenToLocation, loadPaths, type LoadResult } from '../load/load';
 import { locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, type GeoDatabase } from '../locate/database';
 import { readAnalysisSnapshot, type SnapshotKey, type SnapshotParts } from './snapshot';
 import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from '../locate/networks';
 import { projectRoot } from '../project';
-import { buildSummary, type Summary } from '../aggregate/summary';
+import { buildSummary, eventFigures, type Summary } from '../aggregate/summary';
 import type { Location } from '../types';
 import type { ProgressSink } from './progress';
 import { themeNamed } from '../charts/theme';
@@ -110,8 +113,22 @@ export interface Analysis {
   locations: Location[];
   /** Each address's network (ASN, organisation); null when not public or unknown. Aligned with `load.store.addresses`. */
   networks: (Network | null)[];
+  /** The events as an Arquero table (see `eventsTable`): filter it and pass it to `analysisOfEvents`. */
+  events: ColumnTable;
+  /** The addresses with their locations and networks, keyed by `ip` (see `locatedAddresses`). */
+  addresses: ColumnTable;
   aggregates: Aggregates;
   summary: Summary;
+}
+
+/**
+ * The analysis of some of a run's events (`analysis.events` filtered with Arquero verbs): its
+ * tables, the figures of its summary, and the charts drawn from it are those of these events alone.
+ */
+export function analysisOfEvents(analysis: Analysis, events: ColumnTable): Analysis {
+  const { ipv6Prefix64, clusterRadiusKm } = analysis.parameters;
+  const aggregates = aggregate(events, analysis.addresses, { ipv6Prefix64, clusterRadiusKm });
+  return { ...analysis, events, aggregates, summary: { ...analysis.summary, ...eventFigures(events, aggregates) } };
 }
 
 export function botmapVersion(): string {
@@ -184,7 +201,9 @@ export async function readAndLocate(params: Parameters, progress?: ProgressSink,
 /** Aggregates and summarises what was read and located, with this run's aggregation options. */
 function finishAnalysis(params: Parameters, parts: SnapshotParts): Analysis {
   const { load, database, asnDatabase, locations, networks } = parts;
-  const aggregates = aggregate(load.store, locations, { networks, ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
+  const events = eventsTable(load);
+  const addresses = locatedAddresses(load.store.addresses, locations, networks);
+  const aggregates = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
   // Database warnings (an old database; a Country database: no city results) lead the notes too.
   const warnings = [...database.warnings, ...asnDatabase.warnings];
   const notes: string[] = [];
@@ -198,12 +217,12 @@ function finishAnalysis(params: Parameters, parts: SnapshotParts): Analysis {
     database: { ...database.info, kind: database.kind, age_days: database.ageDays },
     asnDatabase: { ...asnDatabase.info, source: asnDatabase.source, age_days: asnDatabase.ageDays },
     inputs: load.inputs,
-    store: load.store,
+    events,
     aggregates,
     warnings,
     notes,
   });
-  return { parameters: params, load, database, asnDatabase, locations, networks, aggregates, summary };
+  return { parameters: params, load, database, asnDatabase, locations, networks, events, addresses, aggregates, summary };
 }
 
 /** The values of a notebook's parameters cell, as a person types them ('' for "the default"). */
