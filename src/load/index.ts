@@ -1,6 +1,9 @@
 /**
  * Load: exports on disk → one event per attack, ban or failure, in an `EventStore`.
- * - `load.ts`: files and folders, rotation, `.gz`, line splitting, per-file accounting;
+ * - `load.ts`: `loadPaths`, which reads each file through the pieces beside it: `files.ts` (files
+ *   and folders), `rotation.ts` (rotated files, their seams), `gz.ts`, `line-splitter.ts`,
+ *   `format-detection.ts`, `line-router.ts` (each line to the parser) and `file-report.ts`
+ *   (per-file accounting); `progress.ts` throttles progress reports;
  * - `formats/`: one parser per export format (add a format here), and `formats/grammar/` for
  *   what several formats share (sshd messages, syslog prefixes, times);
  * - `events.ts`: the event store (typed columns) the parsers write into.

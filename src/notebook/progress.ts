@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { escapeHtml } from '../html';
+import { progressThrottle } from '../load/progress';
 
 /** One step of progress: `done` of `total` units (bytes, lines, addresses), with a message. */
 export interface Progress {
@@ -25,11 +26,9 @@ export function notebookProgress(tslab: TslabLike): ProgressSink {
   const display = tslab.newDisplay();
   // `npm start` runs notebooks headlessly and shows this progress on its terminal from the file.
   const file = process.env.BOTMAP_PROGRESS_FILE;
-  let last = 0;
+  const due = progressThrottle(100);
   return (p) => {
-    const now = Date.now();
-    if (now - last < 100 && p.done < p.total) return;
-    last = now;
+    if (!due(p.done >= p.total)) return;
     if (file) {
       try {
         fs.writeFileSync(file, JSON.stringify(p));
@@ -46,13 +45,11 @@ export function notebookProgress(tslab: TslabLike): ProgressSink {
 
 /** A single progress line on a terminal (stderr), redrawn in place; plain lines when not a TTY. */
 export function terminalProgress(stream: NodeJS.WriteStream = process.stderr): ProgressSink {
-  let last = 0;
+  const due = progressThrottle(200);
   let lastStage = '';
   return (p) => {
-    const now = Date.now();
     const finished = p.done >= p.total;
-    if (!finished && now - last < 200 && p.stage === lastStage) return;
-    last = now;
+    if (!due(finished || p.stage !== lastStage)) return;
     lastStage = p.stage;
     const pct = p.total > 0 ? Math.min(100, Math.round((100 * p.done) / p.total)) : 100;
     const line = `${p.stage}: ${pct}% ${p.message}`;

@@ -2,7 +2,8 @@ import { looksLikeHostname } from '../../locate/address';
 import type { InputReport } from '../../types';
 import { Fail2banMessages, isFail2banDaemon } from './fail2ban-log';
 import { BLANK_LINE, HOSTNAME, NOT_AN_ADDRESS, NULL_CONTEXT, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
-import { Outcome, SshdMessage, SshdTracker } from './grammar/sshd';
+import { SshdMessage } from './grammar/sshd';
+import { Outcome, SshdTracker } from './grammar/sshd-tracker';
 import { SyslogPrefixReader, isAuthProgram, isSshd } from './grammar/syslog';
 
 /**

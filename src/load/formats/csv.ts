@@ -1,3 +1,4 @@
+import { dsvFormat, type DSV } from 'd3-dsv';
 import { looksLikeHostname } from '../../locate/address';
 import { EVENT_KINDS } from '../events';
 import type { EventKind, GivenLocation, InputReport } from '../../types';
@@ -7,7 +8,7 @@ import { readIsoStamp } from './grammar/time';
 /**
  * CSV or TSV (`,`, tab or `;`) whose header names an address column: `ip` (also `ip_address`,
  * `ipaddress`, `address`, `addr`, `src_ip`, `source_ip`, `client_ip`, `remote_addr`, `host_ip`).
- * Quoted fields (`"a, b"`, `""` for a quote) are read within one line. Other columns, when present:
+ * Quoted fields (`"a, b"`, `""` for a quote) are read within one line, by `d3-dsv`. Other columns, when present:
  *
  * | column (any of) | becomes |
  * | --- | --- |
@@ -41,37 +42,14 @@ const SUBDIVISION_NAMES = ['subdivision', 'region', 'state'];
 const COUNTRY_NAMES = ['country', 'country_code', 'iso_code', 'countrycode'];
 const COUNTRY_NAME_NAMES = ['country_name', 'countryname'];
 
-/** Splits one line into fields; `""` inside quotes is a quote. */
-export function splitFields(line: string, delimiter: string): string[] {
-  if (line.indexOf('"') < 0) return line.split(delimiter);
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"') {
-        if (line[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else {
-          quoted = false;
-        }
-      } else {
-        field += ch;
-      }
-    } else if (ch === '"') {
-      quoted = true;
-    } else if (ch === delimiter) {
-      fields.push(field);
-      field = '';
-    } else {
-      field += ch;
-    }
-  }
-  fields.push(field);
-  return fields;
+/** The fields of one line, as `d3-dsv` reads them (`""` inside quotes is a quote). */
+function splitFields(line: string, delimiter: string): string[] {
+  let reader = READERS.get(delimiter);
+  if (reader === undefined) READERS.set(delimiter, (reader = dsvFormat(delimiter)));
+  return reader.parseRows(line)[0] ?? [''];
 }
+
+const READERS = new Map<string, DSV>();
 
 function columnName(text: string): string {
   return text.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
@@ -95,7 +73,7 @@ interface Layout {
 }
 
 /** The layout a header line describes, or null when it names no address column. */
-export function headerLayout(line: string): Layout | null {
+function headerLayout(line: string): Layout | null {
   for (const delimiter of ['\t', ',', ';']) {
     if (delimiter !== ',' && line.indexOf(delimiter) < 0) continue;
     const names = splitFields(line, delimiter).map(columnName);
@@ -130,7 +108,7 @@ export function headerLayout(line: string): Layout | null {
 }
 
 /** A time cell: ISO 8601, `YYYY-MM-DD HH:MM:SS`, epoch seconds or milliseconds; null when empty or unreadable. */
-export function parseTimeCell(text: string): number | null {
+function parseTimeCell(text: string): number | null {
   const t = text.trim();
   if (t.length === 0) return null;
   if (/^\d+(?:\.\d+)?$/.test(t)) {

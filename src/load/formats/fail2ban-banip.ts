@@ -1,6 +1,6 @@
 import { looksLikeHostname, normaliseAddress } from '../../locate/address';
 import type { InputReport } from '../../types';
-import { BLANK_LINE, COMMENT, HOSTNAME, NOT_AN_ADDRESS, isBlank, type Emit, type FormatParser, type LineParser, type LineResult } from './parser';
+import { BLANK_LINE, COMMENT, HOSTNAME, NOT_AN_ADDRESS, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, RejectedTokens } from './parser';
 import { wallClockToEpoch } from './grammar/time';
 
 /**
@@ -20,11 +20,9 @@ import { wallClockToEpoch } from './grammar/time';
 export const NO_ADDRESS_ON_LINE = 'no address on line';
 const WITH_TIME = /^\s*(\S+)\s+(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d) \+ (-?\d+) = \d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s*$/;
 const SEPARATORS = /[\s,;|]+/;
-const MAX_REJECTED_EXAMPLES = 5;
 
 class BanipParser implements LineParser {
-  private rejected = 0;
-  private readonly rejectedExamples: string[] = [];
+  private readonly rejected = new RejectedTokens();
 
   parseLine(line: string, _lineNo: number, emit: Emit): LineResult {
     if (isBlank(line)) return BLANK_LINE;
@@ -55,13 +53,11 @@ class BanipParser implements LineParser {
   }
 
   private reject(token: string): void {
-    this.rejected++;
-    if (this.rejectedExamples.length < MAX_REJECTED_EXAMPLES) this.rejectedExamples.push(token.slice(0, 60));
+    this.rejected.add(token.slice(0, 60));
   }
 
   finish(report: InputReport): void {
-    report.rejected_tokens = this.rejected;
-    if (this.rejectedExamples.length > 0) report.rejected_token_examples = this.rejectedExamples.slice();
+    this.rejected.report(report);
   }
 }
 

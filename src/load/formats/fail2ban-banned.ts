@@ -1,6 +1,6 @@
 import { looksLikeHostname } from '../../locate/address';
 import type { InputReport } from '../../types';
-import { BLANK_LINE, HOSTNAME, NOT_AN_ADDRESS, isBlank, type Emit, type FormatParser, type LineParser, type LineResult } from './parser';
+import { BLANK_LINE, HOSTNAME, NOT_AN_ADDRESS, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, RejectedTokens } from './parser';
 
 /**
  * `fail2ban-client banned`: the Python repr of a list of one-jail dictionaries, on one line or
@@ -15,7 +15,6 @@ import { BLANK_LINE, HOSTNAME, NOT_AN_ADDRESS, isBlank, type Emit, type FormatPa
 export const JAIL_NAMES = 'jail names only';
 export const LIST_PUNCTUATION = 'list punctuation only';
 export const NOT_A_LIST = 'not part of the banned list';
-const MAX_REJECTED_EXAMPLES = 5;
 
 class BannedParser implements LineParser {
   /** Open brackets and braces. */
@@ -24,8 +23,7 @@ class BannedParser implements LineParser {
   private expectKey = false;
   private jail: string | null = null;
   private ended = false;
-  private rejected = 0;
-  private readonly rejectedExamples: string[] = [];
+  private readonly rejected = new RejectedTokens();
 
   parseLine(line: string, _lineNo: number, emit: Emit): LineResult {
     if (isBlank(line)) return BLANK_LINE;
@@ -57,9 +55,8 @@ class BannedParser implements LineParser {
         } else if (emit(text, 'listed', null, this.jail)) {
           listed++;
         } else {
-          this.rejected++;
+          this.rejected.add(text.slice(0, 60));
           if (looksLikeHostname(text)) hostnames++;
-          if (this.rejectedExamples.length < MAX_REJECTED_EXAMPLES) this.rejectedExamples.push(text.slice(0, 60));
         }
       } else if (c === 91 /* [ */ || c === 123 /* { */) {
         this.stack.push(c);
@@ -81,8 +78,7 @@ class BannedParser implements LineParser {
   }
 
   finish(report: InputReport): void {
-    report.rejected_tokens = this.rejected;
-    if (this.rejectedExamples.length > 0) report.rejected_token_examples = this.rejectedExamples.slice();
+    this.rejected.report(report);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { InputReport } from '../../types';
-import { BLANK_LINE, type Emit, type FormatParser, type LineParser, type LineResult } from './parser';
+import { BLANK_LINE, type Emit, type FormatParser, type LineParser, type LineResult, RejectedTokens } from './parser';
 
 /**
  * `fail2ban-client status <jail>` output, one or several jails per file.
@@ -36,12 +36,10 @@ const LIST_FIELD = /^(?:Banned )?IP list:/i;
 /** `|- Jail: sshd` inside `status --all`. */
 const NESTED_JAIL = /^Jail:\s*(.*?)\s*$/;
 const TOKEN_SEPARATOR = /[\s,]+/;
-const MAX_REJECTED_EXAMPLES = 5;
 
 class StatusParser implements LineParser {
   private jail: string | null = null;
-  private rejected = 0;
-  private readonly rejectedExamples: string[] = [];
+  private readonly rejected = new RejectedTokens();
 
   parseLine(line: string, _lineNo: number, emit: Emit): LineResult {
     const header = JAIL_HEADER.exec(line);
@@ -73,16 +71,14 @@ class StatusParser implements LineParser {
       if (emit(token, 'listed', null, this.jail)) {
         listed++;
       } else {
-        this.rejected++;
-        if (this.rejectedExamples.length < MAX_REJECTED_EXAMPLES) this.rejectedExamples.push(token);
+        this.rejected.add(token);
       }
     }
     return listed > 0 ? listed : NO_ADDRESS_IN_LIST;
   }
 
   finish(report: InputReport): void {
-    report.rejected_tokens = this.rejected;
-    if (this.rejectedExamples.length > 0) report.rejected_token_examples = this.rejectedExamples.slice();
+    this.rejected.report(report);
   }
 }
 

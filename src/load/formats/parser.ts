@@ -110,3 +110,19 @@ export function isBlank(line: string): boolean {
   }
   return true;
 }
+
+/** Words of a list that are not addresses: counted in the report's `rejected_tokens`, the first five kept as its examples. */
+export class RejectedTokens {
+  private count = 0;
+  private readonly examples: string[] = [];
+
+  add(example: string): void {
+    this.count++;
+    if (this.examples.length < 5) this.examples.push(example);
+  }
+
+  report(report: InputReport): void {
+    report.rejected_tokens = this.count;
+    if (this.examples.length > 0) report.rejected_token_examples = this.examples.slice();
+  }
+}

@@ -1,0 +1,117 @@
+import { detached } from '../../detached';
+import { Verdict, type SshdMessage } from './sshd';
+
+/** What the tracker decided for one message. */
+export enum Outcome {
+  /** A failure from `host`. */
+  Failure = 1,
+  /** Not a failure (a helper message, a successful login, or a closing message). */
+  NotFailure = 2,
+  /** A failure whose address is not known yet: it counts when a later message of the process names it. */
+  Pending = 3,
+}
+
+interface Connection {
+  host: string | null;
+  user: string | null;
+  /** Distinct user names tried. */
+  users: string[] | null;
+  nofail: boolean;
+  pending: boolean;
+  /** Time of the last message, for expiry (NaN when unknown). */
+  time: number;
+}
+
+const MAX_CONNECTIONS = 10_000;
+/** A process's record is forgotten when its next message comes more than this much later. */
+const CONNECTION_TTL = 10 * 60_000;
+
+/**
+ * fail2ban's multi-line merge ("mlfid"): one record per sshd process, keyed by host name and
+ * program with pid (the text, or a number standing for it: see `SyslogPrefixReader.connectionKey`).
+ * `host` and `user` are set after `Outcome.Failure`, for the caller to use at once: they may be
+ * slices of the message's line.
+ */
+export class SshdTracker {
+  private readonly connections = new Map<string | number, Connection>();
+  host = '';
+  user: string | null = null;
+
+  clear(): void {
+    this.connections.clear();
+  }
+
+  /** Merges one classified message of process `key` at `time` (null when unknown). */
+  feed(key: string | number, m: SshdMessage, time: number | null): Outcome {
+    const t = time ?? Number.NaN;
+    const nofail = m.verdict === Verdict.NoFail || m.verdict === Verdict.Gained;
+    let entry = this.connections.get(key);
+    if (entry !== undefined && !Number.isNaN(t) && !Number.isNaN(entry.time) && t - entry.time > CONNECTION_TTL) {
+      this.connections.delete(key);
+      entry = undefined;
+    }
+    if (entry === undefined) {
+      if (m.forget) {
+        // A record that ends with its first message is not kept: its strings need no copies.
+        if (nofail) return Outcome.NotFailure;
+        if (m.host === null) return Outcome.Pending;
+        this.host = m.host;
+        this.user = m.user;
+        return Outcome.Failure;
+      }
+      entry = {
+        host: m.host === null ? null : detached(m.host),
+        user: m.user === null ? null : detached(m.user),
+        users: null,
+        nofail,
+        pending: false,
+        time: t,
+      };
+      addUser(entry, m.user);
+      if (this.connections.size >= MAX_CONNECTIONS) {
+        const oldest = this.connections.keys().next().value;
+        if (oldest !== undefined) this.connections.delete(oldest);
+      }
+      this.connections.set(typeof key === 'string' ? detached(key) : key, entry);
+      return this.outcome(entry, false);
+    }
+    const users = addUser(entry, m.user);
+    if (m.verdict === Verdict.Gained) entry.pending = false;
+    if (m.forget) {
+      this.connections.delete(key);
+      // The record is dropped: it may hold the message's own strings.
+      if (m.host !== null) entry.host = m.host;
+      if (m.user !== null) entry.user = m.user;
+    } else {
+      // Strings kept in the record are copies; an unchanged one is not copied again.
+      if (m.host !== null && m.host !== entry.host) entry.host = detached(m.host);
+      if (m.user !== null && m.user !== entry.user) entry.user = detached(m.user);
+    }
+    entry.nofail = nofail;
+    entry.time = t;
+    return this.outcome(entry, users > 1);
+  }
+
+  private outcome(entry: Connection, severalUsers: boolean): Outcome {
+    const wasPending = entry.pending;
+    entry.pending = false;
+    if (wasPending || severalUsers) entry.nofail = false;
+    if (entry.nofail) return Outcome.NotFailure;
+    if (entry.host === null) {
+      entry.pending = true;
+      return Outcome.Pending;
+    }
+    this.host = entry.host;
+    this.user = entry.user;
+    return Outcome.Failure;
+  }
+}
+
+/** Adds a user name tried by the process; returns how many distinct names it tried (0 for none). */
+function addUser(entry: Connection, user: string | null): number {
+  if (user !== null && user.length > 0) {
+    if (entry.users === null) entry.users = [detached(user)];
+    else if (entry.users.length < 100 && !entry.users.includes(user)) entry.users.push(detached(user));
+  }
+  return entry.users === null ? 0 : entry.users.length;
+}
