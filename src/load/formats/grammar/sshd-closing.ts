@@ -1,5 +1,6 @@
 /** sshd messages that end a connection's record: closes, disconnects, a change of user, a successful login. */
-import { type SshdMessage, Verdict } from './sshd';
+import type { SshdMessage } from './sshd';
+import { Verdict } from './sshd-verdict';
 import { isSpace, portOpt, skipSpace, suffixToEnd, tokenEnd } from './tokens';
 
 const RECEIVED_BYE = /(\S+) port \d+:11:/y;

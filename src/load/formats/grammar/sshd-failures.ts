@@ -1,5 +1,6 @@
 /** sshd messages that are failed logins: the user and address they name (fail2ban's `sshd` filter, `normal` and `extra`). */
-import { type SshdMessage, Verdict } from './sshd';
+import type { SshdMessage } from './sshd';
+import { Verdict } from './sshd-verdict';
 import { hostToken, portOpt, sshVersion, suffixToEnd, tokenEnd } from './tokens';
 
 export const TOO_MANY = 'Disconnecting: Too many authentication failures';

@@ -1,5 +1,6 @@
 /** sshd messages of scanners and probes (fail2ban's `sshd` filter, `ddos` and `aggressive`): the address they name. */
-import { type SshdMessage, Verdict } from './sshd';
+import type { SshdMessage } from './sshd';
+import { Verdict } from './sshd-verdict';
 import { hostToken, portOpt, skipSpace, suffixToEnd, tokenEnd } from './tokens';
 
 const ALG = /^(?:\w+ (?!found\b)){0,2}\w+/;

@@ -1,5 +1,6 @@
 import { detached } from '../../detached';
-import { Verdict, type SshdMessage } from './sshd';
+import type { SshdMessage } from './sshd';
+import { Verdict } from './sshd-verdict';
 
 /** What the tracker decided for one message. */
 export enum Outcome {

@@ -19,22 +19,13 @@
  * each, taken only where it gives what the steps after it would give (and where it might not,
  * the line is left to those steps).
  */
+import { Verdict } from './sshd-verdict';
 import { hostToken, isDigitCode, isRegexSpace, isSpace, skipPref } from './tokens';
 import { TOO_MANY, authFailure, failed, invalidUser, lazyFromSuff, pam, refusedConnect, rootRefused, tooMany, userNotAllowed } from './sshd-failures';
 import { accepted, changeOfUser, closed, receivedDisconnect } from './sshd-closing';
 import { NO_MATCHING, badProtocol, hostAt, libsshProbe, probe, unableToNegotiate } from './sshd-probes';
 
-/** What one message says. */
-export enum Verdict {
-  /** Not a message the filter knows. */
-  None = 0,
-  /** A failure (with or without an address). */
-  Fail = 1,
-  /** Not a failure, but names the address or user for the process ("nofail"). */
-  NoFail = 2,
-  /** A successful login (`Accepted`). */
-  Gained = 3,
-}
+export { Verdict };
 
 /** The classification of one message; reused between calls. */
 export class SshdMessage {
