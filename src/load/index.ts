@@ -6,7 +6,8 @@
  *   (per-file accounting); `progress.ts` throttles progress reports;
  * - `formats/`: one parser per export format (add a format here), and `formats/grammar/` for
  *   what several formats share (sshd messages, syslog prefixes, times);
- * - `events.ts`: the event store (typed columns) the parsers write into.
+ * - `events.ts`: the event store (typed columns) the parsers write into; `events-table.ts`:
+ *   the same events as an Arquero table, one row per event, for the later stages and the user.
  */
 export { loadPaths, detectFormat, givenToLocation, INPUT_FORMATS, FORMATS, type LoadOptions, type LoadResult, type LoadProgress } from './load';
 export { EventStore, EVENT_KINDS, type EventOrigin } from './events';
