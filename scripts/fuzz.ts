@@ -41,6 +41,7 @@ import { analyse, parameters, type Analysis } from '../src/notebook/pipeline';
 import { asnsHtml, inputsTableHtml, jailsAndServersHtml, placesHtml, usernamesHtml } from '../src/export/report';
 import { indexHtml } from '../src/export/site';
 import type { InputFormat, InputReport } from '../src/types';
+import { UTC } from '../src/time-zone';
 import { topUsernames } from '../src/aggregate/usernames';
 import { checkHtml, checkOutputFolder, checkSvg, type Finding } from '../test/support/output-checks';
 
@@ -261,7 +262,7 @@ export function parserProperty(format: InputFormat) {
   const parser = FORMATS.find((f) => f.format === format)!;
   return fc.property(fc.array(anyLine, { maxLength: 40 }), fc.option(instant, { nil: null }), (lines: string[], mtime: number | null) => {
     parser.detect(lines.slice(0, 50));
-    const state = parser.begin({ mtime, range: () => true, locate: () => undefined });
+    const state = parser.begin({ mtime, timeZone: UTC, range: () => true, locate: () => undefined });
     let emitted = 0;
     let counted = 0;
     const emit: Emit = (ip, _kind, time, jail, user) => {
@@ -328,11 +329,11 @@ export function databaseProperty(ctx: FuzzContext): fc.IAsyncPropertyWithHooks<[
     const bytes = Buffer.from(db.export());
     db.close();
     for (const [at, value] of corruptions) bytes[100 + (at % Math.max(1, bytes.length - 100))] = value;
-    const direct = await readFail2banDatabase(bytes, () => true, () => undefined);
+    const direct = await readFail2banDatabase(bytes, () => true, () => undefined, UTC);
     check(direct === null || typeof direct === 'string', 'readFail2banDatabase returned neither null nor a message');
     const dir = caseDir(ctx);
     fs.writeFileSync(path.join(dir, gz ? 'fail2ban.sqlite3.gz' : 'fail2ban.sqlite3'), gz ? gzipSync(bytes) : bytes);
-    const result = await loadPaths([dir]);
+    const result = await loadPaths([dir], { timeZone: UTC });
     check(result.inputs.length === 1 && result.inputs[0].format === 'fail2ban-db', `read as ${result.inputs[0]?.format}`);
     checkLoad(result);
   });
@@ -404,6 +405,7 @@ export function loadProperty(ctx: FuzzContext) {
         fs.writeFileSync(path.join(dir, name), contain(encode(text, spec.encoding, spec.noise, spec.cut), spec.container, spec.cut));
       }
       const result = await loadPaths([dir], {
+        timeZone: UTC,
         ...(format === null ? {} : { format }),
         ...(maxLineLength === null ? {} : { maxLineLength }),
         ...(maxGzBytes === null ? {} : { maxGzBytes }),
@@ -449,7 +451,7 @@ export function pipelineProperty(ctx: FuzzContext) {
     }
     let analysis: Analysis;
     try {
-      analysis = await analyse(parameters({ data: [data], out, theme }, {}));
+      analysis = await analyse(parameters({ data: [data], out, theme, timeZone: 'UTC' }, {}));
     } catch (error) {
       if (error instanceof BotMapError && error.message.length > 0) return;
       throw error;
@@ -524,8 +526,6 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
   const log = options.log ?? (() => undefined);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-fuzz-'));
   const ctx: FuzzContext = { tmp };
-  const savedTz = process.env.BOTMAP_TZ;
-  process.env.BOTMAP_TZ = 'UTC';
   const started = Date.now();
   const properties: PropertyResult[] = [];
   try {
@@ -554,8 +554,6 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
     }
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
-    if (savedTz === undefined) delete process.env.BOTMAP_TZ;
-    else process.env.BOTMAP_TZ = savedTz;
   }
   return {
     seed,

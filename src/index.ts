@@ -6,6 +6,7 @@
 export * from './types';
 export { BotMapError } from './errors';
 export { escapeHtml, printable } from './html';
+export { timeZone, UTC, TimeZone, type WallClock } from './time-zone';
 
 export * from './load/index';
 export * from './locate/index';

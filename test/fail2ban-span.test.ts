@@ -6,6 +6,7 @@ import { EVENT_KINDS } from '../src/load/events';
 import { fail2banLog } from '../src/load/formats/fail2ban-log';
 import type { Emit, EventSink, LineResult, ParseContext } from '../src/load/formats/parser';
 import { seededRandom } from './support/random';
+import { UTC } from '../src/time-zone';
 
 /**
  * The loader hands fail2ban.log lines to `parseSpan` where they lie in the read chunk, or, when
@@ -90,7 +91,7 @@ interface Run {
 }
 
 function context(ranges: unknown[][]): ParseContext {
-  return { mtime: Date.UTC(2026, 8, 20), range: (cidr, kind, time, jail) => (ranges.push([cidr, kind, time, jail]), true), locate: () => undefined };
+  return { mtime: Date.UTC(2026, 8, 20), timeZone: UTC, range: (cidr, kind, time, jail) => (ranges.push([cidr, kind, time, jail]), true), locate: () => undefined };
 }
 
 function collector(events: unknown[][]): Emit {

@@ -7,23 +7,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import initSqlJs from 'sql.js';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EVENT_KINDS } from '../src/load/events';
 import { loadPaths, type LoadResult } from '../src/load/load';
 import type { InputReport } from '../src/types';
+import { UTC } from '../src/time-zone';
 
 const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'botmap-db-'));
 afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
-
-let savedTz: string | undefined;
-beforeEach(() => {
-  savedTz = process.env.BOTMAP_TZ;
-  process.env.BOTMAP_TZ = 'UTC';
-});
-afterEach(() => {
-  if (savedTz === undefined) delete process.env.BOTMAP_TZ;
-  else process.env.BOTMAP_TZ = savedTz;
-});
 
 const V4_SCHEMA = `
 CREATE TABLE fail2banDb(version INTEGER);
@@ -80,8 +71,9 @@ function sumSkipped(report: InputReport): number {
   return Object.values(report.skipped).reduce((a, b) => a + b, 0);
 }
 
+/** `loadPaths` in UTC, so expected times do not depend on the machine's zone. */
 async function load(paths: string[], options?: Parameters<typeof loadPaths>[1]): Promise<LoadResult> {
-  const result = await loadPaths(paths, options);
+  const result = await loadPaths(paths, { timeZone: UTC, ...options });
   for (const report of result.inputs) expect(report.records + sumSkipped(report)).toBe(report.lines);
   const perInput = new Map<number, number>();
   for (const input of result.store.columns().input) perInput.set(input, (perInput.get(input) ?? 0) + 1);

@@ -8,25 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EVENT_KINDS } from '../src/load/events';
 import { detectFormat, givenToLocation, loadPaths, normaliseCidr, rotationOf, type LoadResult } from '../src/load/load';
 import type { InputReport } from '../src/types';
+import { UTC } from '../src/time-zone';
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/formats/', import.meta.url));
 const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'botmap-formats-'));
 afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
-
-let savedTz: string | undefined;
-beforeEach(() => {
-  savedTz = process.env.BOTMAP_TZ;
-  // Fixed, so expected times do not depend on the machine's zone.
-  process.env.BOTMAP_TZ = 'UTC';
-});
-afterEach(() => {
-  if (savedTz === undefined) delete process.env.BOTMAP_TZ;
-  else process.env.BOTMAP_TZ = savedTz;
-});
 
 let cases = 0;
 /** Copies fixtures into a fresh folder `server/` (with a modification time) and returns the folder. */
@@ -55,8 +45,9 @@ function checkInvariant(result: LoadResult): void {
   result.inputs.forEach((report, i) => expect(report.events, report.file).toBe(perInput.get(i) ?? 0));
 }
 
+/** `loadPaths` in UTC, so expected times do not depend on the machine's zone. */
 async function load(paths: string[], options?: Parameters<typeof loadPaths>[1]): Promise<LoadResult> {
-  const result = await loadPaths(paths, options);
+  const result = await loadPaths(paths, { timeZone: UTC, ...options });
   checkInvariant(result);
   return result;
 }
@@ -515,6 +506,6 @@ describe('LoadOptions.format', () => {
   });
 
   it('refuses an unknown format before reading', async () => {
-    await expect(loadPaths([copyFixtures(['banned.txt'])], { format: 'nope' as never })).rejects.toThrow(/Unknown input format "nope"/);
+    await expect(loadPaths([copyFixtures(['banned.txt'])], { format: 'nope' as never, timeZone: UTC })).rejects.toThrow(/Unknown input format "nope"/);
   });
 });

@@ -8,27 +8,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { normaliseAddress } from '../src/locate/address';
 import { EVENT_KINDS } from '../src/load/events';
 import { readFail2banDatabase } from '../src/load/formats/fail2ban-db';
 import type { Emit, ParseContext } from '../src/load/formats/parser';
 import { FORMATS, INPUT_FORMATS, loadPaths, type LoadResult } from '../src/load/load';
 import type { EventKind, InputFormat } from '../src/types';
+import { UTC } from '../src/time-zone';
 
 const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'botmap-props-'));
 afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
 const FIXTURES = fileURLToPath(new URL('./fixtures/formats/', import.meta.url));
-
-let savedTz: string | undefined;
-beforeEach(() => {
-  savedTz = process.env.BOTMAP_TZ;
-  process.env.BOTMAP_TZ = 'UTC';
-});
-afterEach(() => {
-  if (savedTz === undefined) delete process.env.BOTMAP_TZ;
-  else process.env.BOTMAP_TZ = savedTz;
-});
 
 interface Captured {
   ip: string;
@@ -49,7 +40,7 @@ function capture(): { emit: Emit; events: Captured[] } {
   return { emit, events };
 }
 
-const context = (mtime: number | null = null): ParseContext => ({ mtime, range: () => true, locate: () => undefined });
+const context = (mtime: number | null = null): ParseContext => ({ mtime, timeZone: UTC, range: () => true, locate: () => undefined });
 
 /** Lines of every fixture, as material for mutations. */
 const FIXTURE_LINES = [...readdirSync(FIXTURES), ...readdirSync(path.join(FIXTURES, 'rotated')).map((f) => `rotated/${f}`)]
@@ -101,7 +92,7 @@ describe('parsers on arbitrary input', () => {
     const dir = path.join(tmpRoot, `run${++run}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, name), bytes);
-    const result = await loadPaths([dir], format === undefined ? {} : { format });
+    const result = await loadPaths([dir], format === undefined ? { timeZone: UTC } : { format, timeZone: UTC });
     for (const report of result.inputs) expect(report.records + sumSkipped(report)).toBe(report.lines);
     const perInput = new Map<number, number>();
     for (const input of result.store.columns().input) perInput.set(input, (perInput.get(input) ?? 0) + 1);
@@ -131,7 +122,7 @@ describe('parsers on arbitrary input', () => {
         bytes.set(rest, 16);
         const { emit } = capture();
         let rows = 0;
-        const error = await readFail2banDatabase(bytes, emit, () => rows++);
+        const error = await readFail2banDatabase(bytes, emit, () => rows++, UTC);
         expect(error === null || typeof error === 'string').toBe(true);
         const result = await loadBytes(bytes, 'fail2ban.sqlite3');
         expect(result.inputs[0].format).toBe('fail2ban-db');
@@ -249,7 +240,7 @@ describe('random valid lines round-trip their address, time and jail', () => {
         const text = (part: string[]) => part.map((l) => `${l}\n`).join('');
         writeFileSync(path.join(dir, 'fail2ban.log.1'), text(lines.slice(0, split)));
         writeFileSync(path.join(dir, 'fail2ban.log'), text(lines.slice(split - overlap)));
-        const result = await loadPaths([dir]);
+        const result = await loadPaths([dir], { timeZone: UTC });
         const kinds = result.store.columns().kind;
         // Every line is read once: the repeated ones are skipped as duplicates.
         expect(kinds.length).toBe(lines.length);

@@ -10,6 +10,7 @@ import { normaliseAddress } from '../src/locate/address';
 import { authLog } from '../src/load/formats/auth-log';
 import { NULL_CONTEXT } from '../src/load/formats/parser';
 import { SyslogPrefixReader } from '../src/load/formats/grammar/syslog';
+import { UTC } from '../src/time-zone';
 import { checkFile, evaluateCondition } from '../scripts/conformance';
 
 /** Runs lines through one auth-log parser; per line: the failures' address@user, or the skip reason. */
@@ -132,7 +133,7 @@ describe('sshd failures', () => {
   });
 
   it('reads the prefixes of every syslog and journal shape', () => {
-    const prefix = new SyslogPrefixReader(Date.parse('2026-10-02T00:00:00Z'));
+    const prefix = new SyslogPrefixReader(Date.parse('2026-10-02T00:00:00Z'), UTC);
     const shapes: [string, string, string][] = [
       ['Jun 21 16:47:48 host sshd[13709]: x', 'sshd', 'host sshd[13709]:'],
       ['Nov 23 21:50:19 sshd[8148]: x', 'sshd', 'sshd[8148]:'],
@@ -208,8 +209,8 @@ describe('sshd failures', () => {
   it('reads each line as it reads it alone, whatever lines came before', () => {
     fc.assert(
       fc.property(logLines, (lines) => {
-        const prefix = new SyslogPrefixReader(MTIME);
-        for (const line of lines) expect(fields(prefix, line), line).toEqual(fields(new SyslogPrefixReader(MTIME), line));
+        const prefix = new SyslogPrefixReader(MTIME, UTC);
+        for (const line of lines) expect(fields(prefix, line), line).toEqual(fields(new SyslogPrefixReader(MTIME, UTC), line));
       }),
       { numRuns: 1000 },
     );
@@ -218,7 +219,7 @@ describe('sshd failures', () => {
   it('keys two lines alike exactly when their host and program texts are alike', () => {
     fc.assert(
       fc.property(logLines, (lines) => {
-        const prefix = new SyslogPrefixReader(MTIME);
+        const prefix = new SyslogPrefixReader(MTIME, UTC);
         const textOf = new Map<string | number, string>();
         const keyOf = new Map<string, string | number>();
         for (const line of lines) {

@@ -1,74 +1,21 @@
-/** Log times: BOTMAP_TZ, syslog years from the file's modification time, ISO 8601. */
+/** Log times: read in the zone given, syslog years from the file's modification time, ISO 8601. (The zones themselves: time-zone.test.ts.) */
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BotMapError } from '../src/errors';
+import { afterAll, describe, expect, it } from 'vitest';
 import { seededRandom } from './support/random';
-import { NO_STAMP, StampReader, SyslogClock, epochToWallClock, isStamp, readIsoStamp, wallClockToEpoch } from '../src/load/formats/grammar/time';
+import { NO_STAMP, StampReader, SyslogClock, isStamp, readIsoStamp } from '../src/load/formats/grammar/time';
 import { loadPaths } from '../src/load/load';
-
-let saved: string | undefined;
-beforeEach(() => {
-  saved = process.env.BOTMAP_TZ;
-});
-afterEach(() => {
-  if (saved === undefined) delete process.env.BOTMAP_TZ;
-  else process.env.BOTMAP_TZ = saved;
-});
+import { UTC, timeZone } from '../src/time-zone';
 
 const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'botmap-time-'));
 afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
 
 const utc = (text: string) => Date.parse(text);
 
-describe('wallClockToEpoch', () => {
-  it("uses the machine's zone without BOTMAP_TZ", () => {
-    delete process.env.BOTMAP_TZ;
-    expect(wallClockToEpoch(2026, 7, 1, 12, 0, 0, 5)).toBe(new Date(2026, 6, 1, 12, 0, 0, 5).getTime());
-    process.env.BOTMAP_TZ = '  ';
-    expect(wallClockToEpoch(2026, 1, 15, 3, 4, 5, 0)).toBe(new Date(2026, 0, 15, 3, 4, 5).getTime());
-  });
-
-  it('reads wall clocks in an IANA zone, across daylight saving time', () => {
-    process.env.BOTMAP_TZ = 'America/New_York';
-    expect(wallClockToEpoch(2026, 7, 1, 12, 0, 0, 0)).toBe(utc('2026-07-01T16:00:00Z'));
-    expect(wallClockToEpoch(2026, 1, 15, 12, 0, 0, 250)).toBe(utc('2026-01-15T17:00:00.250Z'));
-    // The hour after the spring-forward gap and the repeated hour in autumn.
-    expect(wallClockToEpoch(2026, 3, 8, 3, 30, 0, 0)).toBe(utc('2026-03-08T07:30:00Z'));
-    expect([utc('2026-11-01T05:30:00Z'), utc('2026-11-01T06:30:00Z')]).toContain(wallClockToEpoch(2026, 11, 1, 1, 30, 0, 0));
-    process.env.BOTMAP_TZ = 'Europe/Berlin';
-    expect(wallClockToEpoch(2026, 10, 25, 12, 0, 0, 0)).toBe(utc('2026-10-25T11:00:00Z'));
-    expect(wallClockToEpoch(2026, 10, 24, 12, 0, 0, 0)).toBe(utc('2026-10-24T10:00:00Z'));
-    process.env.BOTMAP_TZ = 'Asia/Kolkata';
-    expect(wallClockToEpoch(2026, 10, 1, 12, 0, 0, 0)).toBe(utc('2026-10-01T06:30:00Z'));
-  });
-
-  it('takes UTC and fixed offsets', () => {
-    process.env.BOTMAP_TZ = 'UTC';
-    expect(wallClockToEpoch(2026, 10, 1, 12, 0, 0, 0)).toBe(utc('2026-10-01T12:00:00Z'));
-    process.env.BOTMAP_TZ = '+02:00';
-    expect(wallClockToEpoch(2026, 10, 1, 12, 0, 0, 0)).toBe(utc('2026-10-01T10:00:00Z'));
-    process.env.BOTMAP_TZ = 'UTC-0530';
-    expect(wallClockToEpoch(2026, 10, 1, 12, 0, 0, 0)).toBe(utc('2026-10-01T17:30:00Z'));
-  });
-
-  it('refuses a zone that is not one', () => {
-    process.env.BOTMAP_TZ = 'Mars/Olympus_Mons';
-    expect(() => wallClockToEpoch(2026, 10, 1, 12, 0, 0, 0)).toThrow(BotMapError);
-    expect(() => wallClockToEpoch(2026, 10, 1, 12, 0, 0, 0)).toThrow(/BOTMAP_TZ="Mars\/Olympus_Mons" is not a time zone/);
-  });
-
-  it('turns instants back into wall clocks', () => {
-    process.env.BOTMAP_TZ = 'Europe/Berlin';
-    expect(epochToWallClock(utc('2026-12-31T23:30:00Z'))).toEqual({ year: 2027, month: 1, day: 1, hour: 0 });
-  });
-});
-
 describe('stamps', () => {
   it('reads fail2ban stamps, NaN for impossible dates', () => {
-    process.env.BOTMAP_TZ = 'UTC';
-    const reader = new StampReader();
+    const reader = new StampReader(UTC);
     expect(reader.read('2026-10-01 12:34:56,789 x', 0)).toBe(utc('2026-10-01T12:34:56.789Z'));
     expect(reader.read('2026-10-01 12:35:00 x', 0)).toBe(utc('2026-10-01T12:35:00Z'));
     expect(reader.read('2026-02-30 12:00:00,000 x', 0)).toBeNaN();
@@ -77,10 +24,10 @@ describe('stamps', () => {
   });
 
   it('reads stamps from bytes as from text, NO_STAMP where there is none', () => {
-    process.env.BOTMAP_TZ = 'Europe/Berlin';
+    const berlin = timeZone('Europe/Berlin');
     const random = seededRandom(3);
-    const byText = new StampReader();
-    const byBytes = new StampReader();
+    const byText = new StampReader(berlin);
+    const byBytes = new StampReader(berlin);
     const stamps = ['2026-10-01 12:34:56,789', '2026-10-01 12:34:56.789', '2026-10-01 12:34:56', '2026-10-01 12:34:56,78', '2026-10-25 02:30:00,000', '2026-02-30 12:00:00', '2026-10-01 12:61:00', '2026-10-01 12:34:5', '2026-1o-01 12:34:56'];
     for (let i = 0; i < 5000; i++) {
       // Mostly well-formed stamps in a few hours, some with one character changed.
@@ -104,19 +51,18 @@ describe('stamps', () => {
   });
 
   it('reads ISO 8601 / RFC 3339 with and without offsets', () => {
-    process.env.BOTMAP_TZ = 'Europe/Berlin';
-    expect(readIsoStamp('2026-10-01T12:00:00.123456+02:00 host', 0)).toEqual({ time: utc('2026-10-01T10:00:00.123Z'), end: 32 });
-    expect(readIsoStamp('2026-10-01T12:00:00+0200 host', 0)).toEqual({ time: utc('2026-10-01T10:00:00Z'), end: 24 });
-    expect(readIsoStamp('2026-10-01T12:00:00Z', 0)).toEqual({ time: utc('2026-10-01T12:00:00Z'), end: 20 });
-    expect(readIsoStamp('2026-10-01T12:00:00 host', 0)).toEqual({ time: utc('2026-10-01T10:00:00Z'), end: 19 });
-    expect(readIsoStamp('2026-10-01 12:00:00,5', 0)).toEqual({ time: utc('2026-10-01T10:00:00.500Z'), end: 21 });
-    expect(readIsoStamp('2026-10-32T12:00:00Z', 0)).toBeNull();
-    expect(readIsoStamp('Oct  1 12:00:00', 0)).toBeNull();
+    const berlin = timeZone('Europe/Berlin');
+    expect(readIsoStamp('2026-10-01T12:00:00.123456+02:00 host', 0, berlin)).toEqual({ time: utc('2026-10-01T10:00:00.123Z'), end: 32 });
+    expect(readIsoStamp('2026-10-01T12:00:00+0200 host', 0, berlin)).toEqual({ time: utc('2026-10-01T10:00:00Z'), end: 24 });
+    expect(readIsoStamp('2026-10-01T12:00:00Z', 0, berlin)).toEqual({ time: utc('2026-10-01T12:00:00Z'), end: 20 });
+    expect(readIsoStamp('2026-10-01T12:00:00 host', 0, berlin)).toEqual({ time: utc('2026-10-01T10:00:00Z'), end: 19 });
+    expect(readIsoStamp('2026-10-01 12:00:00,5', 0, berlin)).toEqual({ time: utc('2026-10-01T10:00:00.500Z'), end: 21 });
+    expect(readIsoStamp('2026-10-32T12:00:00Z', 0, berlin)).toBeNull();
+    expect(readIsoStamp('Oct  1 12:00:00', 0, berlin)).toBeNull();
   });
 
   it('gives syslog lines the year of the file, the year before across New Year', () => {
-    process.env.BOTMAP_TZ = 'UTC';
-    const clock = new SyslogClock(utc('2027-01-02T08:00:00Z'));
+    const clock = new SyslogClock(utc('2027-01-02T08:00:00Z'), UTC);
     expect(clock.read('Dec 30 23:59:59 host sshd[1]: x', 0)).toBe(15);
     expect(clock.time).toBe(utc('2026-12-30T23:59:59Z'));
     expect(clock.read('Jan  2 07:00:00 host', 0)).toBe(15);
@@ -137,15 +83,34 @@ describe('stamps', () => {
     expect(clock.time).toBeNaN();
   });
 
-  it('reads a log in BOTMAP_TZ end to end', async () => {
+  it('reads a log in the zone given end to end', async () => {
     const dir = path.join(tmpRoot, 'tz');
     mkdirSync(dir, { recursive: true });
     writeFileSync(path.join(dir, 'fail2ban.log'), '2026-07-01 12:00:00,000 fail2ban.actions        [1]: NOTICE  [sshd] Ban 192.0.2.1\n');
     writeFileSync(path.join(dir, 'auth.log'), 'Jul  1 12:00:00 web1 sshd[2]: Failed password for root from 192.0.2.2 port 22 ssh2\n');
     const mtime = new Date('2026-07-02T00:00:00Z');
     utimesSync(path.join(dir, 'auth.log'), mtime, mtime);
-    process.env.BOTMAP_TZ = 'Europe/Berlin';
-    const result = await loadPaths([dir]);
+    const result = await loadPaths([dir], { timeZone: timeZone('Europe/Berlin') });
     expect(Array.from(result.store.columns().time)).toEqual([utc('2026-07-01T10:00:00Z'), utc('2026-07-01T10:00:00Z')]);
+  });
+
+  it('reads the same files in two zones side by side: their times differ by the offset, to the millisecond', async () => {
+    const dir = path.join(tmpRoot, 'two-zones');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      path.join(dir, 'fail2ban.log'),
+      '2026-07-01 12:00:00,250 fail2ban.actions        [1]: NOTICE  [sshd] Ban 192.0.2.1\n2026-12-01 23:59:59,000 fail2ban.filter         [1]: INFO    [sshd] Found 192.0.2.3 - 2026-12-01 23:59:59\n',
+    );
+    writeFileSync(path.join(dir, 'auth.log'), 'Jul  1 12:00:00 web1 sshd[2]: Failed password for root from 192.0.2.2 port 22 ssh2\n');
+    writeFileSync(path.join(dir, 'bans.csv'), 'ip,time\n192.0.2.4,2026-07-01 12:00:00\n192.0.2.5,2026-07-01T12:00:00Z\n');
+    const mtime = new Date('2026-07-02T00:00:00Z');
+    utimesSync(path.join(dir, 'auth.log'), mtime, mtime);
+    // Started together, so that their reading interleaves.
+    const [tokyo, newYork] = await Promise.all([loadPaths([dir], { timeZone: timeZone('Asia/Tokyo') }), loadPaths([dir], { timeZone: timeZone('America/New_York') })]);
+    const times = (result: typeof tokyo) => Array.from(result.store.columns().time);
+    const hour = 3_600_000;
+    expect(times(tokyo)).toEqual([utc('2026-07-01T03:00:00Z'), utc('2026-07-01T03:00:00Z'), utc('2026-07-01T12:00:00Z'), utc('2026-07-01T03:00:00.250Z'), utc('2026-12-01T14:59:59Z')]);
+    // New York is 13 hours behind Tokyo in July (daylight saving time) and 14 in December; a time with its own offset does not move.
+    expect(times(newYork).map((t, i) => t - times(tokyo)[i])).toEqual([13 * hour, 13 * hour, 0, 13 * hour, 14 * hour]);
   });
 });

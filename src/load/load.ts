@@ -16,6 +16,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { normaliseCidr } from '../locate/address';
 import { BotMapError } from '../errors';
+import { timeZone, type TimeZone } from '../time-zone';
 import { displayPath } from '../project';
 import { printable } from '../html';
 import { EventStore, storeWriters } from './events';
@@ -57,6 +58,8 @@ export interface LoadOptions {
    * `BOTMAP_MAX_GZ_BYTES` when set, else the larger of 1 GiB and 100 times the compressed size.
    */
   maxGzBytes?: number;
+  /** The zone times without an offset are wall clock in (see `timeZone`). Default: this machine's. */
+  timeZone?: TimeZone;
 }
 
 export interface LoadResult {
@@ -122,6 +125,7 @@ export async function loadPaths(paths: string[], options: LoadOptions = {}): Pro
     tails: new Map(),
     maxLineLength,
     maxGzBytes: options.maxGzBytes ?? gzLimitFromEnvironment(),
+    timeZone: options.timeZone ?? timeZone(null),
   };
   for (const file of files) {
     inputs.push(await loadFile(file, printable(serverName(file.path, root)), inputs.length, context));
@@ -151,6 +155,7 @@ export function givenToLocation(given: GivenLocation): Location {
 interface LoadContext {
   maxLineLength: number;
   maxGzBytes: number | undefined;
+  timeZone: TimeZone;
   store: EventStore;
   progress: Progress;
   forced: InputFormat | undefined;
@@ -195,7 +200,7 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
   // fail2ban's sqlite database: recognised by its header, read by rows.
   const forced = context.forced === 'fail2ban-db' ? undefined : lineFormat(context.forced);
   if (forced === undefined && (isSqlite(opened.head) || context.forced === 'fail2ban-db')) {
-    await readDatabase(opened, account, emit);
+    await readDatabase(opened, account, emit, context.timeZone);
     progress.fileDone(display, file.size, account.lines);
   } else {
     const bytesRead = await readLines(opened, file, account, { emit, sink, forced, parseContext: parseContext(file, server, index, context) }, context);
@@ -240,6 +245,7 @@ function parseContext(file: FileEntry, server: string, index: number, context: L
   const text = (value: string | null): string | null => (value === null ? null : printable(value));
   return {
     mtime: file.mtime,
+    timeZone: context.timeZone,
     range(cidr: string, kind: EventKind, time: number | null, jail: string | null): boolean {
       const normal = normaliseCidr(cidr);
       if (normal === null) return false;
@@ -256,7 +262,7 @@ function parseContext(file: FileEntry, server: string, index: number, context: L
 }
 
 /** fail2ban's sqlite database, read by rows (each counted as a line). */
-async function readDatabase(opened: OpenFile, account: FileReport, emit: Emit): Promise<void> {
+async function readDatabase(opened: OpenFile, account: FileReport, emit: Emit, zone: TimeZone): Promise<void> {
   const { handle, gz, gzLimit } = opened;
   account.report.format = 'fail2ban-db';
   let error: string | null;
@@ -271,7 +277,7 @@ async function readDatabase(opened: OpenFile, account: FileReport, emit: Emit): 
       }
     }
     if (!isSqlite(bytes)) error = 'not an SQLite database (no SQLite header): BotMap reads fail2ban.sqlite3, the database of fail2ban 0.9 and later';
-    else error = await readFail2banDatabase(bytes, emit, (result) => account.count(result, ++account.lines));
+    else error = await readFail2banDatabase(bytes, emit, (result) => account.count(result, ++account.lines), zone);
   } catch (err) {
     error = err instanceof GzLimitError ? null : `could not be read: ${readErrorText(err, gz)}`;
     if (err instanceof GzLimitError) account.report.error = err.message;

@@ -13,6 +13,7 @@ import { buildSummary, eventFigures, type Summary } from '../aggregate/summary';
 import type { Location } from '../types';
 import type { ProgressSink } from './progress';
 import { themeNamed } from '../charts/theme';
+import { timeZone } from '../time-zone';
 
 /** Every input a run takes. Notebooks set them in their parameters cell; `BOTMAP_*` variables override. */
 export interface Parameters {
@@ -37,7 +38,7 @@ export interface Parameters {
   projection: 'equal-earth' | 'natural-earth' | 'equirectangular';
   /** How many of the largest places get a zoomed map. */
   zoomed: number;
-  /** IANA time zone the logs' times are read in; null for the machine's. */
+  /** The zone the logs' times are read in and days and hours counted in (an IANA name, `UTC` or `+02:00`; see `timeZone`); null for the machine's. */
   timeZone: string | null;
   /** Where `04-compare` splits the data in two (YYYY-MM-DD); null for the middle of the data's window. */
   splitDate: string | null;
@@ -142,8 +143,6 @@ export function botmapVersion(): string {
  * databases, its events, locations and networks are taken from it instead (see `./snapshot`).
  */
 export async function analyse(params: Parameters, progress?: ProgressSink): Promise<Analysis> {
-  // The parsers and the charts read the log time zone from BOTMAP_TZ; a notebook's TIME_ZONE parameter sets it.
-  if (params.timeZone) process.env.BOTMAP_TZ = params.timeZone;
   const snapshotFile = process.env[SNAPSHOT_VARIABLE];
   const taken = snapshotFile ? readAnalysisSnapshot(snapshotFile, snapshotKey(params)) : null;
   if (taken !== null) {
@@ -167,7 +166,7 @@ export function snapshotKey(params: Parameters): SnapshotKey {
     data: params.data.map((d) => path.resolve(d)),
     mmdb: params.mmdb === null ? null : path.resolve(params.mmdb),
     asnMmdb: params.asnMmdb === null ? null : path.resolve(params.asnMmdb),
-    timeZone: params.timeZone ?? process.env.BOTMAP_TZ ?? null,
+    timeZone: params.timeZone,
   };
 }
 
@@ -176,12 +175,13 @@ export function snapshotKey(params: Parameters): SnapshotKey {
  * databases are opened here unless the caller has opened them already (`npm start` does, first).
  */
 export async function readAndLocate(params: Parameters, progress?: ProgressSink, opened?: { database: GeoDatabase; asnDatabase: AsnDatabase }): Promise<SnapshotParts> {
+  // A wrong zone name fails before anything is opened or read.
+  const zone = timeZone(params.timeZone);
   // Checked now; the file itself (tens of MB) is read while the logs are.
   const opening = opened ? Promise.resolve(opened.database) : openGeoDatabaseInBackground(params.mmdb);
   const asnDatabase = opened?.asnDatabase ?? openAsnDatabase(params.asnMmdb);
-  // The parsers read the log time zone from BOTMAP_TZ; a notebook's TIME_ZONE parameter sets it.
-  if (params.timeZone) process.env.BOTMAP_TZ = params.timeZone;
   const load = await loadPaths(params.data, {
+    timeZone: zone,
     onProgress: (p) =>
       progress?.({ stage: 'Reading', done: p.bytes, total: p.totalBytes, message: `${path.basename(p.file)}: ${p.lines.toLocaleString('en-US')} lines` }),
   });

@@ -1,5 +1,6 @@
 import { looksLikeHostname } from '../../locate/address';
 import type { InputReport } from '../../types';
+import { UTC } from '../../time-zone';
 import { Fail2banMessages, isFail2banDaemon } from './fail2ban-log';
 import { BLANK_LINE, HOSTNAME, NOT_AN_ADDRESS, NULL_CONTEXT, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
 import { SshdMessage } from './grammar/sshd';
@@ -66,7 +67,7 @@ class AuthLogParser implements LineParser {
   private readonly fail2ban: Fail2banMessages;
 
   constructor(context: ParseContext) {
-    this.prefix = new SyslogPrefixReader(context.mtime);
+    this.prefix = new SyslogPrefixReader(context.mtime, context.timeZone);
     this.fail2ban = new Fail2banMessages(context);
   }
 
@@ -91,7 +92,7 @@ export const authLog: FormatParser = {
    * program that writes to the auth log (sudo, cron, systemd-logind, …).
    */
   detect(lines) {
-    const prefix = new SyslogPrefixReader(null);
+    const prefix = new SyslogPrefixReader(null, UTC);
     let syslog = 0;
     let auth = 0;
     let content = 0;

@@ -4,6 +4,7 @@ import { EVENT_KINDS } from '../events';
 import type { EventKind, GivenLocation, InputReport } from '../../types';
 import { BLANK_LINE, COMMENT, HOSTNAME, NOT_AN_ADDRESS, NULL_CONTEXT, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
 import { readIsoStamp } from './grammar/time';
+import type { TimeZone } from '../../time-zone';
 
 /**
  * CSV or TSV (`,`, tab or `;`) whose header names an address column: `ip` (also `ip_address`,
@@ -107,8 +108,11 @@ function headerLayout(line: string): Layout | null {
   return null;
 }
 
-/** A time cell: ISO 8601, `YYYY-MM-DD HH:MM:SS`, epoch seconds or milliseconds; null when empty or unreadable. */
-function parseTimeCell(text: string): number | null {
+/**
+ * A time cell: ISO 8601, `YYYY-MM-DD HH:MM:SS`, epoch seconds or milliseconds; null when empty or
+ * unreadable. Times without an offset are wall clock in `zone`.
+ */
+function parseTimeCell(text: string, zone: TimeZone): number | null {
   const t = text.trim();
   if (t.length === 0) return null;
   if (/^\d+(?:\.\d+)?$/.test(t)) {
@@ -117,10 +121,10 @@ function parseTimeCell(text: string): number | null {
     // Epoch seconds until the year 5138; above that, milliseconds.
     return n >= 1e11 ? Math.round(n) : Math.round(n * 1000);
   }
-  const iso = readIsoStamp(t, 0);
+  const iso = readIsoStamp(t, 0, zone);
   if (iso !== null && iso.end === t.length) return iso.time;
   if (/^\d{4}-\d\d-\d\d$/.test(t)) {
-    const day = readIsoStamp(`${t} 00:00:00`, 0);
+    const day = readIsoStamp(`${t} 00:00:00`, 0, zone);
     return day === null ? null : day.time;
   }
   return null;
@@ -186,7 +190,7 @@ class CsvParser implements LineParser {
         count = Math.min(MAX_COUNT, Math.max(1, Math.round(n)));
       }
     }
-    const time = layout.time >= 0 ? parseTimeCell(cell(layout.time) ?? '') : null;
+    const time = layout.time >= 0 ? parseTimeCell(cell(layout.time) ?? '', this.context.timeZone) : null;
     const jail = textCell(cell(layout.jail));
     const user = layout.user >= 0 ? textCell(cell(layout.user)) : null;
     const kind = layout.kind >= 0 ? kindOf(cell(layout.kind) ?? '') : 'listed';

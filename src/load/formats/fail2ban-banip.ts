@@ -1,7 +1,7 @@
 import { looksLikeHostname, normaliseAddress } from '../../locate/address';
 import type { InputReport } from '../../types';
-import { BLANK_LINE, COMMENT, HOSTNAME, NOT_AN_ADDRESS, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, RejectedTokens } from './parser';
-import { wallClockToEpoch } from './grammar/time';
+import { BLANK_LINE, COMMENT, HOSTNAME, NOT_AN_ADDRESS, NULL_CONTEXT, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, RejectedTokens } from './parser';
+import type { TimeZone } from '../../time-zone';
 
 /**
  * `fail2ban-client get <jail> banip`, in its three shapes:
@@ -12,7 +12,7 @@ import { wallClockToEpoch } from './grammar/time';
  * 192.0.2.9 	2026-10-01 12:00:00 + -1 = 9999-12-31 23:59:59    (a permanent ban)
  * ```
  * Without times every address is an event of kind `listed`; with `--with-time` it is a `ban`
- * at the ban time (wall clock in the log time zone). The jail is not in the output: null.
+ * at the ban time (wall clock in the run's time zone, `ParseContext.timeZone`). The jail is not in the output: null.
  * Separators: whitespace, `,`, `;` and `|`. Words that are not addresses are counted in the
  * report's `rejected_tokens`.
  */
@@ -24,13 +24,15 @@ const SEPARATORS = /[\s,;|]+/;
 class BanipParser implements LineParser {
   private readonly rejected = new RejectedTokens();
 
+  constructor(private readonly zone: TimeZone) {}
+
   parseLine(line: string, _lineNo: number, emit: Emit): LineResult {
     if (isBlank(line)) return BLANK_LINE;
     if (line.trimStart().startsWith('#')) return COMMENT;
     const timed = WITH_TIME.exec(line);
     if (timed) {
       const [, ip, y, mo, d, h, mi, s] = timed;
-      const time = wallClockToEpoch(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), 0);
+      const time = this.zone.wallClockToEpoch(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), 0);
       if (emit(ip, 'ban', Number.isNaN(time) ? null : time, null)) return 1;
       this.reject(ip);
       return looksLikeHostname(ip) ? HOSTNAME : NOT_AN_ADDRESS;
@@ -95,7 +97,7 @@ export const fail2banBanip: FormatParser = {
     if (timed > 0 && timed * 2 >= content) return true;
     return several && addresses * 10 >= words * 9;
   },
-  begin() {
-    return new BanipParser();
+  begin(context = NULL_CONTEXT) {
+    return new BanipParser(context.timeZone);
   },
 };

@@ -22,6 +22,7 @@ import { HOSTNAME, NOT_AN_ADDRESS, type Emit, type LineResult } from './parser';
 import { SshdMessage } from './grammar/sshd';
 import { SyslogPrefixReader, isSshd } from './grammar/syslog';
 import { SyslogClock, readIsoStamp } from './grammar/time';
+import type { TimeZone } from '../../time-zone';
 
 export const NO_BANS_TABLE = 'not a fail2ban database (no bans table)';
 export const EMPTY_ADDRESS = 'no address';
@@ -84,7 +85,7 @@ const USER_PATTERNS = [/ for (?:invalid user |illegal user )?(\S+) from /, /[Ii]
 function readMatch(line: string, prefix: SyslogPrefixReader, clock: SyslogClock, sshd: SshdMessage): { time: number | null; user: string | null } {
   let time: number | null = null;
   let user: string | null = null;
-  const iso = readIsoStamp(line, 0);
+  const iso = readIsoStamp(line, 0, prefix.timeZone);
   if (iso !== null) time = iso.time;
   else if (clock.read(line, 0) >= 0) time = clock.time;
   if (prefix.read(line) && isSshd(prefix.daemon) && sshd.classify(line, prefix.message) && sshd.user !== null && sshd.user.length > 0) {
@@ -103,7 +104,7 @@ function readMatch(line: string, prefix: SyslogPrefixReader, clock: SyslogClock,
 }
 
 /** Emits one ban row: its `ban` and its failures' `found` events. */
-function banRow(ip: unknown, jail: unknown, timeofban: unknown, data: unknown, emit: Emit): LineResult {
+function banRow(ip: unknown, jail: unknown, timeofban: unknown, data: unknown, emit: Emit, zone: TimeZone): LineResult {
   if (typeof ip !== 'string' || ip.trim().length === 0) return EMPTY_ADDRESS;
   const address = ip.trim();
   const jailName = typeof jail === 'string' && jail.length > 0 ? jail : null;
@@ -115,8 +116,8 @@ function banRow(ip: unknown, jail: unknown, timeofban: unknown, data: unknown, e
   const read: { time: number | null; user: string | null }[] = [];
   if (matches.lines.length > 0) {
     // Syslog lines take their year from the ban's time.
-    const prefix = new SyslogPrefixReader(time);
-    const clock = new SyslogClock(time);
+    const prefix = new SyslogPrefixReader(time, zone);
+    const clock = new SyslogClock(time, zone);
     const sshd = new SshdMessage();
     for (const line of matches.lines) {
       const match = readMatch(line, prefix, clock, sshd);
@@ -141,7 +142,7 @@ function banRow(ip: unknown, jail: unknown, timeofban: unknown, data: unknown, e
  * emitted, or a skip reason). Returns an error text when the file is not a fail2ban database
  * or cannot be read; the rows read before an error are kept.
  */
-export async function readFail2banDatabase(bytes: Uint8Array, emit: Emit, row: (result: LineResult) => void): Promise<string | null> {
+export async function readFail2banDatabase(bytes: Uint8Array, emit: Emit, row: (result: LineResult) => void, zone: TimeZone): Promise<string | null> {
   let SQL: initSqlJs.SqlJsStatic;
   try {
     SQL = await sqlite();
@@ -161,7 +162,7 @@ export async function readFail2banDatabase(bytes: Uint8Array, emit: Emit, row: (
       while (bans.step()) {
         const [ip, jail, timeofban, data] = bans.get();
         if (typeof ip === 'string') seen.add(`${ip.trim()}\u0000${String(jail)}`);
-        row(banRow(ip, jail, timeofban, data, emit));
+        row(banRow(ip, jail, timeofban, data, emit, zone));
       }
     } finally {
       bans.free();
@@ -172,7 +173,7 @@ export async function readFail2banDatabase(bytes: Uint8Array, emit: Emit, row: (
         while (bips.step()) {
           const [ip, jail, timeofban, data] = bips.get();
           if (typeof ip === 'string' && seen.has(`${ip.trim()}\u0000${String(jail)}`)) row(ALREADY_IN_BANS);
-          else row(banRow(ip, jail, timeofban, data, emit));
+          else row(banRow(ip, jail, timeofban, data, emit, zone));
         }
       } finally {
         bips.free();

@@ -2,6 +2,7 @@ import { canonicalIPv4Bytes, looksLikeHostname } from '../../locate/address';
 import { ByteTable, asciiText } from '../byte-table';
 import { KIND_CODES } from '../events';
 import type { EventKind } from '../../types';
+import { UTC } from '../../time-zone';
 import {
   BLANK_LINE,
   hasAt,
@@ -37,7 +38,7 @@ import type { InputReport } from '../../types';
  * failure's own time after ` - ` when present, else by the line; `Found 192.0.2.1, bad - …` too).
  * A ban of a network (`Ban 192.0.2.96/28`) is not an address: the line is skipped as
  * "network range ban", counted in the report's `ranges`, and the range handed to
- * `ParseContext.range`. Times are wall clock in the log time zone (see `./time`).
+ * `ParseContext.range`. Times are wall clock in the run's time zone (`ParseContext.timeZone`).
  *
  * The standard line is taken apart by position and character codes, without a regular
  * expression: this is the format of the big files.
@@ -87,12 +88,14 @@ function isUpper(c: number): boolean {
  * (`[sshd] Ban …`). Shared by fail2ban.log, auth logs and journal exports.
  */
 export class Fail2banMessages {
-  readonly stamps = new StampReader();
+  readonly stamps: StampReader;
   /** Network-range bans seen. */
   ranges = 0;
   private lastJail = '';
 
-  constructor(private readonly context: ParseContext) {}
+  constructor(private readonly context: ParseContext) {
+    this.stamps = new StampReader(context.timeZone);
+  }
 
   /**
    * A message whose fail2ban logger name may come first (`fail2ban.actions [123]: NOTICE [sshd] Ban …`),
@@ -251,7 +254,7 @@ class Fail2banLogParser implements LineParser {
 
   constructor(context: ParseContext) {
     this.messages = new Fail2banMessages(context);
-    this.prefix = new SyslogPrefixReader(context.mtime);
+    this.prefix = new SyslogPrefixReader(context.mtime, context.timeZone);
   }
 
   parseLine(line: string, lineNo: number, emit: Emit): LineResult {
@@ -378,7 +381,7 @@ export const fail2banLog: FormatParser = {
   detect(lines) {
     let fail2ban = 0;
     let other = 0;
-    const prefix = new SyslogPrefixReader(null);
+    const prefix = new SyslogPrefixReader(null, UTC);
     for (const line of lines) {
       if (loggerStart(line) >= 0) {
         fail2ban++;

@@ -1,3 +1,4 @@
+import { timeZone, type TimeZone } from '../../time-zone';
 import type { EventKind, GivenLocation, InputFormat, InputReport } from '../../types';
 
 /**
@@ -52,6 +53,8 @@ export interface ParseContext {
    * theirs; null when unknown (the current time is used then).
    */
   mtime: number | null;
+  /** The zone the file's times without an offset are wall clock in. */
+  timeZone: TimeZone;
   /**
    * Records a ban of a network range (`Ban 192.0.2.96/28`). `cidr` is as written; it is
    * normalised by the collector. Returns false when it is not a valid range.
@@ -61,9 +64,10 @@ export interface ParseContext {
   locate(ip: string, where: GivenLocation): void;
 }
 
-/** A context that records nothing: for parsers run outside `loadPaths` (tests, conformance). */
+/** A context that records nothing, in the machine's zone: for parsers run outside `loadPaths` (tests, conformance). */
 export const NULL_CONTEXT: ParseContext = {
   mtime: null,
+  timeZone: timeZone(null),
   range: () => true,
   locate: () => undefined,
 };

@@ -1,10 +1,13 @@
 /** The program part of a syslog line prefix (`sshd[123]:`), what comes between it and the message, and RFC 5424's prefix. */
 import { detached } from '../../detached';
+import type { TimeZone } from '../../../time-zone';
 import { readIsoStamp } from './time';
 import { isDigitCode, skipSpace, tokenEnd } from './tokens';
 
 /** What reading a prefix finds (see `SyslogPrefixReader`, whose fields these are). */
 export interface SyslogPrefix {
+  /** The zone of times without an offset. */
+  readonly timeZone: TimeZone;
   time: number | null;
   hostStart: number;
   hostEnd: number;
@@ -112,7 +115,7 @@ export function readRfc5424(out: SyslogPrefix, line: string, p: number): boolean
   if (line.charCodeAt(p) === 45 /* - */) {
     p++;
   } else {
-    const iso = readIsoStamp(line, p);
+    const iso = readIsoStamp(line, p, out.timeZone);
     if (iso === null) return false;
     out.time = iso.time;
     p = iso.end;

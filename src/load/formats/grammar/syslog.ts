@@ -12,6 +12,7 @@
  * plus Solaris' `[ID 800047 auth.info] ` and a kernel time `kernel:[  970.699396]: ` before the message.
  */
 import { detached } from '../../detached';
+import type { TimeZone } from '../../../time-zone';
 import { SyslogClock, readIsoStamp } from './time';
 import { PrefixLead } from './syslog-lead';
 import { messageStart, readProgram, readRfc5424 } from './syslog-program';
@@ -62,14 +63,18 @@ export class SyslogPrefixReader {
   nameStart = 0;
   nameEnd = 0;
   private readonly clock: SyslogClock;
+  /** The zone of the file's times without an offset. */
+  readonly timeZone: TimeZone;
   private readonly lead = new PrefixLead();
   /** True when the last line read starts with the lead. */
   private onLead = false;
   /** `host name[` texts numbered for `connectionKey`. */
   private readonly stems: string[] = [];
 
-  constructor(mtime: number | null) {
-    this.clock = new SyslogClock(mtime);
+  /** `mtime`: epoch ms syslog times take their year from (see `SyslogClock`); `zone`: the zone of times without an offset. */
+  constructor(mtime: number | null, zone: TimeZone) {
+    this.clock = new SyslogClock(mtime, zone);
+    this.timeZone = zone;
   }
 
   /** The host and program part, `host sshd[123]`: identifies one sshd process (fail2ban's "mlfid"). */
@@ -136,7 +141,7 @@ export class SyslogPrefixReader {
     let stamped = false;
     let secondAt = -1;
     if (isDigitCode(c)) {
-      const iso = readIsoStamp(line, p);
+      const iso = readIsoStamp(line, p, this.timeZone);
       if (iso === null) return false;
       this.time = iso.time;
       p = iso.end;

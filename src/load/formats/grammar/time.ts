@@ -2,137 +2,11 @@
  * Times written in logs to epoch milliseconds.
  *
  * Most logs write wall-clock times without a zone (`2026-09-14 00:03:20,019`, `Sep 14 00:03:20`).
- * They are read in one time zone: `BOTMAP_TZ` (an IANA name such as `Europe/Berlin`, `UTC`, or a
- * fixed offset such as `+02:00`), else the machine's own zone. `wallClockToEpoch` is the one
- * place that decides. Times that carry their own offset (`2026-10-01T12:00:00.123+02:00`) are exact.
+ * They are read in the run's time zone, a `TimeZone` value each reader is given (see
+ * `src/time-zone.ts`). Times that carry their own offset (`2026-10-01T12:00:00.123+02:00`) are exact.
  */
-import { BotMapError } from '../../../errors';
+import type { TimeZone, WallClock } from '../../../time-zone';
 import { hasAt } from '../parser';
-
-/** The zone log times are read in: `BOTMAP_TZ`, or undefined for the machine's zone. */
-export function logTimeZone(): string | undefined {
-  const zone = process.env.BOTMAP_TZ;
-  if (zone === undefined) return undefined;
-  const trimmed = zone.trim();
-  return trimmed.length === 0 ? undefined : trimmed;
-}
-
-const HOUR = 3_600_000;
-
-/** A zone's offset from UTC (ms) at instants, cached per hour. */
-interface Zone {
-  offsetAt(epoch: number): number;
-}
-
-const MACHINE_ZONE: Zone = {
-  offsetAt: (epoch) => -new Date(epoch).getTimezoneOffset() * 60_000,
-};
-
-function fixedZone(offset: number): Zone {
-  return { offsetAt: () => offset };
-}
-
-class IanaZone implements Zone {
-  private readonly format: Intl.DateTimeFormat;
-  private readonly offsets = new Map<number, number>();
-
-  constructor(name: string) {
-    this.format = new Intl.DateTimeFormat('en-US', {
-      timeZone: name,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  }
-
-  offsetAt(epoch: number): number {
-    const hour = Math.floor(epoch / HOUR);
-    let offset = this.offsets.get(hour);
-    if (offset === undefined) {
-      offset = this.compute(hour * HOUR);
-      if (this.offsets.size > 200_000) this.offsets.clear();
-      this.offsets.set(hour, offset);
-    }
-    return offset;
-  }
-
-  private compute(epoch: number): number {
-    const f: Record<string, number> = {};
-    for (const part of this.format.formatToParts(new Date(epoch))) {
-      if (part.type !== 'literal') f[part.type] = Number(part.value);
-    }
-    const hour = f.hour === 24 ? 0 : f.hour;
-    return Date.UTC(f.year, f.month - 1, f.day, hour, f.minute, f.second) - epoch;
-  }
-}
-
-const FIXED_OFFSET = /^(?:UTC|GMT)?([+-])(\d{1,2})(?::?(\d{2}))?$/i;
-const zones = new Map<string, Zone>();
-
-function zoneNamed(name: string | undefined): Zone {
-  if (name === undefined) return MACHINE_ZONE;
-  let zone = zones.get(name);
-  if (zone !== undefined) return zone;
-  const fixed = FIXED_OFFSET.exec(name);
-  if (/^(?:UTC|GMT|Z)$/i.test(name)) {
-    zone = fixedZone(0);
-  } else if (fixed) {
-    const minutes = Number(fixed[2]) * 60 + Number(fixed[3] ?? 0);
-    zone = fixedZone((fixed[1] === '-' ? -minutes : minutes) * 60_000);
-  } else {
-    try {
-      zone = new IanaZone(name);
-    } catch {
-      throw new BotMapError(
-        `BOTMAP_TZ="${name}" is not a time zone: give an IANA name such as Europe/Berlin or UTC, or an offset such as +02:00 (or unset it to use this machine's zone).`,
-      );
-    }
-  }
-  zones.set(name, zone);
-  return zone;
-}
-
-/**
- * Epoch ms of a wall-clock time in the log time zone (`BOTMAP_TZ`, else the machine's zone).
- * The one place the zone is decided. A time that a zone skips (spring forward) or repeats
- * (fall back) gets one of the candidate instants.
- */
-export function wallClockToEpoch(year: number, month: number, day: number, hour: number, minute: number, second: number, ms: number): number {
-  const name = logTimeZone();
-  if (name === undefined) {
-    const date = new Date(year, month - 1, day, hour, minute, second, ms);
-    if (year < 100) date.setFullYear(year);
-    return date.getTime();
-  }
-  const zone = zoneNamed(name);
-  const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  const first = zone.offsetAt(utc);
-  const epoch = utc - first;
-  const second2 = zone.offsetAt(epoch);
-  return second2 === first ? epoch : utc - second2;
-}
-
-/** The wall clock in the log time zone at an instant. */
-export interface WallClock {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-}
-
-export function epochToWallClock(epoch: number): WallClock {
-  const name = logTimeZone();
-  if (name === undefined) {
-    const d = new Date(epoch);
-    return { year: d.getFullYear(), month: d.getMonth() + 1, day: d.getDate(), hour: d.getHours() };
-  }
-  const d = new Date(epoch + zoneNamed(name).offsetAt(epoch));
-  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: d.getUTCHours() };
-}
 
 function digit(text: string, i: number): number {
   const d = text.charCodeAt(i) - 48;
@@ -196,6 +70,9 @@ export class StampReader {
   private hasHour = false;
   private hourBase = 0;
   private readonly hours = new Map<number, number>();
+
+  /** `zone`: the zone the stamps are wall clock in. */
+  constructor(private readonly zone: TimeZone) {}
 
   /** True when `text` holds the last stamp's `YYYY-MM-DD HH` at `at`. */
   private sameHour(text: string, at: number): boolean {
@@ -276,7 +153,7 @@ export class StampReader {
     const key = ((year * 100 + month) * 100 + day) * 100 + hour;
     let base = this.hours.get(key);
     if (base === undefined) {
-      base = validDate(year, month, day, hour, 0, 0) ? wallClockToEpoch(year, month, day, hour, 0, 0, 0) : Number.NaN;
+      base = validDate(year, month, day, hour, 0, 0) ? this.zone.wallClockToEpoch(year, month, day, hour, 0, 0, 0) : Number.NaN;
       if (this.hours.size > 100_000) this.hours.clear();
       this.hours.set(key, base);
     }
@@ -352,10 +229,10 @@ function fraction(text: string, at: number): { ms: number; end: number } {
 
 /**
  * An ISO 8601 / RFC 3339 time at `at`: `YYYY-MM-DD[T ]HH:MM:SS[.ffffff][Z|±HH:MM|±HHMM]`.
- * With an offset the time is exact; without one it is wall clock in the log time zone.
+ * With an offset the time is exact; without one it is wall clock in `zone`.
  * Returns null when there is none; `end` is the index after it.
  */
-export function readIsoStamp(text: string, at: number): { time: number; end: number } | null {
+export function readIsoStamp(text: string, at: number, zone: TimeZone): { time: number; end: number } | null {
   if (text.length < at + 19) return null;
   const sep = text.charCodeAt(at + 10);
   if (
@@ -394,7 +271,7 @@ export function readIsoStamp(text: string, at: number): { time: number; end: num
     const offset = (z === 45 ? -minutes : minutes) * 60_000;
     return { time: Date.UTC(year, month - 1, day, hour, minute, second, frac.ms) - offset, end: offEnd };
   }
-  return { time: wallClockToEpoch(year, month, day, hour, minute, second, frac.ms), end };
+  return { time: zone.wallClockToEpoch(year, month, day, hour, minute, second, frac.ms), end };
 }
 
 /** Month number (1–12) of an English three-letter abbreviation at `at`, or 0. */
@@ -442,8 +319,11 @@ export class SyslogClock {
   /** The time read by the last successful `read`. */
   time = 0;
 
-  /** `mtime`: epoch ms the year is taken from; null for the current time. */
-  constructor(private readonly mtime: number | null) {}
+  /** `mtime`: epoch ms the year is taken from; null for the current time. `zone`: the zone the stamps are wall clock in. */
+  constructor(
+    private readonly mtime: number | null,
+    private readonly zone: TimeZone,
+  ) {}
 
   /** `Mmm dd HH:` of the last stamp read, and its hour's epoch. */
   private lastHour = '';
@@ -502,7 +382,7 @@ export class SyslogClock {
     let base = this.hours.get(key);
     if (base === undefined) {
       const year = this.yearOf(month, day);
-      base = validDate(year, month, day, hour, 0, 0) ? wallClockToEpoch(year, month, day, hour, 0, 0, 0) : Number.NaN;
+      base = validDate(year, month, day, hour, 0, 0) ? this.zone.wallClockToEpoch(year, month, day, hour, 0, 0, 0) : Number.NaN;
       if (this.hours.size > 10_000) this.hours.clear();
       this.hours.set(key, base);
     }
@@ -513,7 +393,7 @@ export class SyslogClock {
   }
 
   private yearOf(month: number, day: number): number {
-    if (this.reference === null) this.reference = epochToWallClock(this.mtime ?? Date.now());
+    if (this.reference === null) this.reference = this.zone.epochToWallClock(this.mtime ?? Date.now());
     const ref = this.reference;
     const later = month > ref.month || (month === ref.month && day > ref.day + 1);
     return later ? ref.year - 1 : ref.year;
