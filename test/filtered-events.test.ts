@@ -10,6 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyse, analysisOfEvents, parameters, type Analysis } from '../src/notebook/pipeline';
 import { hourWeekdayChart, newAttackersChart, timelineChart, worldMapChart } from '../src/charts/charts';
 import { eventsOverTime, timeSource } from '../src/aggregate/timeline';
+import { UTC } from '../src/time-zone';
 import { svgText } from '../src/export/files';
 import { plainTable } from './support/aggregate-store';
 
@@ -74,9 +75,9 @@ describe('a filtered events table', () => {
     const filtered = analysisOfEvents(whole, sshd(whole.events, 'web1'));
     const alone = analysisOfEvents(serverOnly, sshd(serverOnly.events));
     for (const chart of [timelineChart, hourWeekdayChart, newAttackersChart]) expect(svgText(chart(filtered)), chart.name).toBe(svgText(chart(alone)));
-    const timeline = eventsOverTime(timeSource(filtered.events), { timeZone: 'UTC' });
+    const timeline = eventsOverTime(timeSource(filtered.events), { timeZone: UTC });
     expect([timeline.bin, timeline.timed, timeline.untimed, timeline.jails, timeline.servers, timeline.rows.length]).toEqual(['day', 25460, 30, ['sshd'], ['web1'], 42]);
     // A plain table (no store codes) is coded on the spot, to the same series.
-    expect(eventsOverTime(timeSource(plainTable(filtered.events)), { timeZone: 'UTC' })).toStrictEqual(timeline);
+    expect(eventsOverTime(timeSource(plainTable(filtered.events)), { timeZone: UTC })).toStrictEqual(timeline);
   });
 });

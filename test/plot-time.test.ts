@@ -3,7 +3,8 @@ import { EVENT_KINDS } from '../src/load/events';
 import { svgText } from '../src/export/files';
 import { attackersPerWeekChart, eventTimeline, hourWeekdayHeatmap, NO_TIMES } from '../src/charts/time-charts';
 import { DARK, LIGHT } from '../src/charts/theme';
-import { attackersPerWeek, chooseBin, DAY_MS, eventsOverTime, firstLastSeen, hourWeekday, localClock, weekStart, type TimeSource } from '../src/aggregate/timeline';
+import { attackersPerWeek, chooseBin, DAY_MS, eventsOverTime, firstLastSeen, hourWeekday, weekStart, type TimeSource } from '../src/aggregate/timeline';
+import { UTC, timeZone } from '../src/time-zone';
 import { expectSvgSnapshot } from './support/snapshot';
 
 const THEMES = [
@@ -47,7 +48,7 @@ function source(): TimeSource {
 
 describe('time aggregations', () => {
   it('counts attack events per day by jail and server, apart from untimed ones', () => {
-    const t = eventsOverTime(source(), { timeZone: 'UTC' });
+    const t = eventsOverTime(source(), { timeZone: UTC });
     expect(t.bin).toBe('day');
     expect(t.timed).toBe(3600);
     expect(t.untimed).toBe(15);
@@ -62,18 +63,18 @@ describe('time aggregations', () => {
     expect(chooseBin(0, 100 * DAY_MS)).toBe('day');
     expect(chooseBin(0, 200 * DAY_MS)).toBe('week');
     expect(weekStart(Date.UTC(2026, 8, 20))).toBe(START); // a Sunday belongs to the week from Monday 14
-    const clock = localClock('Asia/Kolkata'); // UTC+5:30
+    const kolkata = timeZone('Asia/Kolkata'); // UTC+5:30
     const late = Date.UTC(2026, 8, 14, 20, 0); // 01:30 on the 15th in India
-    expect(clock.day(late)).toBe(Date.UTC(2026, 8, 15));
-    expect(clock.hour(late)).toBe(1);
-    const weekly = eventsOverTime(source(), { timeZone: 'Asia/Kolkata', bin: 'week' });
+    expect(kolkata.dayStart(late)).toBe(Date.UTC(2026, 8, 15));
+    expect(kolkata.hour(late)).toBe(1);
+    const weekly = eventsOverTime(source(), { timeZone: kolkata, bin: 'week' });
     expect(weekly.bin).toBe('week');
     expect(new Set(weekly.rows.map((r) => new Date(r.start).getUTCDay()))).toEqual(new Set([1]));
     expect(weekly.timeZone).toBe('Asia/Kolkata');
   });
 
   it('counts events by weekday and hour in all 168 cells', () => {
-    const h = hourWeekday(source(), { timeZone: 'UTC' });
+    const h = hourWeekday(source(), { timeZone: UTC });
     expect(h.cells).toHaveLength(168);
     expect(h.cells.reduce((s, c) => s + c.events, 0)).toBe(3600);
     const burst = h.cells.find((c) => c.weekday === 2 && c.hour === 2)!; // Wednesday 02:00
@@ -85,7 +86,7 @@ describe('time aggregations', () => {
     const { first, last } = firstLastSeen(s, 800);
     expect(Number.isNaN(first[700])).toBe(true); // only in the undated list
     for (let i = 0; i < 40; i++) if (Number.isFinite(first[i])) expect(first[i]).toBeLessThanOrEqual(last[i]);
-    const { weeks } = attackersPerWeek(s, 800, { timeZone: 'UTC' });
+    const { weeks } = attackersPerWeek(s, 800, { timeZone: UTC });
     expect(weeks.map((w) => w.start)).toEqual([START, START + 7 * DAY_MS, START + 14 * DAY_MS]);
     expect(weeks[0].returning).toBe(0);
     const seen = new Set<number>();
@@ -99,14 +100,14 @@ const TEXT = { title: 'Attack events per day', subtitle: '2026-09-14 – 2026-10
 
 describe('time charts', () => {
   it.each(THEMES)('timeline matches its snapshot (%s theme)', (name, theme) => {
-    const t = eventsOverTime(source(), { timeZone: 'UTC' });
+    const t = eventsOverTime(source(), { timeZone: UTC });
     const svg = svgText(eventTimeline(t.rows, { ...TEXT, theme, bin: t.bin, jails: t.jails }));
     expectSvgSnapshot(`timeline-${name}`, svg);
     expect(svg).toContain('>sshd</text>');
   });
 
   it('timeline facets by server', () => {
-    const t = eventsOverTime(source(), { timeZone: 'UTC' });
+    const t = eventsOverTime(source(), { timeZone: UTC });
     const svg = svgText(eventTimeline(t.rows, { ...TEXT, theme: DARK, bin: t.bin, jails: t.jails, servers: t.servers, facetByServer: true }));
     expectSvgSnapshot('timeline-servers-dark', svg);
     expect(svg).toContain('>web1</text>');
@@ -114,14 +115,14 @@ describe('time charts', () => {
   });
 
   it.each(THEMES)('hour × weekday heatmap matches its snapshot (%s theme)', (name, theme) => {
-    const h = hourWeekday(source(), { timeZone: 'UTC' });
+    const h = hourWeekday(source(), { timeZone: UTC });
     const svg = svgText(hourWeekdayHeatmap(h.cells, { ...TEXT, title: 'When the attacks come', theme }));
     expectSvgSnapshot(`hour-weekday-${name}`, svg);
     expect(svg).toContain('>Wed</text>');
   });
 
   it.each(THEMES)('new attackers per week matches its snapshot (%s theme)', (name, theme) => {
-    const { weeks } = attackersPerWeek(source(), 800, { timeZone: 'UTC' });
+    const { weeks } = attackersPerWeek(source(), 800, { timeZone: UTC });
     const svg = svgText(attackersPerWeekChart(weeks, { ...TEXT, title: 'New attackers per week', theme }));
     expectSvgSnapshot(`new-attackers-${name}`, svg);
     expect(svg).toContain('>Sep 21</text>');

@@ -48,6 +48,38 @@ describe('timeZone', () => {
     expect(timeZone('-03:30').epochToWallClock(utc('2027-01-01T02:00:00Z'))).toEqual({ year: 2026, month: 12, day: 31, hour: 22 });
   });
 
+  it('gives local days and hours as Intl does, every quarter hour of a year, across daylight saving time', () => {
+    for (const name of ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'Pacific/Chatham']) {
+      const zone = timeZone(name);
+      const intl = new Intl.DateTimeFormat('en-US', { timeZone: name, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric' });
+      const mismatches: string[] = [];
+      for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 15 * 60_000) {
+        const at = t + 7 * 60_000; // inside the quarter hour, not on its edge
+        const p = Object.fromEntries(intl.formatToParts(at).map((part) => [part.type, Number(part.value)]));
+        if (zone.dayStart(at) !== Date.UTC(p.year, p.month - 1, p.day) || zone.hour(at) !== p.hour) mismatches.push(new Date(at).toISOString());
+      }
+      expect(mismatches, name).toEqual([]);
+    }
+  });
+
+  it('gives local days and hours in UTC, fixed offsets and before 1970', () => {
+    expect(UTC.dayStart(Date.UTC(2026, 8, 14, 23, 59))).toBe(Date.UTC(2026, 8, 14));
+    expect(UTC.hour(Date.UTC(2026, 8, 14, 23, 59))).toBe(23);
+    expect(UTC.hour(Date.UTC(1969, 11, 31, 22, 30))).toBe(22);
+    expect(UTC.dayStart(Date.UTC(1969, 11, 31, 22, 30))).toBe(Date.UTC(1969, 11, 31));
+    const minus = timeZone('-03:30');
+    expect(minus.dayStart(Date.UTC(2026, 8, 15, 2, 0))).toBe(Date.UTC(2026, 8, 14));
+    expect(minus.hour(Date.UTC(2026, 8, 15, 2, 0))).toBe(22);
+  });
+
+  it('is named as the charts print it', () => {
+    expect(['UTC', 'utc', 'GMT', 'Z', 'Etc/UTC'].map((name) => timeZone(name).name)).toEqual(['UTC', 'UTC', 'UTC', 'UTC', 'UTC']);
+    expect(timeZone('Asia/Kolkata').name).toBe('Asia/Kolkata');
+    expect(timeZone(' +02:00 ').name).toBe('+02:00');
+    const machine = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    expect(timeZone(null).name).toBe(/^(?:UTC|Etc\/UTC|GMT)$/.test(machine) ? 'UTC' : machine);
+  });
+
   it('gives the same value for the same name', () => {
     expect(timeZone('Europe/Berlin')).toBe(timeZone('Europe/Berlin'));
     expect(timeZone('Europe/Berlin')).not.toBe(timeZone('Europe/Paris'));

@@ -13,7 +13,7 @@ export { aggregate, type Aggregates, type AggregateOptions } from './aggregate';
 export { locatedAddresses, eventsByAddress } from './addresses';
 export { rankOrder, largestFirst, compareText } from './ranking';
 export { clusterPlaces, haversineKm, compareCities, comparePlaces, type ClusterInput } from './places';
-export { timeSource, eventsOverTime, hourWeekday, attackersPerWeek, firstLastSeen, localClock, type TimeSource, type Timeline, type TimelineRow, type HourWeekdayCell, type AttackerWeek } from './timeline';
+export { timeSource, eventsOverTime, hourWeekday, attackersPerWeek, firstLastSeen, type TimeSource, type Timeline, type TimelineRow, type HourWeekdayCell, type AttackerWeek } from './timeline';
 export { comparePeriods, splitPoint, type Comparison, type ChangeRow } from './compare';
 export { hasUsernames, topUsernames, usernamesByCountry, type UsernameRow } from './usernames';
 export { buildSummary, summaryPlace, type Summary, type SummaryDatabase, type SummaryAsnDatabase, type SummaryPlace } from './summary';

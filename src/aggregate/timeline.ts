@@ -3,7 +3,7 @@
  * filtered): events per day or week by jail and server, events by hour of day and weekday, and
  * each address's first and last attack feeding new attackers per week. Only attack events count
  * (Found, Ban, listed bans, failed logins); events without a time are counted apart. Days, weeks
- * and hours are those of a time zone (UTC by default here; the builders pass the run's).
+ * and hours are those of a `TimeZone` (UTC by default here; the chart builders pass the run's).
  *
  * They are loops over the events' codes rather than Arquero verbs: binning the bench's 969,875
  * events by day, jail and server took 621–827 ms of CPU with filter, derive and groupby, and
@@ -13,6 +13,7 @@ import type { ColumnTable } from 'arquero';
 import { EVENT_KINDS } from '../load/events';
 import { CodedColumn, DictionaryColumn } from '../load/events-table';
 import { ATTACK_KINDS } from '../types';
+import { UTC, type TimeZone } from '../time-zone';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
@@ -84,45 +85,12 @@ function eachTimedAttack({ columns, rows }: TimeSource, visit: (row: number, tim
 export type TimeBin = 'day' | 'week';
 
 export interface TimeOptions {
-  /** IANA time zone of days, weeks and hours; null or undefined for UTC. */
-  timeZone?: string | null;
+  /** The zone of days, weeks and hours (see `timeZone`); UTC when absent. */
+  timeZone?: TimeZone;
 }
 
 const ATTACK_CODES = new Uint8Array(EVENT_KINDS.length);
 EVENT_KINDS.forEach((kind, code) => (ATTACK_CODES[code] = ATTACK_KINDS.has(kind) ? 1 : 0));
-
-/** Local calendar of a time zone: for an instant, the local day (as UTC midnight ms of that date) and hour. */
-export interface LocalClock {
-  timeZone: string;
-  /** UTC midnight of the local date of `ms`. */
-  day(ms: number): number;
-  /** Local hour, 0–23. */
-  hour(ms: number): number;
-}
-
-const SLOT_MS = 15 * 60_000; // every zone's offset is a multiple of 15 minutes
-
-/** A LocalClock for an IANA zone; cached per 15-minute slot, so millions of events stay fast. */
-export function localClock(timeZone?: string | null): LocalClock {
-  const zone = timeZone || 'UTC';
-  if (zone === 'UTC' || zone === 'Etc/UTC' || zone === 'GMT') {
-    return { timeZone: 'UTC', day: (ms) => Math.floor(ms / DAY_MS) * DAY_MS, hour: (ms) => Math.floor((ms % DAY_MS) / HOUR_MS) };
-  }
-  const format = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric' });
-  const cache = new Map<number, { day: number; hour: number }>();
-  const at = (ms: number) => {
-    const slot = Math.floor(ms / SLOT_MS);
-    let hit = cache.get(slot);
-    if (!hit) {
-      const parts: Record<string, number> = {};
-      for (const p of format.formatToParts(slot * SLOT_MS)) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-      hit = { day: Date.UTC(parts.year, parts.month - 1, parts.day), hour: parts.hour % 24 };
-      cache.set(slot, hit);
-    }
-    return hit;
-  };
-  return { timeZone: zone, day: (ms) => at(ms).day, hour: (ms) => at(ms).hour };
-}
 
 /** Monday (UTC midnight ms) of the week holding `day` (a UTC midnight ms). */
 export function weekStart(day: number): number {
@@ -156,6 +124,7 @@ export interface Timeline {
   last: number | null;
   jails: string[];
   servers: string[];
+  /** The name of the zone of the days and weeks (`TimeZone.name`). */
   timeZone: string;
 }
 
@@ -164,7 +133,7 @@ export const NO_JAIL = '(no jail)';
 /** Attack events per day or week (chosen from the span unless given), by jail and server. */
 export function eventsOverTime(source: TimeSource, options: TimeOptions & { bin?: TimeBin | 'auto' } = {}): Timeline {
   const { columns } = source;
-  const clock = localClock(options.timeZone);
+  const zone = options.timeZone ?? UTC;
   let first = Infinity;
   let last = -Infinity;
   let timed = 0;
@@ -179,7 +148,7 @@ export function eventsOverTime(source: TimeSource, options: TimeOptions & { bin?
   const jailTotals = new Map<string, number>();
   const serverTotals = new Map<string, number>();
   eachTimedAttack(source, (i, t) => {
-    const day = clock.day(t);
+    const day = zone.dayStart(t);
     const start = bin === 'day' ? day : weekStart(day);
     const jail = source.jails[columns.jail[i]] || NO_JAIL;
     const server = source.servers[columns.server[i]] ?? '';
@@ -204,7 +173,7 @@ export function eventsOverTime(source: TimeSource, options: TimeOptions & { bin?
     last: hasTimes ? last : null,
     jails: byTotal(jailTotals),
     servers: byTotal(serverTotals),
-    timeZone: clock.timeZone,
+    timeZone: zone.name,
   };
 }
 
@@ -220,17 +189,17 @@ export const WEEKDAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as con
 
 /** Attack events by local hour of day and weekday: all 168 cells, zeros included. */
 export function hourWeekday(source: TimeSource, options: TimeOptions = {}): { cells: HourWeekdayCell[]; timed: number; untimed: number; timeZone: string } {
-  const clock = localClock(options.timeZone);
+  const zone = options.timeZone ?? UTC;
   const counts = new Float64Array(7 * 24);
   let timed = 0;
   const untimed = eachTimedAttack(source, (_, t) => {
     timed++;
-    const weekday = (new Date(clock.day(t)).getUTCDay() + 6) % 7;
-    counts[weekday * 24 + clock.hour(t)]++;
+    const weekday = (new Date(zone.dayStart(t)).getUTCDay() + 6) % 7;
+    counts[weekday * 24 + zone.hour(t)]++;
   });
   const cells: HourWeekdayCell[] = [];
   for (let weekday = 0; weekday < 7; weekday++) for (let hour = 0; hour < 24; hour++) cells.push({ weekday, hour, events: counts[weekday * 24 + hour] });
-  return { cells, timed, untimed, timeZone: clock.timeZone };
+  return { cells, timed, untimed, timeZone: zone.name };
 }
 
 /** Each address's first and last attack event (epoch ms; NaN for an address with no timed attack). */
@@ -260,9 +229,9 @@ export interface AttackerWeek {
 /** New and returning attacking addresses per week, from each address's first and last attack. */
 export function attackersPerWeek(source: TimeSource, addresses: number, options: TimeOptions = {}): { weeks: AttackerWeek[]; timeZone: string } {
   const { columns } = source;
-  const clock = localClock(options.timeZone);
+  const zone = options.timeZone ?? UTC;
   const { first, last } = firstLastSeen(source, addresses);
-  const weekOf = (t: number) => weekStart(clock.day(t));
+  const weekOf = (t: number) => weekStart(zone.dayStart(t));
   const weeks = new Map<number, AttackerWeek>();
   const week = (start: number) => {
     let w = weeks.get(start);
@@ -289,5 +258,5 @@ export function attackersPerWeek(source: TimeSource, addresses: number, options:
     active.add(key);
     week(w).returning++;
   });
-  return { weeks: [...weeks.values()].sort((a, b) => a.start - b.start), timeZone: clock.timeZone };
+  return { weeks: [...weeks.values()].sort((a, b) => a.start - b.start), timeZone: zone.name };
 }

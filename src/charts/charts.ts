@@ -20,6 +20,7 @@ import { topUsernames } from '../aggregate/usernames';
 import { largestFirst } from '../aggregate/ranking';
 import type { Comparison } from '../aggregate/compare';
 import { printable } from '../html';
+import { timeZone, type TimeZone } from '../time-zone';
 
 /** Choices beyond the run's parameters; every chart reads the theme from `parameters.theme` unless given here. */
 export interface ChartsOptions {
@@ -292,8 +293,9 @@ export function topAsnsChart(analysis: Analysis, options: ChartsOptions = {}): C
   });
 }
 
-function zoneOf(analysis: Analysis): string {
-  return analysis.parameters.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone ?? 'UTC';
+/** The run's zone: its days, weeks and hours are the ones the logs' times were read in. */
+function zoneOf(analysis: Analysis): TimeZone {
+  return timeZone(analysis.parameters.timeZone);
 }
 
 function untimedNote(untimed: number): string {
