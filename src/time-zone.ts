@@ -105,16 +105,8 @@ class IanaZone extends VaryingZone {
 
   constructor(readonly name: string) {
     super();
-    this.format = new Intl.DateTimeFormat('en-US', {
-      timeZone: name,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
+    const numeric = 'numeric';
+    this.format = new Intl.DateTimeFormat('en-US', { timeZone: name, hourCycle: 'h23', year: numeric, month: numeric, day: numeric, hour: numeric, minute: numeric, second: numeric });
   }
 
   protected compute(epoch: number): number {
