@@ -1,7 +1,7 @@
 /** sshd messages that end a connection's record: closes, disconnects, a change of user, a successful login. */
 import type { SshdMessage } from './sshd';
 import { Verdict } from './sshd-verdict';
-import { isSpace, portOpt, skipSpace, suffixToEnd, tokenEnd } from './tokens';
+import { hostThenPort, isSpace, skipSpace, suffixToEnd } from './tokens';
 
 const RECEIVED_BYE = /(\S+) port \d+:11:/y;
 const CLOSED = /(?:by|from) (?:(?:invalid|authenticating) user (\S+) )?(\S+) port \d+( \[preauth\])?$/y;
@@ -63,20 +63,10 @@ export function receivedDisconnect(msg: SshdMessage, s: string): boolean {
   RECEIVED_BYE.lastIndex = 25;
   const m = RECEIVED_BYE.exec(s);
   if (m !== null && !m[1].endsWith(':')) return msg.set(Verdict.NoFail, m[1], null, true);
-  const hostStart = 25;
-  const hostEnd = tokenEnd(s, hostStart);
-  let host = s.slice(hostStart, hostEnd);
-  let p: number;
-  if (host.endsWith(':')) {
-    host = host.slice(0, -1);
-    p = hostEnd - 1;
-  } else {
-    p = portOpt(s, hostEnd);
-    // `port 58846:11:` — the colon is glued to the port.
-    if (s.charCodeAt(p) !== 58) return false;
-  }
-  if (host.length === 0 || s.charCodeAt(p) !== 58) return false;
-  p = skipSpace(s, p + 1);
+  // `port 58846:11:` — the colon is glued to the port, or to the host.
+  const { host, p: colon } = hostThenPort(s, 25);
+  if (host.length === 0 || s.charCodeAt(colon) !== 58) return false;
+  const p = skipSpace(s, colon + 1);
   if (s.startsWith('3: ', p)) {
     const fail = s.lastIndexOf(': Auth fail');
     if (fail < p + 1 || !suffixToEnd(s, fail + 11)) return false;

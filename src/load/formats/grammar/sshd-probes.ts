@@ -1,7 +1,7 @@
 /** sshd messages of scanners and probes (fail2ban's `sshd` filter, `ddos` and `aggressive`): the address they name. */
 import type { SshdMessage } from './sshd';
 import { Verdict } from './sshd-verdict';
-import { hostToken, portOpt, skipSpace, suffixToEnd, tokenEnd } from './tokens';
+import { hostThenPort, hostToken, portOpt, skipSpace, suffixToEnd, tokenEnd } from './tokens';
 
 const ALG = /^(?:\w+ (?!found\b)){0,2}\w+/;
 export const NO_MATCHING = /^no matching (?:\w+ (?!found\b)){0,2}\w+ found[.:]/;
@@ -52,15 +52,7 @@ export function libsshProbe(msg: SshdMessage, s: string): boolean {
 /** `banner exchange: Connection from HOST port N: invalid format`, `ssh_dispatch_run_fatal: Connection from HOST port N: message authentication code incorrect|Connection corrupted [preauth]`. */
 export function probe(msg: SshdMessage, s: string): boolean {
   const at = s.indexOf('Connection from ') + 16;
-  const hostEnd = tokenEnd(s, at);
-  let host = s.slice(at, hostEnd);
-  let p: number;
-  if (host.endsWith(':')) {
-    host = host.slice(0, -1);
-    p = hostEnd - 1;
-  } else {
-    p = portOpt(s, hostEnd);
-  }
+  const { host, p } = hostThenPort(s, at);
   if (host.length === 0 || !s.startsWith(': ', p)) return false;
   const what = s.slice(p + 2);
   const ok = s.charCodeAt(0) === 98 ? what.startsWith('invalid format') : /^(?:message authentication code incorrect|[Cc]onnection corrupted) \[preauth\]/.test(what);

@@ -83,3 +83,13 @@ export function suffixToEnd(s: string, p: number): boolean {
   }
   return skipSpace(s, p) >= s.length;
 }
+
+/**
+ * The host token at `at` and where the text after it (and an optional `port N`) goes on: a host
+ * written with its colon glued on (`HOST:`) ends there, without the colon.
+ */
+export function hostThenPort(s: string, at: number): { host: string; p: number } {
+  const hostEnd = tokenEnd(s, at);
+  const host = s.slice(at, hostEnd);
+  return host.endsWith(':') ? { host: host.slice(0, -1), p: hostEnd - 1 } : { host, p: portOpt(s, hostEnd) };
+}
