@@ -384,7 +384,7 @@ function analyseResults(j: Jobs, env: Environment, scale: Scale | null): Report 
     });
     targets.push({ target: 'a 2 GB log must not need 2 GB of memory (extrapolated from 1M and 4M lines)', measured: mb(estimate), pass: estimate < 2048 });
     // The issue asks for columns, not one object per line (parse target): what a line may leave
-    // behind is its event's column entries (address 4 bytes, kind 1, time 8, jail 2; the columns
+    // behind is its event's column entries (address 4 bytes, kind 1, time 8, jail 2, line 4; the columns
     // grow by doubling). A string or object kept per line costs 16 bytes or more, and the retained
     // figure swings by a few MB between runs: more than 4 bytes per line beyond the columns fails.
     const columnsPerLine = ((four.columnMB - one.columnMB) * MB) / (four.lines - one.lines);

@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import initSqlJs from 'sql.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EVENT_KINDS } from '../src/load/events';
+import { eventsTable } from '../src/load/events-table';
 import { loadPaths, type LoadResult } from '../src/load/load';
 import type { InputReport } from '../src/types';
 import { UTC } from '../src/time-zone';
@@ -179,6 +180,15 @@ describe('fail2ban database', () => {
     expect(notFail2ban).toMatchObject({ format: 'fail2ban-db', lines: 0, records: 0, events: 0 });
     expect(notFail2ban.error).toMatch(/b-other\.sqlite3: not a fail2ban database: an SQLite database without the "bans" table of fail2ban\.sqlite3\.$/);
     expect(list).toMatchObject({ format: 'ip-list', events: 1 });
+  });
+
+  it("has no lines: its events' line is null in the events table, after a text file's", async () => {
+    const v1 = await database(V1_SCHEMA, [{ sql: 'INSERT INTO bans(jail, ip, timeofban, data) VALUES (?, ?, ?, ?)', rows: [['ssh', '192.0.2.194', 1, null]] }]);
+    const result = await load([folder({ 'a.txt': '\n192.0.2.193\n', 'b.sqlite3': v1 })]);
+    expect(eventsTable(result).select('ip', 'line').objects()).toEqual([
+      { ip: '192.0.2.193', line: 2 },
+      { ip: '192.0.2.194', line: null },
+    ]);
   });
 
   it('reports a damaged database and a file forced to be one', async () => {

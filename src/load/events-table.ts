@@ -70,11 +70,13 @@ export interface EventsSource {
 
 /**
  * The loaded events as an Arquero table, one row per event: `time` (a Date, or null), `ip`
- * (the normalised address), `kind`, `jail` (null for none), `server`, `user` (null for none)
- * and `file`. Filter it with Arquero verbs and hand it to `aggregate` like the whole.
+ * (the normalised address), `kind`, `jail` (null for none), `server`, `user` (null for none),
+ * `file` and `line`: the 1-based line of `file` the event was read from, null for an input that
+ * has no lines (a row of fail2ban's sqlite database). Filter it with Arquero verbs and hand it to
+ * `aggregate` like the whole.
  *
  * The columns read the store's typed columns: building the table copies no event, and a value
- * is made only when read. The store keeps no line number per event, so there is no `line` column.
+ * is made only when read.
  */
 export function eventsTable({ store, inputs }: EventsSource): ColumnTable {
   const columns = store.columns();
@@ -90,5 +92,6 @@ export function eventsTable({ store, inputs }: EventsSource): ColumnTable {
     server: new DictionaryColumn(columns.server, (code) => servers[code], servers.length),
     user: new DictionaryColumn(columns.user, (code) => (code === 0 ? null : users[code - 1]), users.length + 1),
     file: new DictionaryColumn(columns.input, (code) => inputs[code].file, inputs.length),
+    line: new CodedColumn(columns.line, (line) => (line === 0 ? null : line)),
   } as never);
 }

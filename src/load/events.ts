@@ -40,6 +40,7 @@ export interface EventStoreSnapshot {
   time: Float64Array;
   jail: Uint16Array | Uint32Array;
   user: Uint32Array | null;
+  line: Uint32Array;
   runStart: number[];
   runServer: number[];
   runInput: number[];
@@ -57,8 +58,8 @@ const RAW_TEXTS_REMEMBERED = 5_000_000;
 
 /**
  * Collects events from every parser as columns with each distinct address normalised once.
- * Per event it keeps an address index (4 bytes), a kind (1), a time (8) and a jail (2); user
- * names (4) only once an input has one. Server and input are kept per run of events from one
+ * Per event it keeps an address index (4 bytes), a kind (1), a time (8), a jail (2) and the
+ * line it was read from (4); user names (4) only once an input has one. Server and input are kept per run of events from one
  * input, since inputs are read one after another. Addresses that are not addresses are
  * rejected at `add` time so the parser can count the line as skipped.
  */
@@ -87,6 +88,12 @@ export class EventStore {
   private jailData: Uint16Array | Uint32Array = new Uint16Array(1024);
   /** Allocated with the first user name: most inputs have none. */
   private userData: Uint32Array | null = null;
+  private lineData = new Uint32Array(1024);
+  /**
+   * The 1-based line of its file that the events pushed now are read from, set by the load before
+   * it parses each line; 0 for none (a row of fail2ban's database, an event `add`ed by hand).
+   */
+  line = 0;
   /** Runs of events from one origin: the first event of each run, and its server code and input. */
   private readonly runStart: number[] = [];
   private readonly runServer: number[] = [];
@@ -147,6 +154,7 @@ export class EventStore {
 
   /** Events added from now on come from `origin` (until the next call). */
   setOrigin(origin: EventOrigin): void {
+    this.line = 0;
     const server = this.servers.intern(origin.server);
     const last = this.runStart.length - 1;
     if (last >= 0 && this.runServer[last] === server && this.runInput[last] === origin.input) return;
@@ -177,6 +185,7 @@ export class EventStore {
     this.jailData[at] = jail;
     if (user !== 0 && this.userData === null) this.userData = new Uint32Array(this.capacity);
     if (this.userData !== null) this.userData[at] = user;
+    this.lineData[at] = this.line;
     this.count = at + 1;
   }
 
@@ -192,6 +201,7 @@ export class EventStore {
     this.timeData = grown(this.timeData, (n) => new Float64Array(n));
     this.jailData = this.jailData instanceof Uint16Array ? grown(this.jailData, (n) => new Uint16Array(n)) : grown(this.jailData, (n) => new Uint32Array(n));
     if (this.userData !== null) this.userData = grown(this.userData, (n) => new Uint32Array(n));
+    this.lineData = grown(this.lineData, (n) => new Uint32Array(n));
     this.capacity = capacity;
   }
 
@@ -227,6 +237,7 @@ export class EventStore {
       time: this.timeData.slice(0, n),
       jail: this.jailData.slice(0, n),
       user: this.userData?.slice(0, n) ?? null,
+      line: this.lineData.slice(0, n),
       runStart: this.runStart,
       runServer: this.runServer,
       runInput: this.runInput,
@@ -258,6 +269,7 @@ export class EventStore {
     store.timeData = sized((k) => new Float64Array(k), snapshot.time);
     store.jailData = snapshot.jail instanceof Uint16Array ? sized((k) => new Uint16Array(k), snapshot.jail) : sized((k) => new Uint32Array(k), snapshot.jail);
     store.userData = snapshot.user === null ? null : sized((k) => new Uint32Array(k), snapshot.user);
+    store.lineData = sized((k) => new Uint32Array(k), snapshot.line);
     store.runStart.push(...snapshot.runStart);
     store.runServer.push(...snapshot.runServer);
     store.runInput.push(...snapshot.runInput);
@@ -266,13 +278,14 @@ export class EventStore {
 
   /** Bytes held by the event columns (their capacity, which grows by doubling): what events cost, apart from the per-address tables. */
   get columnBytes(): number {
-    return this.ipData.byteLength + this.kindData.byteLength + this.timeData.byteLength + this.jailData.byteLength + (this.userData?.byteLength ?? 0);
+    const userBytes = this.userData?.byteLength ?? 0;
+    return this.ipData.byteLength + this.kindData.byteLength + this.timeData.byteLength + this.jailData.byteLength + userBytes + this.lineData.byteLength;
   }
 
   /**
-   * The events as columns. `ip`, `kind`, `time` and `jail` are views, not copies; `user`,
+   * The events as columns. `ip`, `kind`, `time`, `jail` and `line` are views, not copies; `user`,
    * `server` and `input` are filled in when first read from the returned object (4 bytes an
-   * event each), so read them once per pass. `time` is NaN where unknown; `jail`/`user` 0 where none.
+   * event each), so read them once per pass. `time` is NaN where unknown; `jail`/`user`/`line` 0 where none.
    */
   columns() {
     const n = this.count;
@@ -294,6 +307,7 @@ export class EventStore {
       kind: this.kindData.subarray(0, n),
       time: this.timeData.subarray(0, n),
       jail: this.jailData.subarray(0, n),
+      line: this.lineData.subarray(0, n),
       get user(): Uint32Array {
         return (user ??= userData?.subarray(0, n) ?? new Uint32Array(n));
       },

@@ -1,3 +1,4 @@
+import type { EventStore } from './events';
 import type { EventSink, Emit, LineParser } from './formats/parser';
 import { LINE_TOO_LONG } from './formats/parser';
 import type { FileReport } from './file-report';
@@ -8,7 +9,8 @@ import { DUPLICATE_OF_ROTATED, type RotationTail, type SeamFilter } from './rota
 /**
  * Takes a file's lines from the splitter to where each goes: held back until the format is
  * chosen, held at the head of a rotated file until the seam with the file before is found, kept
- * in the file's tail for the file rotated after it, parsed, and counted in the file's report.
+ * in the file's tail for the file rotated after it, parsed (the store told the line's number
+ * first, for its events' `line`), and counted in the file's report.
  * Once none of that is pending (the common case), a line goes straight to the parser, read where
  * it lies in the chunk (`parseSpan`) or from its bytes (`parseBytes`).
  */
@@ -22,6 +24,7 @@ export class LineRouter implements LineTarget {
    */
   constructor(
     private readonly account: FileReport,
+    private readonly store: EventStore,
     private readonly emit: Emit,
     private readonly sink: EventSink,
     private readonly choose: (held: HeldLines) => LineParser,
@@ -37,6 +40,7 @@ export class LineRouter implements LineTarget {
     }
     const account = this.account;
     const lineNo = ++account.lines;
+    this.store.line = lineNo;
     const result = parser.parseSpan !== undefined ? parser.parseSpan(text, start, end, lineNo, this.emit) : parser.parseLine(text.slice(start, end), lineNo, this.emit);
     if (result === 1) {
       account.records++;
@@ -58,6 +62,7 @@ export class LineRouter implements LineTarget {
     const parser = this.parser!;
     const account = this.account;
     const lineNo = ++account.lines;
+    this.store.line = lineNo;
     if (parser.parseBytes!(bytes, start, end, this.sink) === 1) {
       account.records++;
       account.events++;
@@ -70,7 +75,10 @@ export class LineRouter implements LineTarget {
   decide(): LineParser {
     if (this.parser === null) {
       const parser = (this.parser = this.choose(this.held));
-      this.held.release((line, lineNo) => this.account.count(parser.parseLine(line, lineNo, this.emit), lineNo));
+      this.held.release((line, lineNo) => {
+        this.store.line = lineNo;
+        this.account.count(parser.parseLine(line, lineNo, this.emit), lineNo);
+      });
     }
     return this.parser;
   }
@@ -111,7 +119,10 @@ export class LineRouter implements LineTarget {
     this.tail?.push(line);
     if (line === null) account.skip(LINE_TOO_LONG, lineNo);
     else if (duplicate) account.skip(DUPLICATE_OF_ROTATED, lineNo);
-    else if (this.parser !== null) account.count(this.parser.parseLine(line, lineNo, this.emit), lineNo);
+    else if (this.parser !== null) {
+      this.store.line = lineNo;
+      account.count(this.parser.parseLine(line, lineNo, this.emit), lineNo);
+    }
     else if (this.held.hold(line, lineNo)) this.decide();
   };
 }

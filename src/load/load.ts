@@ -318,7 +318,7 @@ async function readLines(opened: OpenFile, file: FileEntry, account: FileReport,
     if (choice.error !== undefined) formatError = `${display}: ${choice.error}`;
     return choice.parser;
   };
-  const router = new LineRouter(account, parsing.emit, parsing.sink, choose, seam, tail);
+  const router = new LineRouter(account, context.store, parsing.emit, parsing.sink, choose, seam, tail);
   if (parsing.forced !== undefined) router.decide();
   const { bytesRead, error } = await readContent(opened, new LineSplitter(encoding, context.maxLineLength, router), account, context.progress);
   const parser = router.end();

@@ -37,7 +37,7 @@ export interface AnalysisSnapshot {
   networks: (Network | null)[];
 }
 
-const FORMAT = 'botmap-analysis-1';
+const FORMAT = 'botmap-analysis-2';
 
 export interface SnapshotParts {
   key: SnapshotKey;
