@@ -155,20 +155,21 @@ const zones = new Map<string, TimeZone>();
 /**
  * The zone named `name`: an IANA name (`Europe/Berlin`), `UTC`, or a fixed offset (`+02:00`,
  * `UTC-0530`); null, undefined or blank for this machine's zone. The same name gives the same
- * value. Throws a BotMapError for a name that is none of these.
+ * value. Throws a BotMapError for a name that is none of these, naming `from`: the variable or
+ * parameter the name came from.
  */
-export function timeZone(name?: string | null): TimeZone {
+export function timeZone(name?: string | null, from = 'BOTMAP_TZ'): TimeZone {
   const trimmed = name?.trim() ?? '';
   if (trimmed.length === 0) return (machineZone ??= new MachineZone());
   let zone = zones.get(trimmed);
   if (zone === undefined) {
-    zone = zoneNamed(trimmed);
+    zone = zoneNamed(trimmed, from);
     zones.set(trimmed, zone);
   }
   return zone;
 }
 
-function zoneNamed(name: string): TimeZone {
+function zoneNamed(name: string, from: string): TimeZone {
   if (UTC_NAMES.test(name)) return UTC;
   const fixed = FIXED_OFFSET.exec(name);
   if (fixed) {
@@ -179,7 +180,7 @@ function zoneNamed(name: string): TimeZone {
     return new IanaZone(name);
   } catch {
     throw new BotMapError(
-      `BOTMAP_TZ="${name}" is not a time zone: give an IANA name such as Europe/Berlin or UTC, or an offset such as +02:00 (or unset it to use this machine's zone).`,
+      `${from}="${name}" is not a time zone: give an IANA name such as Europe/Berlin or UTC, or an offset such as +02:00 (or unset it to use this machine's zone).`,
     );
   }
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BotMapError } from '../src/errors';
-import { analyse, parameters } from '../src/notebook/pipeline';
+import { analyse, notebookParameters, parameters } from '../src/notebook/pipeline';
 import { UTC, timeZone } from '../src/time-zone';
 
 const utc = (text: string) => Date.parse(text);
@@ -114,5 +114,21 @@ describe("the run's zone", () => {
   it('is read from BOTMAP_TZ by parameters(), the public way to set it', () => {
     expect(parameters({}, { BOTMAP_TZ: 'Asia/Kolkata' }).timeZone).toBe('Asia/Kolkata');
     expect(parameters({ timeZone: 'UTC' }, {}).timeZone).toBe('UTC');
+  });
+
+  it('that is not one is refused by name of the variable or parameter it came from', () => {
+    const refusal = (from: string) =>
+      `${from}="Mars/Olympus_Mons" is not a time zone: give an IANA name such as Europe/Berlin or UTC, or an offset such as +02:00 (or unset it to use this machine's zone).`;
+    const cell = (TIME_ZONE: string) => ({
+      DATA: ['data/sample'], MMDB: '', ASN_MMDB: '', OUT: 'output', THEME: 'light', TOP: 15, LABELS: 10, ZOOMED: 2,
+      CLUSTER_KM: 100, PROJECTION: 'equal-earth', TIME_ZONE, SPLIT_DATE: '', IPV6_64: false,
+    });
+    expect(() => parameters({}, { BOTMAP_TZ: 'Mars/Olympus_Mons' })).toThrow(refusal('BOTMAP_TZ'));
+    expect(() => parameters({ timeZone: 'Mars/Olympus_Mons' }, {})).toThrow(refusal('timeZone'));
+    expect(() => notebookParameters(cell('Mars/Olympus_Mons'), {})).toThrow(refusal('TIME_ZONE'));
+    // BOTMAP_TZ overrides the notebook's TIME_ZONE: the zone comes from it, and so does the refusal.
+    expect(() => notebookParameters(cell('UTC'), { BOTMAP_TZ: 'Mars/Olympus_Mons' })).toThrow(refusal('BOTMAP_TZ'));
+    expect(notebookParameters(cell('Mars/Olympus_Mons'), { BOTMAP_TZ: 'Asia/Kolkata' }).timeZone).toBe('Asia/Kolkata');
+    expect(notebookParameters(cell(''), {}).timeZone).toBeNull();
   });
 });

@@ -81,6 +81,8 @@ export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.Proc
   if (env.BOTMAP_PROJECTION) p.projection = oneOf('BOTMAP_PROJECTION', env.BOTMAP_PROJECTION, ['equal-earth', 'natural-earth', 'equirectangular'] as const);
   if (env.BOTMAP_ZOOMED) p.zoomed = positiveInteger('BOTMAP_ZOOMED', env.BOTMAP_ZOOMED);
   if (env.BOTMAP_TZ) p.timeZone = env.BOTMAP_TZ;
+  // Checked here, where it is known which name the zone came by.
+  timeZone(p.timeZone, env.BOTMAP_TZ ? 'BOTMAP_TZ' : 'timeZone');
   if (env.BOTMAP_SPLIT) p.splitDate = env.BOTMAP_SPLIT;
   const root = projectRoot();
   return {
@@ -248,6 +250,7 @@ export interface CellParameters {
  */
 export function notebookParameters(cell: CellParameters, env: NodeJS.ProcessEnv = process.env): Parameters {
   const projections = ['equal-earth', 'natural-earth', 'equirectangular'] as const;
+  if (!env.BOTMAP_TZ) timeZone(cell.TIME_ZONE, 'TIME_ZONE');
   return parameters(
     {
       data: cell.DATA,
