@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalIPv4, canonicalIPv4Bytes, dottedQuad, normaliseAddress } from '../src/locate/address';
 import { EventStore, KIND_CODES } from '../src/load/events';
-import { IntTable } from '../src/load/int-table';
 import { seededRandom } from './support/random';
 
 describe('canonicalIPv4', () => {
@@ -100,40 +99,6 @@ describe('normaliseAddress on dotted quads', () => {
       const range = parsed.range();
       expect(normaliseAddress(text), text).toEqual({ ip: parsed.toString(), version: 4, isPublic: range === 'unicast', range, value: parsed.octets.reduce((n, octet) => n * 256 + octet, 0) });
     }
-  });
-});
-
-describe('IntTable', () => {
-  it('finds what was added, through growth and collisions, and nothing else', () => {
-    const table = new IntTable();
-    const random = seededRandom(11);
-    const added = new Map<number, number>();
-    for (let i = 0; i < 100_000; i++) {
-      const key = Math.floor(random() * 2 ** 32) | 0;
-      if (added.has(key)) continue;
-      table.add(key, i);
-      added.set(key, i);
-    }
-    expect(table.size).toBe(added.size);
-    for (const [key, value] of added) expect(table.get(key)).toBe(value);
-    let absent = 0;
-    for (let i = 0; i < 10_000; i++) {
-      const key = Math.floor(random() * 2 ** 32) | 0;
-      if (!added.has(key)) {
-        absent++;
-        expect(table.get(key)).toBe(-1);
-      }
-    }
-    expect(absent).toBeGreaterThan(9_000);
-  });
-
-  it('tells a stored 0 from a free slot', () => {
-    const table = new IntTable();
-    table.add(0, 0);
-    table.add(-1, 5);
-    expect(table.get(0)).toBe(0);
-    expect(table.get(-1)).toBe(5);
-    expect(table.get(1)).toBe(-1);
   });
 });
 

@@ -10,7 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EVENT_KINDS } from '../src/load/events';
-import { detectFormat, givenToLocation, loadPaths, normaliseCidr, rotationOf, type LoadResult } from '../src/load/load';
+import { detectFormat, givenToLocation, loadPaths, type LoadResult } from '../src/load/load';
+import { rotationOf } from '../src/load/rotation';
+import { normaliseCidr } from '../src/locate/address';
 import type { InputReport } from '../src/types';
 import { UTC } from '../src/time-zone';
 

@@ -2,9 +2,9 @@
  * A map from byte strings to non-negative integers, looked up by a span of a larger byte array
  * (`bytes[start, end)`) without making a string of it: the byte path of the parsers finds a
  * line's IPv6 address or jail name in it with one hash of the bytes and one comparison. Keys are
- * copied into one arena; open addressing in typed arrays, like `IntTable`. Only the byte
- * path uses it, which is kept for speed: without that path fail2ban.log parses about 1.5 times
- * slower (measured: see `Fail2banLogParser.parseBytes`).
+ * copied into one arena; open addressing in typed arrays. Only the byte path uses it, which is
+ * kept for speed: without that path fail2ban.log parses about 1.5 times slower (measured: see
+ * `Fail2banLogParser.parseBytes`).
  */
 export class ByteTable {
   private mask = 255;

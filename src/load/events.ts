@@ -1,7 +1,6 @@
 import { canonicalIPv4, ipv4Address, normaliseAddress, type NormalisedAddress } from '../locate/address';
 import { ByteTable, asciiText } from './byte-table';
 import { detached } from './detached';
-import { IntTable } from './int-table';
 import type { Emit, EventSink } from './formats/parser';
 import type { AttackEvent, EventKind } from '../types';
 
@@ -56,12 +55,21 @@ export interface EventOrigin {
 /** Raw address texts remembered (as an address index, or as not an address); beyond it they are parsed each time. */
 const RAW_TEXTS_REMEMBERED = 5_000_000;
 
+/** Typed arrays the columns are. */
+type Column = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+
+/** A column of the same type as `data`, `length` (≥ its length) long, beginning with `data`. */
+function resized<T extends Column>(data: T, length: number): T {
+  const column = new (data.constructor as new (length: number) => T)(length);
+  column.set(data);
+  return column;
+}
+
 /**
  * Collects events from every parser as columns with each distinct address normalised once.
  * Per event it keeps an address index (4 bytes), a kind (1), a time (8), a jail (2) and the
- * line it was read from (4); user names (4) only once an input has one. Server and input are kept per run of events from one
- * input, since inputs are read one after another. Addresses that are not addresses are
- * rejected at `add` time so the parser can count the line as skipped.
+ * line it was read from (4); user names (4) only once an input has one. Server and input are
+ * kept per run of events from one input, since inputs are read one after another.
  */
 export class EventStore {
   /** Distinct normalised addresses; the `ip` column points into it. */
@@ -74,7 +82,7 @@ export class EventStore {
   /** Raw text → address index, or -1 when the text is not an address. */
   private readonly rawIndex = new Map<string, number>();
   /** Every IPv4 address by its number → address index: canonical texts (see `canonicalIPv4`) are found without hashing text. */
-  private readonly ipv4Index = new IntTable();
+  private readonly ipv4Index = new Map<number, number>();
   /** Raw address texts seen by the byte path, by their bytes → address index (addresses only). */
   private readonly rawBytesIndex = new ByteTable();
   // One typed array per column, grown together; fields rather than a generic column class keep
@@ -108,24 +116,17 @@ export class EventStore {
   addressOf(raw: string): number {
     const ipv4 = canonicalIPv4(raw);
     if (ipv4 !== null) return this.addressOfIPv4(ipv4);
-    const known = this.rawIndex.get(raw);
-    if (known !== undefined) return known;
+    let index = this.rawIndex.get(raw);
+    if (index !== undefined) return index;
     const address = normaliseAddress(raw);
-    let index = -1;
     if (address === null) {
-      // Not an address.
+      index = -1;
     } else if (address.version === 4) {
       // Another way of writing an IPv4 address (`::ffff:192.0.2.1`): found by its number.
-      index = this.addressOfIPv4(canonicalIPv4(address.ip)!);
+      index = this.addressOfIPv4(address.value);
     } else {
-      const existing = this.addressIndex.get(address.ip);
-      if (existing === undefined) {
-        index = this.addresses.length;
-        this.addresses.push(address);
-        this.addressIndex.set(address.ip, index);
-      } else {
-        index = existing;
-      }
+      index = this.addressIndex.get(address.ip);
+      if (index === undefined) this.addressIndex.set(address.ip, (index = this.addresses.push(address) - 1));
     }
     // Bounded so a flood of junk tokens cannot grow memory with the line count.
     if (this.rawIndex.size < RAW_TEXTS_REMEMBERED) this.rawIndex.set(detached(raw), index);
@@ -134,12 +135,9 @@ export class EventStore {
 
   /** `addressOf` of a dotted quad as `normaliseAddress` writes it, given as its number (signed or unsigned). */
   addressOfIPv4(value: number): number {
-    const known = this.ipv4Index.get(value | 0);
-    if (known >= 0) return known;
     // Every IPv4 address is kept here by its number, however it was written: a new number is a new address.
-    const index = this.addresses.length;
-    this.addresses.push(ipv4Address(value));
-    this.ipv4Index.add(value | 0, index);
+    let index = this.ipv4Index.get(value | 0);
+    if (index === undefined) this.ipv4Index.set(value | 0, (index = this.addresses.push(ipv4Address(value)) - 1));
     return index;
   }
 
@@ -156,17 +154,12 @@ export class EventStore {
   setOrigin(origin: EventOrigin): void {
     this.line = 0;
     const server = this.servers.intern(origin.server);
-    const last = this.runStart.length - 1;
+    let last = this.runStart.length - 1;
     if (last >= 0 && this.runServer[last] === server && this.runInput[last] === origin.input) return;
-    if (last >= 0 && this.runStart[last] === this.length) {
-      // The previous origin got no events: replace it.
-      this.runServer[last] = server;
-      this.runInput[last] = origin.input;
-      return;
-    }
-    this.runStart.push(this.length);
-    this.runServer.push(server);
-    this.runInput.push(origin.input);
+    // A previous origin that got no events is replaced.
+    if (last < 0 || this.runStart[last] !== this.length) last = this.runStart.push(this.length) - 1;
+    this.runServer[last] = server;
+    this.runInput[last] = origin.input;
   }
 
   /**
@@ -190,18 +183,16 @@ export class EventStore {
   }
 
   private grow(): void {
-    const capacity = this.capacity * 2;
-    const grown = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(data: T, make: (n: number) => T): T => {
-      const bigger = make(capacity);
-      bigger.set(data);
-      return bigger;
-    };
-    this.ipData = grown(this.ipData, (n) => new Uint32Array(n));
-    this.kindData = grown(this.kindData, (n) => new Uint8Array(n));
-    this.timeData = grown(this.timeData, (n) => new Float64Array(n));
-    this.jailData = this.jailData instanceof Uint16Array ? grown(this.jailData, (n) => new Uint16Array(n)) : grown(this.jailData, (n) => new Uint32Array(n));
-    if (this.userData !== null) this.userData = grown(this.userData, (n) => new Uint32Array(n));
-    this.lineData = grown(this.lineData, (n) => new Uint32Array(n));
+    this.resize(this.capacity * 2);
+  }
+
+  private resize(capacity: number): void {
+    this.ipData = resized(this.ipData, capacity);
+    this.kindData = resized(this.kindData, capacity);
+    this.timeData = resized(this.timeData, capacity);
+    this.jailData = resized(this.jailData, capacity);
+    if (this.userData !== null) this.userData = resized(this.userData, capacity);
+    this.lineData = resized(this.lineData, capacity);
     this.capacity = capacity;
   }
 
@@ -210,13 +201,8 @@ export class EventStore {
     const address = this.addressOf(event.ip);
     if (address < 0) return false;
     this.setOrigin(origin);
-    this.push(
-      address,
-      KIND_CODES[event.kind],
-      event.time ?? Number.NaN,
-      event.jail ? this.jails.intern(event.jail) : 0,
-      event.user != null ? this.users.intern(event.user) + 1 : 0,
-    );
+    const user = event.user != null ? this.users.intern(event.user) + 1 : 0;
+    this.push(address, KIND_CODES[event.kind], event.time ?? Number.NaN, event.jail ? this.jails.intern(event.jail) : 0, user);
     return true;
   }
 
@@ -248,28 +234,16 @@ export class EventStore {
   static restore(snapshot: EventStoreSnapshot): EventStore {
     const store = new EventStore();
     for (const address of snapshot.addresses) {
-      const index = store.addresses.length;
-      store.addresses.push(address);
-      if (address.version === 4) store.ipv4Index.add(canonicalIPv4(address.ip)!, index);
+      const index = store.addresses.push(address) - 1;
+      if (address.version === 4) store.ipv4Index.set(address.value | 0, index);
       else store.addressIndex.set(address.ip, index);
     }
     for (const server of snapshot.servers) store.servers.intern(server);
     for (const jail of snapshot.jails.slice(1)) store.jails.intern(jail);
     for (const user of snapshot.users) store.users.intern(user);
-    const n = snapshot.ip.length;
-    store.capacity = Math.max(1024, n);
-    store.count = n;
-    const sized = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(make: (length: number) => T, data: ArrayLike<number>): T => {
-      const column = make(store.capacity);
-      column.set(data);
-      return column;
-    };
-    store.ipData = sized((k) => new Uint32Array(k), snapshot.ip);
-    store.kindData = sized((k) => new Uint8Array(k), snapshot.kind);
-    store.timeData = sized((k) => new Float64Array(k), snapshot.time);
-    store.jailData = snapshot.jail instanceof Uint16Array ? sized((k) => new Uint16Array(k), snapshot.jail) : sized((k) => new Uint32Array(k), snapshot.jail);
-    store.userData = snapshot.user === null ? null : sized((k) => new Uint32Array(k), snapshot.user);
-    store.lineData = sized((k) => new Uint32Array(k), snapshot.line);
+    const { ip, kind, time, jail, user, line } = snapshot;
+    Object.assign(store, { ipData: ip, kindData: kind, timeData: time, jailData: jail, userData: user, lineData: line, count: ip.length });
+    store.resize(Math.max(1024, ip.length));
     store.runStart.push(...snapshot.runStart);
     store.runServer.push(...snapshot.runServer);
     store.runInput.push(...snapshot.runInput);
@@ -278,8 +252,8 @@ export class EventStore {
 
   /** Bytes held by the event columns (their capacity, which grows by doubling): what events cost, apart from the per-address tables. */
   get columnBytes(): number {
-    const userBytes = this.userData?.byteLength ?? 0;
-    return this.ipData.byteLength + this.kindData.byteLength + this.timeData.byteLength + this.jailData.byteLength + userBytes + this.lineData.byteLength;
+    const columns = [this.ipData, this.kindData, this.timeData, this.jailData, this.userData, this.lineData];
+    return columns.reduce((sum, column) => sum + (column?.byteLength ?? 0), 0);
   }
 
   /**
@@ -290,16 +264,13 @@ export class EventStore {
   columns() {
     const n = this.count;
     const userData = this.userData;
-    const runServer = this.runServer;
-    const runInput = this.runInput;
+    const { runStart, runServer, runInput } = this;
     let user: Uint32Array | undefined;
     let server: Uint32Array | undefined;
     let input: Uint32Array | undefined;
     const origin = (values: readonly number[]): Uint32Array => {
       const column = new Uint32Array(n);
-      for (let run = 0; run < this.runStart.length; run++) {
-        column.fill(values[run], this.runStart[run], run + 1 < this.runStart.length ? this.runStart[run + 1] : n);
-      }
+      runStart.forEach((start, run) => column.fill(values[run], start, runStart[run + 1] ?? n));
       return column;
     };
     return {

@@ -9,7 +9,8 @@
  * - `events.ts`: the event store (typed columns) the parsers write into; `events-table.ts`:
  *   the same events as an Arquero table, one row per event, for the later stages and the user.
  */
-export { loadPaths, detectFormat, givenToLocation, INPUT_FORMATS, FORMATS, type LoadOptions, type LoadResult, type LoadProgress } from './load';
+export { loadPaths, detectFormat, givenToLocation, INPUT_FORMATS, FORMATS, type LoadOptions, type LoadResult } from './load';
+export type { LoadProgress } from './progress';
 export { EventStore, EVENT_KINDS, type EventOrigin } from './events';
 export { eventsTable, type EventsSource } from './events-table';
 export type { FormatParser, LineParser, LineResult, ParseContext, Emit } from './formats/parser';

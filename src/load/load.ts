@@ -33,12 +33,7 @@ import { READ_CHUNK, readChunks } from './read-chunks';
 import { RotationTail, SeamFilter, orderRotations, rotationKey } from './rotation';
 import type { EventKind, GivenLocation, InputFormat, InputReport, Location, RangeRecord } from '../types';
 
-/** Kept here too: where callers have always found them. */
-export { normaliseCidr, LINE_TOO_LONG, serverName, fsErrorText, gzExpansionLimit };
-export { FORMATS, INPUT_FORMATS, UNRECOGNISED_FORMAT, detectFormat } from './format-detection';
-export { DUPLICATE_OF_ROTATED, rotationOf } from './rotation';
-export type { LoadProgress } from './progress';
-export type { Emit, FormatParser, LineParser, LineResult, ParseContext } from './formats/parser';
+export { FORMATS, INPUT_FORMATS, detectFormat } from './format-detection';
 
 export interface LoadOptions {
   /** Read every file as this format instead of detecting each file's format. */
