@@ -37,11 +37,7 @@ export function printable(text: string): string {
 
 /** True when `printable` would leave the text as it is. */
 export function isPrintable(text: string): boolean {
-  if (!HAS_UNPRINTABLE.test(text)) return true;
-  UNPRINTABLE.lastIndex = 0;
-  const found = UNPRINTABLE.test(text);
-  UNPRINTABLE.lastIndex = 0;
-  return !found;
+  return printable(text) === text;
 }
 
 /**

@@ -99,24 +99,15 @@ export class SeamFilter {
 
 /** The last TAIL_LINES lines of a file, kept for the file rotated after it; null for a line too long to keep. */
 export class RotationTail {
-  private readonly ring: (string | null)[] = new Array(TAIL_LINES);
-  private next = 0;
-  private count = 0;
+  private kept: (string | null)[] = [];
 
   push(line: string | null): void {
-    this.ring[this.next] = line;
-    this.next = this.next === TAIL_LINES - 1 ? 0 : this.next + 1;
-    if (this.count < TAIL_LINES) this.count++;
+    // Trimmed once it holds twice what is kept: each line is copied at most once.
+    if (this.kept.push(line) === 2 * TAIL_LINES) this.kept = this.kept.slice(TAIL_LINES);
   }
 
-  /** The lines kept, oldest first, as copies (not slices of a read chunk). */
+  /** The lines kept, oldest first, as copies (not slices of a read chunk); a null equals no line of the next file. */
   lines(): (string | null)[] {
-    const kept: (string | null)[] = [];
-    for (let i = 0; i < this.count; i++) {
-      const line = this.ring[(this.next - this.count + i + TAIL_LINES) % TAIL_LINES];
-      // A line too long to keep (null) equals no line of the next file.
-      kept.push(line === null ? null : detached(line));
-    }
-    return kept;
+    return this.kept.slice(-TAIL_LINES).map((line) => (line === null ? null : detached(line)));
   }
 }
