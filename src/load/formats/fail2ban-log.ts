@@ -213,7 +213,7 @@ export class Fail2banMessages {
     let at = ipEnd;
     if (kind === 'found' && hasAt(line, at, ', bad', end)) at += 5;
     let t: number | null;
-    if (kind === 'found' && hasAt(line, at, ' - ', end) && at + 22 <= end && (this.stamps.sameHourStamp(line, at + 3) || isStamp(line, at + 3))) t = this.stamps.read(line, at + 3);
+    if (kind === 'found' && hasAt(line, at, ' - ', end) && at + 22 <= end && isStamp(line, at + 3)) t = this.stamps.read(line, at + 3);
     else t = stampAtStart ? this.stamps.read(line, lineStart) : time;
     if (t !== null && Number.isNaN(t)) t = null;
     if (emit(ip, kind, t, jail)) return 1;
@@ -262,9 +262,8 @@ class Fail2banLogParser implements LineParser {
   }
 
   parseSpan(text: string, start: number, end: number, _lineNo: number, emit: Emit): LineResult {
-    // Most lines are stamped in the same hour as the line before: checked in one comparison.
     let logger = -1;
-    if (end - start >= 19 && (this.messages.stamps.sameHourStamp(text, start) || isStamp(text, start))) logger = loggerAfterStamp(text, start, end);
+    if (end - start >= 19 && isStamp(text, start)) logger = loggerAfterStamp(text, start, end);
     if (logger < 0) return this.other(start === 0 && end === text.length ? text : text.slice(start, end), emit);
     // The logger name ends at the padding, at `[pid]` or at the colon (0.8); it holds no colon,
     // so the first `: ` after its start ends the prefix.
