@@ -98,10 +98,11 @@ export class Fail2banMessages {
   }
 
   /**
-   * A message whose fail2ban logger name may come first (`fail2ban.actions [123]: NOTICE [sshd] Ban …`),
-   * as forwarded to syslog. `observer`: the program was `fail2ban.observer`.
+   * A message of `program` (`fail2ban-server`, `fail2ban.actions`, …) as forwarded to syslog, whose
+   * fail2ban logger name may come first (`fail2ban.actions [123]: NOTICE [sshd] Ban …`).
    */
-  readForwarded(line: string, at: number, time: number | null, observer: boolean, emit: Emit): LineResult {
+  readForwarded(line: string, at: number, time: number | null, program: string, emit: Emit): LineResult {
+    let observer = program === 'fail2ban.observer';
     let m = at;
     // fail2ban writing to stdout under systemd: the message is a whole fail2ban.log line.
     if (isStamp(line, m)) {
@@ -357,7 +358,7 @@ class Fail2banLogParser implements LineParser {
     const prefix = this.prefix;
     if (prefix.read(line) && isFail2banDaemon(prefix.daemon)) {
       this.inMessage = false;
-      return this.messages.readForwarded(line, prefix.message, prefix.time, prefix.daemon === 'fail2ban.observer', emit);
+      return this.messages.readForwarded(line, prefix.message, prefix.time, prefix.daemon, emit);
     }
     if (isStamp(line, 0)) {
       this.inMessage = false;
