@@ -55,6 +55,14 @@ export const ERROR_MESSAGE = 'error message';
 export const OBSERVER_MESSAGE = 'ban-time observer message (repeats Found/Ban)';
 
 const SPACE = 32;
+/** The verbs of events, with the space after them, and their kinds. */
+const VERBS: readonly (readonly [string, EventKind])[] = [
+  ['Ban ', 'ban'],
+  ['Unban ', 'unban'],
+  ['Restore Ban ', 'restore'],
+  ['Increase Ban ', 'ban'],
+  ['Found ', 'found'],
+];
 const OPEN_BRACKET = 91;
 const COLON = 58;
 const CLOSE_BRACKET = 93;
@@ -164,40 +172,15 @@ export class Fail2banMessages {
     if (jailEnd < 0 || jailEnd + 1 >= end) return isError ? ERROR_MESSAGE : SERVER_MESSAGE;
     const a = jailEnd + 2;
 
-    let kind: EventKind | null = null;
-    let verb = '';
-    switch (line.charCodeAt(a)) {
-      case 66 /* B */:
-        verb = 'Ban ';
-        kind = 'ban';
-        break;
-      case 85 /* U */:
-        verb = 'Unban ';
-        kind = 'unban';
-        break;
-      case 82 /* R */:
-        if (hasAt(line, a, 'Removed logfile', end)) return LOGFILE_ADDED;
-        verb = 'Restore Ban ';
-        kind = 'restore';
-        break;
-      case 73 /* I */:
-        verb = 'Increase Ban ';
-        kind = 'ban';
-        break;
-      case 70 /* F */:
-        verb = 'Found ';
-        kind = 'found';
-        break;
-      case 65 /* A */:
-        if (hasAt(line, a, 'Added logfile', end)) return LOGFILE_ADDED;
-        break;
-    }
-    if (kind !== null && !hasAt(line, a, verb, end)) kind = null;
-    if (kind === null) {
+    if (hasAt(line, a, 'Added logfile', end) || hasAt(line, a, 'Removed logfile', end)) return LOGFILE_ADDED;
+    let v = 0;
+    while (v < VERBS.length && !hasAt(line, a, VERBS[v][0], end)) v++;
+    if (v === VERBS.length) {
       const already = line.indexOf(' already banned', a);
       if (already >= 0 && already + 15 <= end) return ALREADY_BANNED;
       return isError ? ERROR_MESSAGE : JAIL_MESSAGE;
     }
+    const [verb, kind] = VERBS[v];
     // fail2ban.observer (0.11+ ban-time increment) repeats the filter's Found and the actions' Ban.
     if (observer === true || (typeof observer === 'number' && hasAt(line, observer, 'observer', end))) return OBSERVER_MESSAGE;
 
@@ -227,15 +210,7 @@ export class Fail2banMessages {
 }
 
 /** The verbs of events, as the byte path reads them: what each starts with, its bytes with the space after, its kind's code. */
-const BYTE_VERBS = (
-  [
-    ['Ban ', 'ban'],
-    ['Unban ', 'unban'],
-    ['Restore Ban ', 'restore'],
-    ['Increase Ban ', 'ban'],
-    ['Found ', 'found'],
-  ] as const
-).map(([verb, kind]) => ({ first: verb.charCodeAt(0), bytes: Uint8Array.from(verb, (c) => c.charCodeAt(0)), kind: KIND_CODES[kind] }));
+const BYTE_VERBS = VERBS.map(([verb, kind]) => ({ first: verb.charCodeAt(0), bytes: Uint8Array.from(verb, (c) => c.charCodeAt(0)), kind: KIND_CODES[kind] }));
 const FOUND = KIND_CODES.found;
 const FAIL2BAN_DOT = Uint8Array.from(' fail2ban.', (c) => c.charCodeAt(0));
 
