@@ -2,7 +2,7 @@ import { looksLikeHostname } from '../../locate/address';
 import type { InputReport } from '../../types';
 import { UTC } from '../../time-zone';
 import { Fail2banMessages, isFail2banDaemon } from './fail2ban-log';
-import { BLANK_LINE, HOSTNAME, NOT_AN_ADDRESS, NULL_CONTEXT, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
+import { BLANK_LINE, HOSTNAME, NOT_AN_ADDRESS, NULL_CONTEXT, isBlank, mostLines, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
 import { SshdMessage } from './grammar/sshd';
 import { Outcome, SshdTracker } from './grammar/sshd-tracker';
 import { SyslogPrefixReader, isAuthProgram, isSshd } from './grammar/syslog';
@@ -76,7 +76,7 @@ class AuthLogParser implements LineParser {
     if (!prefix.read(line)) return isBlank(line) ? BLANK_LINE : NOT_SYSLOG;
     const daemon = prefix.daemon;
     if (isSshd(daemon)) return this.sshd.read(line, prefix.message, prefix.connectionKey(line), prefix.time, emit);
-    if (isFail2banDaemon(daemon)) return this.fail2ban.readForwarded(line, prefix.message, prefix.time, daemon === 'fail2ban.observer', emit);
+    if (isFail2banDaemon(daemon)) return this.fail2ban.readForwarded(line, prefix.message, prefix.time, daemon, emit);
     return NOT_SSHD;
   }
 
@@ -93,17 +93,7 @@ export const authLog: FormatParser = {
    */
   detect(lines) {
     const prefix = new SyslogPrefixReader(null, UTC);
-    let syslog = 0;
-    let auth = 0;
-    let content = 0;
-    for (const line of lines) {
-      if (isBlank(line)) continue;
-      content++;
-      if (!prefix.read(line)) continue;
-      syslog++;
-      if (isAuthProgram(prefix.daemon)) auth++;
-    }
-    return auth > 0 && syslog * 2 >= content;
+    return mostLines(lines, (line) => prefix.read(line)) && lines.some((line) => prefix.read(line) && isAuthProgram(prefix.daemon));
   },
   begin(context = NULL_CONTEXT) {
     return new AuthLogParser(context);

@@ -1,8 +1,7 @@
 import { dsvFormat, type DSV } from 'd3-dsv';
-import { looksLikeHostname } from '../../locate/address';
 import { EVENT_KINDS } from '../events';
 import type { EventKind, GivenLocation, InputReport } from '../../types';
-import { BLANK_LINE, COMMENT, HOSTNAME, NOT_AN_ADDRESS, NULL_CONTEXT, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
+import { BLANK_LINE, COMMENT, NULL_CONTEXT, isBlank, whyNotAnAddress, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
 import { readIsoStamp } from './grammar/time';
 import type { TimeZone } from '../../time-zone';
 
@@ -25,23 +24,30 @@ import type { TimeZone } from '../../time-zone';
 
 export const HEADER = 'header';
 export const EMPTY_ADDRESS = 'empty address field';
-export const NETWORK_RANGE = 'network range, not an address';
 export const ZERO_COUNT = 'count of zero';
 
 const MAX_COUNT = 100_000;
 
-const IP_NAMES = ['ip', 'ip_address', 'ipaddress', 'ip_addr', 'address', 'addr', 'src_ip', 'source_ip', 'client_ip', 'remote_addr', 'host_ip'];
-const TIME_NAMES = ['time', 'timestamp', 'datetime', 'date', 'timeofban', 'time_of_ban', 'ban_time', 'banned_at', 'first_seen', 'last_seen'];
-const JAIL_NAMES = ['jail'];
-const USER_NAMES = ['user', 'username', 'user_name', 'login'];
-const KIND_NAMES = ['kind', 'event', 'action', 'type'];
-const COUNT_NAMES = ['count', 'events', 'attempts', 'failures', 'hits'];
-const LAT_NAMES = ['latitude', 'lat'];
-const LON_NAMES = ['longitude', 'lon', 'lng', 'long'];
-const CITY_NAMES = ['city', 'city_name'];
-const SUBDIVISION_NAMES = ['subdivision', 'region', 'state'];
-const COUNTRY_NAMES = ['country', 'country_code', 'iso_code', 'countrycode'];
-const COUNTRY_NAME_NAMES = ['country_name', 'countryname'];
+/** The names each column may have in the header, the first found taken. */
+const COLUMNS = {
+  ip: ['ip', 'ip_address', 'ipaddress', 'ip_addr', 'address', 'addr', 'src_ip', 'source_ip', 'client_ip', 'remote_addr', 'host_ip'],
+  time: ['time', 'timestamp', 'datetime', 'date', 'timeofban', 'time_of_ban', 'ban_time', 'banned_at', 'first_seen', 'last_seen'],
+  jail: ['jail'],
+  user: ['user', 'username', 'user_name', 'login'],
+  kind: ['kind', 'event', 'action', 'type'],
+  count: ['count', 'events', 'attempts', 'failures', 'hits'],
+  lat: ['latitude', 'lat'],
+  lon: ['longitude', 'lon', 'lng', 'long'],
+  city: ['city', 'city_name'],
+  subdivision: ['subdivision', 'region', 'state'],
+  country: ['country', 'country_code', 'iso_code', 'countrycode'],
+  countryName: ['country_name', 'countryname'],
+};
+
+type Column = keyof typeof COLUMNS;
+
+/** Where each column is, -1 when the header does not name it. */
+type Layout = Record<Column, number> & { delimiter: string };
 
 /** The fields of one line, as `d3-dsv` reads them (`""` inside quotes is a quote). */
 function splitFields(line: string, delimiter: string): string[] {
@@ -56,54 +62,21 @@ function columnName(text: string): string {
   return text.replace(/^\uFEFF/, '').trim().toLowerCase().replace(/[\s-]+/g, '_');
 }
 
-interface Layout {
-  delimiter: string;
-  ip: number;
-  time: number;
-  jail: number;
-  user: number;
-  kind: number;
-  count: number;
-  lat: number;
-  lon: number;
-  city: number;
-  subdivision: number;
-  country: number;
-  countryName: number;
-  columns: number;
-}
-
 /** The layout a header line describes, or null when it names no address column. */
 function headerLayout(line: string): Layout | null {
   for (const delimiter of ['\t', ',', ';']) {
     if (delimiter !== ',' && line.indexOf(delimiter) < 0) continue;
     const names = splitFields(line, delimiter).map(columnName);
-    const find = (candidates: string[]) => {
-      for (const c of candidates) {
-        const i = names.indexOf(c);
+    const find = (column: Column) => {
+      for (const name of COLUMNS[column]) {
+        const i = names.indexOf(name);
         if (i >= 0) return i;
       }
       return -1;
     };
-    const ip = find(IP_NAMES);
-    if (ip < 0) continue;
-    if (names.length === 1 && delimiter !== ',') continue;
-    return {
-      delimiter,
-      ip,
-      time: find(TIME_NAMES),
-      jail: find(JAIL_NAMES),
-      user: find(USER_NAMES),
-      kind: find(KIND_NAMES),
-      count: find(COUNT_NAMES),
-      lat: find(LAT_NAMES),
-      lon: find(LON_NAMES),
-      city: find(CITY_NAMES),
-      subdivision: find(SUBDIVISION_NAMES),
-      country: find(COUNTRY_NAMES),
-      countryName: find(COUNTRY_NAME_NAMES),
-      columns: names.length,
-    };
+    if (find('ip') < 0 || (names.length === 1 && delimiter !== ',')) continue;
+    const columns = Object.fromEntries(Object.keys(COLUMNS).map((column) => [column, find(column as Column)]));
+    return { delimiter, ...(columns as Record<Column, number>) };
   }
   return null;
 }
@@ -181,29 +154,20 @@ class CsvParser implements LineParser {
     const cells = splitFields(line, layout.delimiter);
     const ip = (cells[layout.ip] ?? '').trim();
     if (ip.length === 0) return EMPTY_ADDRESS;
-    const cell = (i: number) => (i >= 0 ? cells[i] : undefined);
-    let count = 1;
-    if (layout.count >= 0) {
-      const n = numberCell(cell(layout.count));
-      if (n !== null) {
-        if (n <= 0) return ZERO_COUNT;
-        count = Math.min(MAX_COUNT, Math.max(1, Math.round(n)));
-      }
-    }
-    const time = layout.time >= 0 ? parseTimeCell(cell(layout.time) ?? '', this.context.timeZone) : null;
-    const jail = textCell(cell(layout.jail));
-    const user = layout.user >= 0 ? textCell(cell(layout.user)) : null;
-    const kind = layout.kind >= 0 ? kindOf(cell(layout.kind) ?? '') : 'listed';
+    // A column the header does not name is at -1, where `cells` has no cell.
+    const n = numberCell(cells[layout.count]);
+    if (n !== null && n <= 0) return ZERO_COUNT;
+    const count = n === null ? 1 : Math.min(MAX_COUNT, Math.max(1, Math.round(n)));
+    const time = parseTimeCell(cells[layout.time] ?? '', this.context.timeZone);
+    const jail = textCell(cells[layout.jail]);
+    const user = textCell(cells[layout.user]);
+    const kind = kindOf(cells[layout.kind] ?? '');
     let emitted = 0;
     for (let i = 0; i < count; i++) {
       if (!emit(ip, kind, time, jail, user)) break;
       emitted++;
     }
-    if (emitted === 0) {
-      if (looksLikeHostname(ip)) return HOSTNAME;
-      if (/^[0-9a-f:.]+\/\d{1,3}$/i.test(ip)) return NETWORK_RANGE;
-      return NOT_AN_ADDRESS;
-    }
+    if (emitted === 0) return whyNotAnAddress(ip);
     const where = this.where(cells, layout);
     if (where !== null) {
       this.context.locate(ip, where);
@@ -213,18 +177,17 @@ class CsvParser implements LineParser {
   }
 
   private where(cells: string[], layout: Layout): GivenLocation | null {
-    if (layout.lat < 0 && layout.lon < 0 && layout.city < 0 && layout.country < 0 && layout.countryName < 0) return null;
-    let latitude = layout.lat >= 0 ? numberCell(cells[layout.lat]) : null;
-    let longitude = layout.lon >= 0 ? numberCell(cells[layout.lon]) : null;
+    let latitude = numberCell(cells[layout.lat]);
+    let longitude = numberCell(cells[layout.lon]);
     if (latitude === null || longitude === null || Math.abs(latitude) > 90 || Math.abs(longitude) > 180) {
       latitude = null;
       longitude = null;
     }
-    const city = layout.city >= 0 ? textCell(cells[layout.city]) : null;
-    const subdivision = layout.subdivision >= 0 ? textCell(cells[layout.subdivision]) : null;
-    const countryText = layout.country >= 0 ? textCell(cells[layout.country]) : null;
+    const city = textCell(cells[layout.city]);
+    const subdivision = textCell(cells[layout.subdivision]);
+    const countryText = textCell(cells[layout.country]);
     let country: string | null = null;
-    let countryName = layout.countryName >= 0 ? textCell(cells[layout.countryName]) : null;
+    let countryName = textCell(cells[layout.countryName]);
     if (countryText !== null) {
       if (/^[A-Za-z]{2}$/.test(countryText)) country = countryText.toUpperCase();
       else if (countryName === null) countryName = countryText;

@@ -156,27 +156,20 @@ export async function readFail2banDatabase(bytes: Uint8Array, emit: Emit, row: (
     const list = db.exec("SELECT name FROM sqlite_master WHERE type = 'table'");
     for (const value of list[0]?.values ?? []) tables.add(String(value[0]));
     if (!tables.has('bans')) return NO_BANS_TABLE;
+    // Address–jail pairs read from `bans`, not read again from `bips`.
     const seen = new Set<string>();
-    const bans = db.prepare('SELECT ip, jail, timeofban, data FROM bans ORDER BY timeofban');
-    try {
-      while (bans.step()) {
-        const [ip, jail, timeofban, data] = bans.get();
-        if (typeof ip === 'string') seen.add(`${ip.trim()}\u0000${String(jail)}`);
-        row(banRow(ip, jail, timeofban, data, emit, zone));
-      }
-    } finally {
-      bans.free();
-    }
-    if (tables.has('bips')) {
-      const bips = db.prepare('SELECT ip, jail, timeofban, data FROM bips ORDER BY timeofban');
+    for (const table of ['bans', 'bips'].filter((name) => tables.has(name))) {
+      const rows = db.prepare(`SELECT ip, jail, timeofban, data FROM ${table} ORDER BY timeofban`);
       try {
-        while (bips.step()) {
-          const [ip, jail, timeofban, data] = bips.get();
-          if (typeof ip === 'string' && seen.has(`${ip.trim()}\u0000${String(jail)}`)) row(ALREADY_IN_BANS);
+        while (rows.step()) {
+          const [ip, jail, timeofban, data] = rows.get();
+          const pair = typeof ip === 'string' ? `${ip.trim()}\u0000${String(jail)}` : null;
+          if (table === 'bips' && pair !== null && seen.has(pair)) row(ALREADY_IN_BANS);
           else row(banRow(ip, jail, timeofban, data, emit, zone));
+          if (table === 'bans' && pair !== null) seen.add(pair);
         }
       } finally {
-        bips.free();
+        rows.free();
       }
     }
     return null;

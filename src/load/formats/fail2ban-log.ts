@@ -55,6 +55,14 @@ export const ERROR_MESSAGE = 'error message';
 export const OBSERVER_MESSAGE = 'ban-time observer message (repeats Found/Ban)';
 
 const SPACE = 32;
+/** The verbs of events, with the space after them, and their kinds. */
+const VERBS: readonly (readonly [string, EventKind])[] = [
+  ['Ban ', 'ban'],
+  ['Unban ', 'unban'],
+  ['Restore Ban ', 'restore'],
+  ['Increase Ban ', 'ban'],
+  ['Found ', 'found'],
+];
 const OPEN_BRACKET = 91;
 const COLON = 58;
 const CLOSE_BRACKET = 93;
@@ -98,10 +106,11 @@ export class Fail2banMessages {
   }
 
   /**
-   * A message whose fail2ban logger name may come first (`fail2ban.actions [123]: NOTICE [sshd] Ban …`),
-   * as forwarded to syslog. `observer`: the program was `fail2ban.observer`.
+   * A message of `program` (`fail2ban-server`, `fail2ban.actions`, …) as forwarded to syslog, whose
+   * fail2ban logger name may come first (`fail2ban.actions [123]: NOTICE [sshd] Ban …`).
    */
-  readForwarded(line: string, at: number, time: number | null, observer: boolean, emit: Emit): LineResult {
+  readForwarded(line: string, at: number, time: number | null, program: string, emit: Emit): LineResult {
+    let observer = program === 'fail2ban.observer';
     let m = at;
     // fail2ban writing to stdout under systemd: the message is a whole fail2ban.log line.
     if (isStamp(line, m)) {
@@ -163,40 +172,15 @@ export class Fail2banMessages {
     if (jailEnd < 0 || jailEnd + 1 >= end) return isError ? ERROR_MESSAGE : SERVER_MESSAGE;
     const a = jailEnd + 2;
 
-    let kind: EventKind | null = null;
-    let verb = '';
-    switch (line.charCodeAt(a)) {
-      case 66 /* B */:
-        verb = 'Ban ';
-        kind = 'ban';
-        break;
-      case 85 /* U */:
-        verb = 'Unban ';
-        kind = 'unban';
-        break;
-      case 82 /* R */:
-        if (hasAt(line, a, 'Removed logfile', end)) return LOGFILE_ADDED;
-        verb = 'Restore Ban ';
-        kind = 'restore';
-        break;
-      case 73 /* I */:
-        verb = 'Increase Ban ';
-        kind = 'ban';
-        break;
-      case 70 /* F */:
-        verb = 'Found ';
-        kind = 'found';
-        break;
-      case 65 /* A */:
-        if (hasAt(line, a, 'Added logfile', end)) return LOGFILE_ADDED;
-        break;
-    }
-    if (kind !== null && !hasAt(line, a, verb, end)) kind = null;
-    if (kind === null) {
+    if (hasAt(line, a, 'Added logfile', end) || hasAt(line, a, 'Removed logfile', end)) return LOGFILE_ADDED;
+    let v = 0;
+    while (v < VERBS.length && !hasAt(line, a, VERBS[v][0], end)) v++;
+    if (v === VERBS.length) {
       const already = line.indexOf(' already banned', a);
       if (already >= 0 && already + 15 <= end) return ALREADY_BANNED;
       return isError ? ERROR_MESSAGE : JAIL_MESSAGE;
     }
+    const [verb, kind] = VERBS[v];
     // fail2ban.observer (0.11+ ban-time increment) repeats the filter's Found and the actions' Ban.
     if (observer === true || (typeof observer === 'number' && hasAt(line, observer, 'observer', end))) return OBSERVER_MESSAGE;
 
@@ -213,7 +197,7 @@ export class Fail2banMessages {
     let at = ipEnd;
     if (kind === 'found' && hasAt(line, at, ', bad', end)) at += 5;
     let t: number | null;
-    if (kind === 'found' && hasAt(line, at, ' - ', end) && at + 22 <= end && (this.stamps.sameHourStamp(line, at + 3) || isStamp(line, at + 3))) t = this.stamps.read(line, at + 3);
+    if (kind === 'found' && hasAt(line, at, ' - ', end) && at + 22 <= end && isStamp(line, at + 3)) t = this.stamps.read(line, at + 3);
     else t = stampAtStart ? this.stamps.read(line, lineStart) : time;
     if (t !== null && Number.isNaN(t)) t = null;
     if (emit(ip, kind, t, jail)) return 1;
@@ -226,15 +210,7 @@ export class Fail2banMessages {
 }
 
 /** The verbs of events, as the byte path reads them: what each starts with, its bytes with the space after, its kind's code. */
-const BYTE_VERBS = (
-  [
-    ['Ban ', 'ban'],
-    ['Unban ', 'unban'],
-    ['Restore Ban ', 'restore'],
-    ['Increase Ban ', 'ban'],
-    ['Found ', 'found'],
-  ] as const
-).map(([verb, kind]) => ({ first: verb.charCodeAt(0), bytes: Uint8Array.from(verb, (c) => c.charCodeAt(0)), kind: KIND_CODES[kind] }));
+const BYTE_VERBS = VERBS.map(([verb, kind]) => ({ first: verb.charCodeAt(0), bytes: Uint8Array.from(verb, (c) => c.charCodeAt(0)), kind: KIND_CODES[kind] }));
 const FOUND = KIND_CODES.found;
 const FAIL2BAN_DOT = Uint8Array.from(' fail2ban.', (c) => c.charCodeAt(0));
 
@@ -262,9 +238,8 @@ class Fail2banLogParser implements LineParser {
   }
 
   parseSpan(text: string, start: number, end: number, _lineNo: number, emit: Emit): LineResult {
-    // Most lines are stamped in the same hour as the line before: checked in one comparison.
     let logger = -1;
-    if (end - start >= 19 && (this.messages.stamps.sameHourStamp(text, start) || isStamp(text, start))) logger = loggerAfterStamp(text, start, end);
+    if (end - start >= 19 && isStamp(text, start)) logger = loggerAfterStamp(text, start, end);
     if (logger < 0) return this.other(start === 0 && end === text.length ? text : text.slice(start, end), emit);
     // The logger name ends at the padding, at `[pid]` or at the colon (0.8); it holds no colon,
     // so the first `: ` after its start ends the prefix.
@@ -358,7 +333,7 @@ class Fail2banLogParser implements LineParser {
     const prefix = this.prefix;
     if (prefix.read(line) && isFail2banDaemon(prefix.daemon)) {
       this.inMessage = false;
-      return this.messages.readForwarded(line, prefix.message, prefix.time, prefix.daemon === 'fail2ban.observer', emit);
+      return this.messages.readForwarded(line, prefix.message, prefix.time, prefix.daemon, emit);
     }
     if (isStamp(line, 0)) {
       this.inMessage = false;

@@ -1,5 +1,5 @@
-import { looksLikeHostname, normaliseAddress } from '../../locate/address';
-import { BLANK_LINE, COMMENT, HOSTNAME, NOT_AN_ADDRESS, type Emit, type FormatParser, type LineParser, type LineResult } from './parser';
+import { normaliseAddress } from '../../locate/address';
+import { BLANK_LINE, COMMENT, mostLines, whyNotAnAddress, type Emit, type FormatParser, type LineParser, type LineResult } from './parser';
 
 /**
  * A plain list of addresses, one per line, with `#` comments (whole-line or trailing) and
@@ -7,14 +7,15 @@ import { BLANK_LINE, COMMENT, HOSTNAME, NOT_AN_ADDRESS, type Emit, type FormatPa
  * `203.0.113.5  sshd` counts too (detection, though, wants addresses alone on their lines). Each address is an event of kind `listed`, no time, no jail.
  */
 
-export { COMMENT, HOSTNAME };
-export const NETWORK_RANGE = 'network range, not an address';
+/** The line without its comment, trimmed. */
+function uncommented(line: string): string {
+  const hash = line.indexOf('#');
+  return (hash >= 0 ? line.slice(0, hash) : line).trim();
+}
 
 /** The address word of a line, or '' when the line is blank or a comment. */
 function addressWord(line: string): string {
-  const hash = line.indexOf('#');
-  const text = (hash >= 0 ? line.slice(0, hash) : line).trim();
-  if (text.length === 0) return '';
+  const text = uncommented(line);
   const space = text.search(/\s/);
   return space < 0 ? text : text.slice(0, space);
 }
@@ -23,10 +24,7 @@ class IpListParser implements LineParser {
   parseLine(line: string, _lineNo: number, emit: Emit): LineResult {
     const word = addressWord(line);
     if (word.length === 0) return line.includes('#') ? COMMENT : BLANK_LINE;
-    if (emit(word, 'listed', null, null)) return 1;
-    if (looksLikeHostname(word)) return HOSTNAME;
-    if (/^[0-9a-f:.]+\/\d{1,3}$/i.test(word)) return NETWORK_RANGE;
-    return NOT_AN_ADDRESS;
+    return emit(word, 'listed', null, null) ? 1 : whyNotAnAddress(word);
   }
 }
 
@@ -37,17 +35,7 @@ export const ipList: FormatParser = {
    * an address alone (so a web server log, whose lines start with an address, is not a list).
    */
   detect(lines) {
-    let content = 0;
-    let addresses = 0;
-    for (const line of lines) {
-      const word = addressWord(line);
-      if (word.length === 0) continue;
-      content++;
-      const hash = line.indexOf('#');
-      const alone = (hash >= 0 ? line.slice(0, hash) : line).trim() === word;
-      if (alone && normaliseAddress(word) !== null) addresses++;
-    }
-    return addresses > 0 && addresses * 2 >= content;
+    return mostLines(lines.map(uncommented), (text) => !/\s/.test(text) && normaliseAddress(text) !== null);
   },
   begin() {
     return new IpListParser();

@@ -1,7 +1,7 @@
 import type { InputReport } from '../../types';
 import { SshdReader } from './auth-log';
 import { Fail2banMessages, isFail2banDaemon } from './fail2ban-log';
-import { BLANK_LINE, NULL_CONTEXT, isBlank, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
+import { BLANK_LINE, NULL_CONTEXT, isBlank, mostLines, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
 import { isSshd } from './grammar/syslog';
 
 /**
@@ -55,7 +55,7 @@ class JournalJsonParser implements LineParser {
       const host = text(e._HOSTNAME) ?? '';
       return this.sshd.read(message, 0, `${host} ${identifier}[${pid}]`, time, emit);
     }
-    if (isFail2banDaemon(identifier)) return this.fail2ban.readForwarded(message, 0, time, identifier === 'fail2ban.observer', emit);
+    if (isFail2banDaemon(identifier)) return this.fail2ban.readForwarded(message, 0, time, identifier, emit);
     return OTHER_PROGRAM;
   }
 
@@ -68,20 +68,15 @@ export const journalJson: FormatParser = {
   format: 'journal-json',
   /** Most lines are JSON objects with a `MESSAGE` or `__REALTIME_TIMESTAMP` field. */
   detect(lines) {
-    let entries = 0;
-    let content = 0;
-    for (const line of lines) {
-      if (isBlank(line)) continue;
-      content++;
-      if (!line.trimStart().startsWith('{')) continue;
+    return mostLines(lines, (line) => {
+      if (!line.trimStart().startsWith('{')) return false;
       try {
         const e = JSON.parse(line);
-        if (e !== null && typeof e === 'object' && ('MESSAGE' in e || '__REALTIME_TIMESTAMP' in e)) entries++;
+        return e !== null && typeof e === 'object' && ('MESSAGE' in e || '__REALTIME_TIMESTAMP' in e);
       } catch {
-        // not JSON
+        return false;
       }
-    }
-    return entries > 0 && entries * 2 >= content;
+    });
   },
   begin(context = NULL_CONTEXT) {
     return new JournalJsonParser(context);

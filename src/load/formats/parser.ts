@@ -1,3 +1,4 @@
+import { looksLikeHostname } from '../../locate/address';
 import { timeZone, type TimeZone } from '../../time-zone';
 import type { EventKind, GivenLocation, InputFormat, InputReport } from '../../types';
 
@@ -93,6 +94,13 @@ export const NO_RECORD = 'no record';
 export const HOSTNAME = 'hostname, not an address';
 export const NETWORK_RANGE_BAN = 'network range ban';
 export const COMMENT = 'comment';
+export const NETWORK_RANGE = 'network range, not an address';
+
+/** Why `word`, which `Emit` refused, is not an address. */
+export function whyNotAnAddress(word: string): string {
+  if (looksLikeHostname(word)) return HOSTNAME;
+  return /^[0-9a-f:.]+\/\d{1,3}$/i.test(word) ? NETWORK_RANGE : NOT_AN_ADDRESS;
+}
 
 /**
  * True when `text` holds `word` at `at`, ending by `end`, compared code by code: on the sliced strings lines are,
@@ -113,6 +121,18 @@ export function isBlank(line: string): boolean {
     if (c !== 32 && c !== 9 && c !== 13 && c !== 12 && c !== 11) return false;
   }
   return true;
+}
+
+/** True when at least one of the lines that are not blank passes `test`, and at least half of them do. */
+export function mostLines(lines: readonly string[], test: (line: string) => boolean): boolean {
+  let content = 0;
+  let passed = 0;
+  for (const line of lines) {
+    if (isBlank(line)) continue;
+    content++;
+    if (test(line)) passed++;
+  }
+  return passed > 0 && passed * 2 >= content;
 }
 
 /** Words of a list that are not addresses: counted in the report's `rejected_tokens`, the first five kept as its examples. */

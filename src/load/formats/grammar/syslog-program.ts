@@ -8,12 +8,18 @@ import { isDigitCode, skipSpace, tokenEnd } from './tokens';
 export interface SyslogPrefix {
   /** The zone of times without an offset. */
   readonly timeZone: TimeZone;
+  /** Epoch ms of the line's time, or null when the line has none. */
   time: number | null;
+  /** Start and end of the host name, equal when there is none. */
   hostStart: number;
   hostEnd: number;
+  /** The program name, without brackets or pid: `sshd`, `sshd-session`, `fail2ban.actions`, `CRON`. */
   daemon: string;
+  /** Where the program token ends (after its pid and colon). */
   daemonEnd: number;
+  /** True when the program token carried a pid (`sshd[123]:`). */
   hasPid: boolean;
+  /** Where the message starts. */
   message: number;
   /** Where the digits of the pid in `name[pid]` start and end, -1 when the program token has none; their value. */
   pidStart: number;

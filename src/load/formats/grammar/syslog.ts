@@ -15,7 +15,7 @@ import { detached } from '../../detached';
 import type { TimeZone } from '../../../time-zone';
 import { SyslogClock, readIsoStamp } from './time';
 import { PrefixLead } from './syslog-lead';
-import { messageStart, readProgram, readRfc5424 } from './syslog-program';
+import { messageStart, readProgram, readRfc5424, type SyslogPrefix } from './syslog-program';
 import { isDigitCode, isSpace, skipSpace, tokenEnd } from './tokens';
 
 const SPACE = 32;
@@ -38,32 +38,23 @@ export function isAuthProgram(daemon: string): boolean {
 }
 
 /**
- * Reads line prefixes; after a successful `read`, the fields describe the line. One instance
- * per file: it holds the file's syslog clock (year from the file's modification time).
+ * Reads line prefixes; after a successful `read`, the fields (see `SyslogPrefix`) describe the
+ * line. One instance per file: it holds the file's syslog clock (year from the file's modification time).
  */
-export class SyslogPrefixReader {
-  /** Epoch ms of the line's time, or null when the line has none. */
+export class SyslogPrefixReader implements SyslogPrefix {
   time: number | null = null;
-  /** Start and end of the host name, equal when there is none. */
   hostStart = 0;
   hostEnd = 0;
-  /** The program name, without brackets or pid: `sshd`, `sshd-session`, `fail2ban.actions`, `CRON`. */
   daemon = '';
-  /** Where the program token ends (after its pid and colon). */
   daemonEnd = 0;
-  /** True when the program token carried a pid (`sshd[123]:`). */
   hasPid = false;
-  /** Where the message starts. */
   message = 0;
-  /** Where the digits of the pid in `name[pid]` start and end, -1 when the program token has none; their value. */
   pidStart = -1;
   pidEnd = -1;
   pid = 0;
-  /** Where the program name of the last program token read starts and ends. */
   nameStart = 0;
   nameEnd = 0;
   private readonly clock: SyslogClock;
-  /** The zone of the file's times without an offset. */
   readonly timeZone: TimeZone;
   private readonly lead = new PrefixLead();
   /** True when the last line read starts with the lead. */
@@ -191,10 +182,4 @@ export class SyslogPrefixReader {
     }
     return true;
   }
-
-
-
-
-
-
 }
