@@ -22,8 +22,8 @@ export interface RankingOptions extends ChartOptions {
 const FONT = 12;
 
 /** Whole-number ticks with a round step (1, 2, 5 × 10ⁿ), about six of them, up to `max`. */
-export function integerTicks(max: number, count = 6): number[] {
-  const raw = Math.max(1, max / count);
+export function integerTicks(max: number): number[] {
+  const raw = Math.max(1, max / 6);
   const p = 10 ** Math.floor(Math.log10(raw));
   const steps = p >= 10 ? [1, 2, 2.5, 5, 10] : [1, 2, 5, 10];
   const step = steps.map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
@@ -41,10 +41,10 @@ function emptyChart(options: RankingOptions, theme: Theme, document: SvgDocument
 }
 
 /** Shortens a label to `max` pixels with an ellipsis. */
-export function truncate(label: string, max: number, size = FONT): string {
-  if (textWidth(label, size) <= max) return label;
+function truncate(label: string, max: number): string {
+  if (textWidth(label, FONT) <= max) return label;
   let cut = label;
-  while (cut.length > 1 && textWidth(`${cut}…`, size) > max) cut = cut.slice(0, -1);
+  while (cut.length > 1 && textWidth(`${cut}…`, FONT) > max) cut = cut.slice(0, -1);
   return `${cut.trimEnd()}…`;
 }
 

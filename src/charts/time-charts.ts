@@ -66,10 +66,8 @@ export function eventTimeline(rows: readonly TimelineRow[], options: EventTimeli
   return framed(document, theme, { ...options, width }, plot, height, [], [], legend);
 }
 
-export interface HourWeekdayOptions extends ChartOptions {}
-
 /** Attack events by hour of day (columns) and weekday (rows), shaded on a sequential scale. */
-export function hourWeekdayHeatmap(cells: readonly HourWeekdayCell[], options: HourWeekdayOptions): Chart {
+export function hourWeekdayHeatmap(cells: readonly HourWeekdayCell[], options: ChartOptions): Chart {
   const { theme, document, width } = setup(options, 1000);
   const max = cells.reduce((m, c) => Math.max(m, c.events), 0);
   const scale = sequentialColor(theme, [0, max || 1], 'linear');
@@ -132,8 +130,6 @@ export function niceLinearTicks(max: number, count = 4): number[] {
   return ticks;
 }
 
-export interface AttackersPerWeekOptions extends ChartOptions {}
-
 /** "Sep 14" */
 function shortDate(ms: number): string {
   const d = new Date(ms);
@@ -144,7 +140,7 @@ function shortDate(ms: number): string {
  * Per week: addresses first seen that week (new) beside those seen before (returning), each bar
  * labelled; beyond 26 weeks, stacked bars on a time axis without labels.
  */
-export function attackersPerWeekChart(weeks: readonly AttackerWeek[], options: AttackersPerWeekOptions): Chart {
+export function attackersPerWeekChart(weeks: readonly AttackerWeek[], options: ChartOptions): Chart {
   const { theme, document, width } = setup(options, 1000);
   const grouped = weeks.length > 0 && weeks.length <= 26;
   const bars = weeks.flatMap((w) => [
