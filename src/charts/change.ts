@@ -1,8 +1,8 @@
 import * as Plot from '@observablehq/plot';
 import type { SvgNode } from './dom';
 import { textWidth } from './labels';
-import { framed, formatCount, setup, type Chart, type ChartOptions } from './frame';
-import { integerTicks, truncate } from './ranking';
+import { axisStyle, framed, formatCount, setup, type Chart, type ChartOptions } from './frame';
+import { bandLabels, integerTicks } from './ranking';
 
 /** One row of a before → after comparison. */
 export interface ChangeDatum {
@@ -25,13 +25,7 @@ export interface ChangeOptions extends ChartOptions {
  */
 export function changeChart(rows: readonly ChangeDatum[], options: ChangeOptions): Chart {
   const { theme, document, width } = setup(options, 900);
-  const shown = rows.map((r) => ({ ...r, label: truncate(r.label, Math.round(width * 0.4)) }));
-  const seen = new Map<string, number>();
-  for (const r of shown) {
-    const n = (seen.get(r.label) ?? 0) + 1;
-    seen.set(r.label, n);
-    if (n > 1) r.label = `${r.label} (${n})`;
-  }
+  const shown = bandLabels(rows, Math.round(width * 0.4));
   const marginLeft = Math.ceil(shown.reduce((m, r) => Math.max(m, textWidth(r.label, 12)), 0)) + 32;
   const maxValue = Math.max(1, ...shown.map((r) => Math.max(r.before, r.after)));
   const ticks = integerTicks(maxValue * 1.1);
@@ -45,7 +39,7 @@ export function changeChart(rows: readonly ChangeDatum[], options: ChangeOptions
     marginRight: 60,
     marginTop: 30,
     marginBottom: 40,
-    style: { background: 'transparent', color: theme.text, fontFamily: theme.fontFamily, fontSize: '12px' },
+    style: axisStyle(theme),
     x: { label: `${options.measure} →`, domain: [0, maxValue * 1.1], labelAnchor: 'center', labelOffset: 34, tickFormat: (d: number) => formatCount(d), ticks },
     y: { label: null, domain: shown.map((r) => r.label), tickSize: 0 },
     marks: [

@@ -40,15 +40,11 @@ export interface ChartsOptions {
 const number = (n: number) => Math.round(n).toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
 
-function day(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
-
 /** "2026-09-14 – 2026-10-25"; for undated inputs, the date they were read. */
 export function dataWindow(analysis: Analysis): string {
   const { first, last } = analysis.aggregates.window;
   if (first == null || last == null) return `no event times (read ${analysis.summary.generated_at.slice(0, 10)})`;
-  return day(first) === day(last) ? day(first) : `${day(first)} – ${day(last)}`;
+  return isoDay(first) === isoDay(last) ? isoDay(first) : `${isoDay(first)} – ${isoDay(last)}`;
 }
 
 /** The credit line every chart carries. */
@@ -199,98 +195,71 @@ export function countriesChart(analysis: Analysis, options: ChartsOptions = {}):
   });
 }
 
-function rankingRows<T>(rows: readonly T[], label: (r: T) => string, ips: (r: T) => number, events: (r: T) => number, measure: 'ips' | 'events', top: number): RankingRow[] {
-  return rows
-    .map((r) => ({ label: label(r), value: measure === 'events' ? events(r) : ips(r), secondary: measure === 'events' ? ips(r) : events(r) }))
-    .sort(largestFirst((r) => r.value, (r) => r.secondary))
-    .slice(0, top);
-}
-
-function rankingText(analysis: Analysis, measure: 'ips' | 'events') {
+/**
+ * Rows of one kind (cities, places…) as ranking bars: the top `parameters.top` by the chosen
+ * measure, the other measure beside; `kind` names one row and many ("city", "cities").
+ */
+function rankingOf<T extends { ips: number; events: number }>(
+  analysis: Analysis,
+  options: ChartsOptions,
+  all: readonly T[],
+  label: (r: T) => string,
+  [one, many]: [string, string],
+  caption: string[],
+): Chart {
+  const byEvents = options.measure === 'events';
   const { noun } = counted(analysis);
-  return {
-    measure: measure === 'events' ? 'Attack events' : `Distinct attacking ${noun}`,
-    secondaryMeasure: measure === 'events' ? noun : 'events',
-    per: measure === 'events' ? 'attack events' : `distinct ${noun}`,
-  };
+  const rows: RankingRow[] = all
+    .map((r) => ({ label: label(r), value: byEvents ? r.events : r.ips, secondary: byEvents ? r.ips : r.events }))
+    .sort(largestFirst((r) => r.value, (r) => r.secondary))
+    .slice(0, analysis.parameters.top);
+  return rankingChart(rows, {
+    theme: themeOf(analysis, options),
+    measure: byEvents ? 'Attack events' : `Distinct attacking ${noun}`,
+    secondaryMeasure: byEvents ? noun : 'events',
+    title: `Top ${rows.length} attacking ${many}`,
+    subtitle: `${dataWindow(analysis)} · ${byEvents ? 'attack events' : `distinct ${noun}`} per ${one} · ${plural(all.length, one, many)} in all`,
+    caption,
+  });
 }
 
 /** The top cities as bars (distinct addresses, or events with `measure: 'events'`), the other measure beside. */
 export function topCitiesChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
-  const measure = options.measure ?? 'ips';
-  const cities = cityPoints(analysis);
-  const rows = rankingRows(cities, (c) => `${c.city}, ${c.country}`, (c) => c.ips, (c) => c.events, measure, analysis.parameters.top);
-  const text = rankingText(analysis, measure);
-  return rankingChart(rows, {
-    theme: themeOf(analysis, options),
-    measure: text.measure,
-    secondaryMeasure: text.secondaryMeasure,
-    title: `Top ${rows.length} attacking cities`,
-    subtitle: `${dataWindow(analysis)} · ${text.per} per city · ${plural(cities.length, 'city', 'cities')} in all`,
-    caption: ['Cities as named by the geolocation database; addresses located to a country only are not counted here.', databaseCredit(analysis)],
-  });
+  return rankingOf(analysis, options, cityPoints(analysis), (c) => `${c.city}, ${c.country}`, ['city', 'cities'], [
+    'Cities as named by the geolocation database; addresses located to a country only are not counted here.',
+    databaseCredit(analysis),
+  ]);
 }
 
 /** The top places (nearby cities counted together) as bars. */
 export function topPlacesChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
-  const measure = options.measure ?? 'ips';
-  const list = places(analysis);
   const radius = analysis.aggregates.counting?.clusterRadiusKm ?? analysis.parameters.clusterRadiusKm;
-  const rows = rankingRows(
-    list,
-    (p) => `${p.name}, ${p.country}${p.cities.length > 1 ? ` (${p.cities.length} cities)` : ''}`,
-    (p) => p.ips,
-    (p) => p.events,
-    measure,
-    analysis.parameters.top,
-  );
-  const text = rankingText(analysis, measure);
-  return rankingChart(rows, {
-    theme: themeOf(analysis, options),
-    measure: text.measure,
-    secondaryMeasure: text.secondaryMeasure,
-    title: `Top ${rows.length} attacking places`,
-    subtitle: `${dataWindow(analysis)} · ${text.per} per place · ${plural(list.length, 'place')} in all`,
-    caption: [`A place is a city with every city within ${radius} km of it, named after the largest; addresses located to a country only are not counted here.`, databaseCredit(analysis)],
-  });
+  const label = (p: PlaceCluster) => `${p.name}, ${p.country}${p.cities.length > 1 ? ` (${p.cities.length} cities)` : ''}`;
+  return rankingOf(analysis, options, places(analysis), label, ['place', 'places'], [
+    `A place is a city with every city within ${radius} km of it, named after the largest; addresses located to a country only are not counted here.`,
+    databaseCredit(analysis),
+  ]);
 }
 
 /** The top countries as bars, country-only addresses included. */
 export function topCountriesChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
-  const measure = options.measure ?? 'ips';
   const countries = analysis.aggregates.countries.objects() as { country: string; name: string | null; ips: number; events: number }[];
-  const rows = rankingRows(countries, (c) => `${countryLabel(c.country, c.name)} (${c.country})`, (c) => c.ips, (c) => c.events, measure, analysis.parameters.top);
-  const text = rankingText(analysis, measure);
-  return rankingChart(rows, {
-    theme: themeOf(analysis, options),
-    measure: text.measure,
-    secondaryMeasure: text.secondaryMeasure,
-    title: `Top ${rows.length} attacking countries`,
-    subtitle: `${dataWindow(analysis)} · ${text.per} per country · ${plural(countries.length, 'country', 'countries')} in all`,
-    caption: ['Countries as the geolocation database gives them, addresses located to a country only included.', databaseCredit(analysis)],
-  });
+  return rankingOf(analysis, options, countries, (c) => `${countryLabel(c.country, c.name)} (${c.country})`, ['country', 'countries'], [
+    'Countries as the geolocation database gives them, addresses located to a country only included.',
+    databaseCredit(analysis),
+  ]);
 }
 
 /** The top networks (ASN and organisation) as bars. */
 export function topAsnsChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
-  const measure = options.measure ?? 'ips';
   const table = analysis.aggregates.asns;
   const asns = (table ? table.objects() : []) as { asn: number; org: string | null; ips: number; events: number }[];
-  const rows = rankingRows(asns, (a) => `AS${a.asn}${a.org ? ` ${a.org}` : ''}`, (a) => a.ips, (a) => a.events, measure, analysis.parameters.top);
-  const text = rankingText(analysis, measure);
   const withNetwork = asns.reduce((s, a) => s + a.ips, 0);
-  return rankingChart(rows, {
-    theme: themeOf(analysis, options),
-    measure: text.measure,
-    secondaryMeasure: text.secondaryMeasure,
-    title: `Top ${rows.length} attacking networks`,
-    subtitle: `${dataWindow(analysis)} · ${text.per} per network · ${plural(asns.length, 'network')} in all`,
-    caption: [
-      `Networks are autonomous systems (ASN) with the organisation that announces them; ${number(withNetwork)} ${counted(analysis).noun} have a known network.`,
-      networkCredit(analysis),
-      databaseCredit(analysis),
-    ],
-  });
+  return rankingOf(analysis, options, asns, (a) => `AS${a.asn}${a.org ? ` ${a.org}` : ''}`, ['network', 'networks'], [
+    `Networks are autonomous systems (ASN) with the organisation that announces them; ${number(withNetwork)} ${counted(analysis).noun} have a known network.`,
+    networkCredit(analysis),
+    databaseCredit(analysis),
+  ]);
 }
 
 /** The run's zone: its days, weeks and hours are the ones the logs' times were read in. */

@@ -18,7 +18,6 @@ export interface CountryValue {
   name?: string | null;
   /** Distinct addresses located to the country (city-located and country-only). */
   ips: number;
-  events?: number;
 }
 
 export interface CountryMapOptions extends ChartOptions {
@@ -26,14 +25,10 @@ export interface CountryMapOptions extends ChartOptions {
   scale?: 'log' | 'quantile';
   /** Number of quantile classes. */
   classes?: number;
-  /** What shades the countries; default distinct addresses. */
-  measure?: 'ips' | 'events';
   projection?: ProjectionName;
   graticule?: boolean;
   /** How many of the largest countries are labelled with their count; default 6. */
   labels?: number;
-  /** Add a caption line naming the codes that matched no shape (before the last caption line); default true. */
-  unmatchedNote?: boolean;
 }
 
 export interface CountryMapChart extends Chart {
@@ -44,22 +39,13 @@ export interface CountryMapChart extends Chart {
 /** Largest polygon of a shape: where a label goes (France's label in France, not between its territories). */
 function mainPolygon(geometry: Geometry): Geometry {
   if (geometry.type !== 'MultiPolygon') return geometry;
-  let best = geometry.coordinates[0];
-  let bestArea = -1;
-  for (const polygon of geometry.coordinates) {
-    const area = geoArea({ type: 'Polygon', coordinates: polygon });
-    if (area > bestArea) {
-      best = polygon;
-      bestArea = area;
-    }
-  }
-  return { type: 'Polygon', coordinates: best };
+  const polygons = geometry.coordinates.map((coordinates): Geometry => ({ type: 'Polygon', coordinates }));
+  return polygons.reduce((best, polygon) => (geoArea(polygon) > geoArea(best) ? polygon : best));
 }
 
 /** The colour of a count, and its legend: quantile classes, or a log scale along the theme's stops. */
 function countryColors(values: readonly number[], options: CountryMapOptions, theme: Theme, document: SvgDocument): { colorOf: (v: number) => string; legend: Legend } {
   const from = theme.name === 'dark' ? 1 : 0;
-  const measureLabel = options.measure === 'events' ? 'Attack events per country' : 'Distinct addresses per country';
   if ((options.scale ?? 'log') === 'quantile' && values.length >= 2) {
     const n = Math.max(2, Math.min(options.classes ?? 5, new Set(values).size));
     const ramp = sequentialColor(theme, [0, 1], 'linear', from).ramp;
@@ -67,7 +53,7 @@ function countryColors(values: readonly number[], options: CountryMapOptions, th
     const scale = Plot.scale({ color: { type: 'quantile', domain: values, n, range: colors } as any });
     const thresholds = (scale.domain as number[]).map((t) => Math.round(t * 10) / 10);
     const legend = thresholdLegend(document, theme, {
-      label: `${measureLabel} (quantiles)`,
+      label: 'Distinct addresses per country (quantiles)',
       colors: scale.range as string[],
       thresholds: thresholds.map((t) => formatCount(t)),
     });
@@ -77,7 +63,7 @@ function countryColors(values: readonly number[], options: CountryMapOptions, th
   const hi = values.length ? Math.max(...values) : 1;
   const scale = sequentialColor(theme, [lo, hi], 'log', from);
   const legend = rampLegend(document, theme, {
-    label: `${measureLabel} (log scale)`,
+    label: 'Distinct addresses per country (log scale)',
     color: scale.ramp,
     ticks: logTicks(lo, hi).map((v) => ({ at: scale.position(v), text: formatCount(v) })),
     width: 240,
@@ -89,7 +75,7 @@ function countryColors(values: readonly number[], options: CountryMapOptions, th
  * Each country drawn: its shapes with their fill, a dot where it is too small for a shape, and
  * where its label goes (the centre of its largest polygon, or its dot).
  */
-function shadeCountries(present: readonly CountryValue[], o: { value: (r: CountryValue) => number; colorOf: (v: number) => string; projection: GeoProjection; resolution: AtlasResolution }) {
+function shadeCountries(present: readonly CountryValue[], o: { colorOf: (v: number) => string; projection: GeoProjection; resolution: AtlasResolution }) {
   const { shapes, points, unmatched } = matchCountries(
     present.map((r) => r.country),
     o.resolution,
@@ -99,7 +85,7 @@ function shadeCountries(present: readonly CountryValue[], o: { value: (r: Countr
   const anchors = new Map<string, [number, number]>();
   const path = geoPath(o.projection);
   for (const row of present) {
-    const fill = o.colorOf(o.value(row));
+    const fill = o.colorOf(row.ips);
     const found = shapes.get(row.country);
     if (found) {
       for (const f of found) shaded.push({ ...f, fill });
@@ -140,7 +126,7 @@ function smallCountriesMark({ dots, theme }: { dots: readonly { x: number; y: nu
 }
 
 /**
- * Countries shaded by distinct addresses (or events), country-only addresses included. MaxMind's
+ * Countries shaded by distinct addresses, country-only addresses included. MaxMind's
  * ISO alpha-2 codes are matched to Natural Earth shapes through their ISO numeric codes
  * (i18n-iso-countries); countries too small for the 110m shapes are drawn as dots, and codes
  * with no shape at all are reported in `unmatched`, the notes and the caption.
@@ -150,15 +136,14 @@ export function countryMap(rows: readonly CountryValue[], options: CountryMapOpt
   const resolution: AtlasResolution = '110m';
   const atlas = loadAtlas(resolution);
   const { projection, height: mapHeight } = fitWorld(options.projection ?? 'equal-earth', width);
-  const value = (r: CountryValue) => (options.measure === 'events' ? r.events ?? 0 : r.ips);
-  const present = rows.filter((r) => value(r) > 0);
-  const { colorOf, legend } = countryColors(present.map(value), options, theme, document);
-  const { shaded, dots, anchors, unmatched } = shadeCountries(present, { value, colorOf, projection, resolution });
+  const present = rows.filter((r) => r.ips > 0);
+  const { colorOf, legend } = countryColors(present.map((r) => r.ips), options, theme, document);
+  const { shaded, dots, anchors, unmatched } = shadeCountries(present, { colorOf, projection, resolution });
 
   // Labels on the largest countries.
-  const top = [...present].sort((a, b) => value(b) - value(a) || a.country.localeCompare(b.country)).slice(0, Math.max(0, options.labels ?? 6));
+  const top = [...present].sort((a, b) => b.ips - a.ips || a.country.localeCompare(b.country)).slice(0, Math.max(0, options.labels ?? 6));
   const labelled = top.filter((r) => anchors.has(r.country));
-  const texts: LabelText[] = labelled.map((r) => ({ name: r.name || countryName(r.country) || r.country, count: formatCount(value(r)) }));
+  const texts: LabelText[] = labelled.map((r) => ({ name: r.name || countryName(r.country) || r.country, count: formatCount(r.ips) }));
   const requests = labelled.map((r, i) => {
     const [x, y] = anchors.get(r.country)!;
     return { x, y, r: 2, width: labelWidth(texts[i]), height: labelHeight() };
@@ -166,11 +151,11 @@ export function countryMap(rows: readonly CountryValue[], options: CountryMapOpt
   const placed = placeLabels(requests, { x: 4, y: 4, width: width - 8, height: mapHeight - 8 }, 2, { dots });
   const notes = texts.filter((_, i) => !placed[i]).map((t) => `No room to label ${t.name} on the country map.`);
 
-  const unmatchedRows = unmatched.map((code) => ({ country: code, value: value(present.find((r) => r.country === code)!) }));
+  const unmatchedRows = unmatched.map((code) => ({ country: code, value: present.find((r) => r.country === code)!.ips }));
   if (unmatchedRows.length) {
     notes.push(`Country codes with no map shape (not drawn): ${unmatchedRows.map((u) => `${u.country} (${formatCount(u.value)})`).join(', ')}.`);
   }
-  const caption = options.unmatchedNote !== false ? captionWithUnmatched(options.caption ?? [], unmatchedRows) : [...(options.caption ?? [])];
+  const caption = captionWithUnmatched(options.caption ?? [], unmatchedRows);
 
   const plot = Plot.plot({
     document,

@@ -13,7 +13,6 @@ export interface ChartText {
 export interface ChartOptions extends ChartText {
   theme?: Theme;
   width?: number;
-  document?: SvgDocument;
 }
 
 /** Result of drawing a chart: the standalone SVG and anything the reader should know. */
@@ -56,10 +55,6 @@ export function el(document: SvgDocument, name: string, attributes: Record<strin
   return node;
 }
 
-export function textElement(document: SvgDocument, content: string, x: number, y: number, style: { size: number; fill: string; weight?: string; anchor?: string }) {
-  return el(document, 'text', { x, y, 'font-size': style.size, fill: style.fill, 'font-weight': style.weight, 'text-anchor': style.anchor }, content);
-}
-
 /** Greedy word wrap by the width of the text in the chart font. */
 export function wrap(line: string, maxWidth: number, fontSize: number): string[] {
   const words = line.split(/\s+/).filter(Boolean);
@@ -83,15 +78,21 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-/** The theme and a document to draw into, from chart options. */
+/** Plot's style for the charts with axes: transparent, in the theme's ink and type. */
+export function axisStyle(theme: Theme) {
+  return { background: 'transparent', color: theme.text, fontFamily: theme.fontFamily, fontSize: '12px' };
+}
+
+/** The theme and width from chart options, and a new document to draw into. */
 export function setup(options: ChartOptions, defaultWidth: number): { theme: Theme; document: SvgDocument; width: number } {
-  return { theme: options.theme ?? DARK, document: options.document ?? createDocument(), width: options.width ?? defaultWidth };
+  return { theme: options.theme ?? DARK, document: createDocument(), width: options.width ?? defaultWidth };
 }
 
 /**
  * Wraps a plot in a standalone SVG with a background, title, subtitle, legend and caption, so
  * the file reads on its own in a write-up: fonts declared, no external references. The legend
  * goes at the top right beside the title when there is room, else on its own row below it.
+ * Long subtitles and caption lines wrap.
  */
 export function framed(
   document: SvgDocument,
@@ -103,27 +104,13 @@ export function framed(
   notes: string[],
   legend?: Legend | null,
 ): Chart {
-  const width = options.width;
-  // The legend sits at the top right when the title and subtitle leave room beside it, else
-  // on its own row below the subtitle. Long subtitles wrap.
+  const { width } = options;
   const subtitleLines = options.subtitle ? wrap(options.subtitle, width - 2 * PAD, SUBTITLE_SIZE) : [];
   const room = legend ? width - 2 * PAD - 30 - legend.width : 0;
   const legendBeside = !!legend && textWidth(options.title, TITLE_SIZE, 'bold') <= room && subtitleLines.every((l) => textWidth(l, SUBTITLE_SIZE) <= room);
   const textBottom = PAD + TITLE_SIZE + subtitleLines.length * (SUBTITLE_SIZE + 6) + (subtitleLines.length ? 4 : 0);
-  let legendX = 0;
-  let legendY = 0;
-  let headerHeight = textBottom + 14;
-  if (legend) {
-    if (legendBeside) {
-      legendX = width - PAD - legend.width;
-      legendY = PAD - 4;
-      headerHeight = Math.max(headerHeight, legendY + legend.height + 10);
-    } else {
-      legendX = PAD;
-      legendY = textBottom + 8;
-      headerHeight = legendY + legend.height + 10;
-    }
-  }
+  const legendY = legendBeside ? PAD - 4 : textBottom + 8;
+  const headerHeight = Math.max(textBottom + 14, legend ? legendY + legend.height + 10 : 0);
   const captionLines = (options.caption ?? []).flatMap((line) => wrap(line, width - 2 * PAD, CAPTION_SIZE));
   const footerHeight = captionLines.length ? 12 + captionLines.length * (CAPTION_SIZE + 4) + PAD - 6 : PAD;
   const height = Math.ceil(headerHeight + plotHeight + footerHeight);
@@ -140,14 +127,14 @@ export function framed(
   svg.appendChild(el(document, 'rect', { width: String(width), height: String(height), fill: theme.background }));
 
   let y = PAD + TITLE_SIZE * 0.8;
-  svg.appendChild(textElement(document, options.title, PAD, y, { size: TITLE_SIZE, fill: theme.text, weight: 'bold' }));
+  svg.appendChild(el(document, 'text', { x: PAD, y, 'font-size': TITLE_SIZE, fill: theme.text, 'font-weight': 'bold' }, options.title));
   y += 4;
   for (const line of subtitleLines) {
     y += SUBTITLE_SIZE + 6;
-    svg.appendChild(textElement(document, line, PAD, y, { size: SUBTITLE_SIZE, fill: theme.muted }));
+    svg.appendChild(el(document, 'text', { x: PAD, y, 'font-size': SUBTITLE_SIZE, fill: theme.muted }, line));
   }
   if (legend) {
-    legend.node.setAttribute('transform', `translate(${fmt(legendX)},${fmt(legendY)})`);
+    legend.node.setAttribute('transform', `translate(${fmt(legendBeside ? width - PAD - legend.width : PAD)},${fmt(legendY)})`);
     svg.appendChild(legend.node);
   }
 
@@ -161,7 +148,7 @@ export function framed(
 
   let cy = headerHeight + plotHeight + 12 + CAPTION_SIZE;
   for (const line of captionLines) {
-    svg.appendChild(textElement(document, line, PAD, cy, { size: CAPTION_SIZE, fill: theme.muted }));
+    svg.appendChild(el(document, 'text', { x: PAD, y: cy, 'font-size': CAPTION_SIZE, fill: theme.muted }, line));
     cy += CAPTION_SIZE + 4;
   }
   const shifted = labels.map((l) => ({ ...l, y: l.y + headerHeight, anchorY: l.anchorY + headerHeight }));

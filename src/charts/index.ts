@@ -13,16 +13,8 @@ export { wrap, framed, type Chart, type ChartOptions, type ChartText, type Legen
 export { worldMap, dotRadius, logTicks, sequentialColor, type CityPoint, type MapPlace, type DotColor, type WorldMapOptions } from './world-map';
 export { placeMap, placeMapView, type PlaceMapPlace, type PlaceMapCity, type PlaceMapOptions } from './place-map';
 export { countryMap, type CountryValue, type CountryMapOptions, type CountryMapChart } from './country-map';
-export { rankingChart, truncate, type RankingRow, type RankingOptions } from './ranking';
-export {
-  eventTimeline,
-  hourWeekdayHeatmap,
-  attackersPerWeekChart,
-  NO_TIMES,
-  type EventTimelineOptions,
-  type HourWeekdayOptions,
-  type AttackersPerWeekOptions,
-} from './time-charts';
+export { rankingChart, type RankingRow, type RankingOptions } from './ranking';
+export { eventTimeline, hourWeekdayHeatmap, attackersPerWeekChart, NO_TIMES, type EventTimelineOptions } from './time-charts';
 export { PROJECTIONS, type ProjectionName } from './geo';
 export { worldMapChart, topCitiesChart, dataWindow, databaseCredit, allCharts, chartDrawers, placeMapCharts, placeMapChart, countriesChart, topPlacesChart, topCountriesChart, topAsnsChart, timelineChart, hourWeekdayChart, newAttackersChart, compareChart, usernamesChart, networkCredit, slug, type ChartsOptions, type ChartDrawers } from './charts';
 export { changeChart, type ChangeDatum, type ChangeOptions } from './change';

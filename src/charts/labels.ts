@@ -2,31 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../project';
 
-/** A label to place beside a point, in pixel space. */
-export interface LabelRequest {
-  x: number;
-  y: number;
-  /** Radius of the point's dot: labels keep clear of it. */
-  r: number;
-  width: number;
-  height: number;
-}
-
-/** Where a label went: its box (top-left corner, size) and whether it needs a leader line. */
-export interface PlacedLabel {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-  /** The anchor point the label belongs to. */
-  anchorX: number;
-  anchorY: number;
-  /** Radius of the anchor's dot (leader lines start at its edge). */
-  r?: number;
-  /** True when the label sits away from its dot and a line must tie them. */
-  leader: boolean;
-}
-
 export interface Box {
   x: number;
   y: number;
@@ -34,11 +9,25 @@ export interface Box {
   height: number;
 }
 
-/** A dot that labels should not cover. */
+/** A dot in pixel space, which labels keep clear of. */
 export interface Dot {
   x: number;
   y: number;
   r: number;
+}
+
+/** A label of `width` × `height` to place beside its dot. */
+export type LabelRequest = Box & Dot;
+
+/** Where a label went: its box (top-left corner, size) and whether it needs a leader line. */
+export interface PlacedLabel extends Box {
+  /** The anchor point the label belongs to. */
+  anchorX: number;
+  anchorY: number;
+  /** Radius of the anchor's dot (leader lines start at its edge). */
+  r?: number;
+  /** True when the label sits away from its dot and a line must tie them. */
+  leader: boolean;
 }
 
 export interface PlaceLabelsOptions {
@@ -111,85 +100,47 @@ interface FontMetrics {
   advance(codePoint: number): number;
 }
 
-const fontCache = new Map<string, FontMetrics | null>();
+const fonts: Partial<Record<'normal' | 'bold', FontMetrics>> = {};
 
-function readFontMetrics(file: string): FontMetrics | null {
-  let data: Buffer;
-  try {
-    data = fs.readFileSync(file);
-  } catch {
-    return null;
-  }
+function readFontMetrics(file: string): FontMetrics {
+  const data = fs.readFileSync(file);
   const tables = new Map<string, number>();
   const count = data.readUInt16BE(4);
   for (let i = 0; i < count; i++) {
     const at = 12 + i * 16;
     tables.set(data.toString('latin1', at, at + 4), data.readUInt32BE(at + 8));
   }
-  const head = tables.get('head');
-  const hhea = tables.get('hhea');
-  const hmtx = tables.get('hmtx');
-  const cmap = tables.get('cmap');
-  if (head == null || hhea == null || hmtx == null || cmap == null) return null;
-  const unitsPerEm = data.readUInt16BE(head + 18);
+  const [head, hhea, hmtx, cmap] = ['head', 'hhea', 'hmtx', 'cmap'].map((name) => tables.get(name)!);
   const metrics = data.readUInt16BE(hhea + 34);
   const advanceOf = (glyph: number) => data.readUInt16BE(hmtx + 4 * Math.min(glyph, metrics - 1));
 
-  // Prefer a full-Unicode (format 12) subtable, else the BMP (format 4) one.
-  let format4 = -1;
+  // The full-Unicode (format 12) subtable: DejaVu has one, so the BMP-only format 4 is not read.
   let format12 = -1;
   const subtables = data.readUInt16BE(cmap + 2);
   for (let i = 0; i < subtables; i++) {
     const platform = data.readUInt16BE(cmap + 4 + i * 8);
-    const encoding = data.readUInt16BE(cmap + 6 + i * 8);
     const offset = cmap + data.readUInt32BE(cmap + 8 + i * 8);
-    const format = data.readUInt16BE(offset);
-    if (format === 12 && (platform === 3 || platform === 0)) format12 = offset;
-    if (format === 4 && ((platform === 3 && encoding === 1) || platform === 0)) format4 = offset;
+    if (data.readUInt16BE(offset) === 12 && (platform === 3 || platform === 0)) format12 = offset;
   }
-  let glyphOf: (c: number) => number;
-  if (format12 >= 0) {
-    const groups = data.readUInt32BE(format12 + 12);
-    glyphOf = (c) => {
-      let lo = 0;
-      let hi = groups - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const at = format12 + 16 + mid * 12;
-        const start = data.readUInt32BE(at);
-        const end = data.readUInt32BE(at + 4);
-        if (c < start) hi = mid - 1;
-        else if (c > end) lo = mid + 1;
-        else return data.readUInt32BE(at + 8) + (c - start);
-      }
-      return 0;
-    };
-  } else if (format4 >= 0) {
-    const segments = data.readUInt16BE(format4 + 6) / 2;
-    const ends = format4 + 14;
-    const starts = ends + segments * 2 + 2;
-    const deltas = starts + segments * 2;
-    const ranges = deltas + segments * 2;
-    glyphOf = (c) => {
-      if (c > 0xffff) return 0;
-      for (let s = 0; s < segments; s++) {
-        if (data.readUInt16BE(ends + s * 2) < c) continue;
-        const start = data.readUInt16BE(starts + s * 2);
-        if (start > c) return 0;
-        const delta = data.readInt16BE(deltas + s * 2);
-        const range = data.readUInt16BE(ranges + s * 2);
-        if (range === 0) return (c + delta) & 0xffff;
-        const glyph = data.readUInt16BE(ranges + s * 2 + range + 2 * (c - start));
-        return glyph === 0 ? 0 : (glyph + delta) & 0xffff;
-      }
-      return 0;
-    };
-  } else {
-    return null;
-  }
+  if (format12 < 0) throw new Error(`${file} has no format 12 cmap to measure text with.`);
+  const groups = data.readUInt32BE(format12 + 12);
+  const glyphOf = (c: number) => {
+    let lo = 0;
+    let hi = groups - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = format12 + 16 + mid * 12;
+      const start = data.readUInt32BE(at);
+      const end = data.readUInt32BE(at + 4);
+      if (c < start) hi = mid - 1;
+      else if (c > end) lo = mid + 1;
+      else return data.readUInt32BE(at + 8) + (c - start);
+    }
+    return 0;
+  };
   const advances = new Map<number, number>();
   return {
-    unitsPerEm,
+    unitsPerEm: data.readUInt16BE(head + 18),
     advance(c) {
       let a = advances.get(c);
       if (a === undefined) {
@@ -201,31 +152,13 @@ function readFontMetrics(file: string): FontMetrics | null {
   };
 }
 
-function fontMetrics(weight: 'normal' | 'bold'): FontMetrics | null {
-  const name = weight === 'bold' ? 'DejaVuSans-Bold.ttf' : 'DejaVuSans.ttf';
-  if (!fontCache.has(name)) fontCache.set(name, readFontMetrics(path.join(projectRoot(), 'node_modules', 'dejavu-fonts-ttf', 'ttf', name)));
-  return fontCache.get(name) ?? null;
-}
-
-/** A rough text width for a sans-serif font, used when the DejaVu font files cannot be read. */
-export function estimateTextWidth(text: string, fontSize: number): number {
-  let em = 0;
-  for (const ch of text) {
-    if (/[il.,:;'|!]/.test(ch)) em += 0.32;
-    else if (/[A-Z0-9mwMW@%#]/.test(ch)) em += 0.72;
-    else if (ch === ' ') em += 0.32;
-    else em += 0.6;
-  }
-  return em * fontSize;
-}
-
 /**
- * The width of `text` drawn in DejaVu Sans (the font the PNGs are rendered with) at `fontSize`,
- * from the font's advance widths; a rough estimate when the font files are missing.
+ * The width of `text` drawn in DejaVu Sans (the font the PNGs are rendered with, an npm
+ * dependency) at `fontSize`, from the font's advance widths.
  */
 export function textWidth(text: string, fontSize: number, weight: 'normal' | 'bold' = 'normal'): number {
-  const metrics = fontMetrics(weight);
-  if (!metrics) return estimateTextWidth(text, fontSize) * (weight === 'bold' ? 1.08 : 1);
+  const file = weight === 'bold' ? 'DejaVuSans-Bold.ttf' : 'DejaVuSans.ttf';
+  const metrics = (fonts[weight] ??= readFontMetrics(path.join(projectRoot(), 'node_modules', 'dejavu-fonts-ttf', 'ttf', file)));
   let units = 0;
   for (const ch of text) units += metrics.advance(ch.codePointAt(0)!);
   return (units / metrics.unitsPerEm) * fontSize;

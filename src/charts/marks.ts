@@ -1,7 +1,7 @@
 import type { SvgDocument, SvgNode } from './dom';
 import { leaderLine, textWidth, type PlacedLabel } from './labels';
 import type { Theme } from './theme';
-import { el, fmt, LABEL_SIZE } from './frame';
+import { el, LABEL_SIZE } from './frame';
 
 /** A Plot mark drawn by our own code: `draw` gets the plot's document and returns an SVG node. */
 export function customMark(draw: (document: SvgDocument) => SvgNode | null) {
@@ -42,12 +42,12 @@ export interface LabelText {
   count: string;
 }
 
-export function labelWidth(text: LabelText, size = LABEL_SIZE): number {
-  return textWidth(text.name, size, 'bold') + (text.count ? textWidth(` ${text.count}`, size) : 0) + 6;
+export function labelWidth(text: LabelText): number {
+  return textWidth(text.name, LABEL_SIZE, 'bold') + (text.count ? textWidth(` ${text.count}`, LABEL_SIZE) : 0) + 6;
 }
 
-export function labelHeight(size = LABEL_SIZE): number {
-  return Math.round(size * 1.35);
+export function labelHeight(): number {
+  return Math.round(LABEL_SIZE * 1.35);
 }
 
 /**
@@ -59,14 +59,13 @@ export function labelsGroup(
   theme: Theme,
   placed: readonly (PlacedLabel | null)[],
   texts: readonly LabelText[],
-  options: { rings?: readonly (number | null)[]; size?: number } = {},
+  options: { rings?: readonly (number | null)[] } = {},
 ): SvgNode {
-  const size = options.size ?? LABEL_SIZE;
   const g = el(document, 'g', { class: 'botmap-labels' });
   const leaders = el(document, 'g', { stroke: theme.leader, 'stroke-width': 1, 'stroke-opacity': 0.85 });
   const rings = el(document, 'g', { fill: 'none', stroke: theme.text, 'stroke-width': 1 });
   const textGroup = el(document, 'g', {
-    'font-size': size,
+    'font-size': LABEL_SIZE,
     'paint-order': 'stroke',
     stroke: theme.background,
     'stroke-width': 3,
@@ -74,10 +73,7 @@ export function labelsGroup(
   });
   placed.forEach((p, i) => {
     if (!p) return;
-    if (p.leader) {
-      const line = leaderLine(p);
-      leaders.appendChild(el(document, 'line', line));
-    }
+    if (p.leader) leaders.appendChild(el(document, 'line', leaderLine(p)));
     const ring = options.rings?.[i];
     if (ring != null) rings.appendChild(el(document, 'circle', { cx: p.anchorX, cy: p.anchorY, r: ring }));
     const { name, count } = texts[i];
@@ -91,13 +87,10 @@ export function labelsGroup(
       y: p.y + p.height / 2,
       dy: '0.35em',
     });
-    const nameSpan = el(document, 'tspan', { fill: theme.text, 'font-weight': 'bold' }, name);
-    text.appendChild(nameSpan);
+    text.appendChild(el(document, 'tspan', { fill: theme.text, 'font-weight': 'bold' }, name));
     if (count) text.appendChild(el(document, 'tspan', { fill: theme.accent }, ` ${count}`));
     textGroup.appendChild(text);
   });
   g.append(leaders, rings, textGroup);
   return g;
 }
-
-export { fmt };

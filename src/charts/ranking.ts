@@ -2,7 +2,7 @@ import * as Plot from '@observablehq/plot';
 import type { SvgDocument, SvgNode } from './dom';
 import { textWidth } from './labels';
 import type { Theme } from './theme';
-import { el, framed, formatCount, PAD, setup, type Chart, type ChartOptions } from './frame';
+import { axisStyle, el, framed, formatCount, PAD, setup, type Chart, type ChartOptions } from './frame';
 
 export interface RankingRow {
   label: string;
@@ -22,8 +22,8 @@ export interface RankingOptions extends ChartOptions {
 const FONT = 12;
 
 /** Whole-number ticks with a round step (1, 2, 5 × 10ⁿ), about six of them, up to `max`. */
-export function integerTicks(max: number, count = 6): number[] {
-  const raw = Math.max(1, max / count);
+export function integerTicks(max: number): number[] {
+  const raw = Math.max(1, max / 6);
   const p = 10 ** Math.floor(Math.log10(raw));
   const steps = p >= 10 ? [1, 2, 2.5, 5, 10] : [1, 2, 5, 10];
   const step = steps.map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
@@ -41,25 +41,31 @@ function emptyChart(options: RankingOptions, theme: Theme, document: SvgDocument
 }
 
 /** Shortens a label to `max` pixels with an ellipsis. */
-export function truncate(label: string, max: number, size = FONT): string {
-  if (textWidth(label, size) <= max) return label;
+function truncate(label: string, max: number): string {
+  if (textWidth(label, FONT) <= max) return label;
   let cut = label;
-  while (cut.length > 1 && textWidth(`${cut}…`, size) > max) cut = cut.slice(0, -1);
+  while (cut.length > 1 && textWidth(`${cut}…`, FONT) > max) cut = cut.slice(0, -1);
   return `${cut.trimEnd()}…`;
+}
+
+/**
+ * Rows with labels for a band scale, whose values must be unique: shortened to `max` pixels,
+ * and repeated names (two "Springfield"s) given a suffix.
+ */
+export function bandLabels<T extends { label: string }>(rows: readonly T[], max: number): T[] {
+  const seen = new Map<string, number>();
+  return rows.map((r) => {
+    const label = truncate(r.label, max);
+    const n = (seen.get(label) ?? 0) + 1;
+    seen.set(label, n);
+    return { ...r, label: n > 1 ? `${label} (${n})` : label };
+  });
 }
 
 /** A horizontal bar chart, largest first, each bar labelled with its value. */
 export function rankingChart(rows: readonly RankingRow[], options: RankingOptions): Chart {
   const { theme, document, width } = setup(options, 900);
-  const maxLabel = Math.round(width * 0.4);
-  const shown = rows.map((r) => ({ ...r, label: truncate(r.label, maxLabel) }));
-  // Labels are unique on the y scale; repeated names (two "Springfield"s) get a suffix.
-  const seen = new Map<string, number>();
-  for (const r of shown) {
-    const n = (seen.get(r.label) ?? 0) + 1;
-    seen.set(r.label, n);
-    if (n > 1) r.label = `${r.label} (${n})`;
-  }
+  const shown = bandLabels(rows, Math.round(width * 0.4));
   const longest = shown.reduce((m, r) => Math.max(m, textWidth(r.label, FONT)), 0);
   const marginLeft = Math.ceil(longest) + 20 + 12;
   const hasSecondary = shown.some((r) => r.secondary != null) && !!options.secondaryMeasure;
@@ -85,7 +91,7 @@ export function rankingChart(rows: readonly RankingRow[], options: RankingOption
     marginRight,
     marginTop,
     marginBottom: 40,
-    style: { background: 'transparent', color: theme.text, fontFamily: theme.fontFamily, fontSize: `${FONT}px` },
+    style: axisStyle(theme),
     x: { label: `${options.measure} →`, domain: [0, domainMax], labelAnchor: 'center', labelOffset: 34, tickFormat: (d: number) => formatCount(d), ticks },
     y: { label: null, domain: shown.map((r) => r.label), tickSize: 0, padding: 0.22 },
     marks: [

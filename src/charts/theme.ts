@@ -92,8 +92,6 @@ export const LIGHT: Theme = {
   fontFamily: FONT_STACK,
 };
 
-export const THEMES = { dark: DARK, light: LIGHT } as const;
-
 export function themeNamed(name: string | undefined | null): Theme {
   if (!name || name === 'dark') return DARK;
   if (name === 'light') return LIGHT;

@@ -2,26 +2,15 @@ import * as Plot from '@observablehq/plot';
 import type { SvgNode } from './dom';
 import { WEEKDAYS, type AttackerWeek, type HourWeekdayCell, type TimeBin, type TimelineRow } from '../aggregate/timeline';
 import type { Theme } from './theme';
-import { formatCount, framed, setup, type Chart, type ChartOptions } from './frame';
+import { axisStyle, formatCount, framed, setup, type Chart, type ChartOptions } from './frame';
 import { rampLegend, swatchLegend } from './legends';
 import { sequentialColor } from './world-map';
-
-const FONT = 12;
 
 /** The message an empty time chart shows. */
 export const NO_TIMES = 'No attack event in the inputs carries a time.';
 
 function noData(theme: Theme) {
   return Plot.text([NO_TIMES], { frameAnchor: 'middle', fill: theme.muted, fontSize: 14, text: (d: string) => d });
-}
-
-function axisStyle(theme: Theme) {
-  return { background: 'transparent', color: theme.text, fontFamily: theme.fontFamily, fontSize: `${FONT}px` };
-}
-
-/** Colours for categories in order, cycling the theme's palette. */
-export function categoryColors(theme: Theme, categories: readonly string[]): string[] {
-  return categories.map((_, i) => theme.categorical[i % theme.categorical.length]);
 }
 
 export interface EventTimelineOptions extends ChartOptions {
@@ -32,8 +21,6 @@ export interface EventTimelineOptions extends ChartOptions {
   facetByServer?: boolean;
   /** Panel order: servers, largest first. Default: from the rows. */
   servers?: readonly string[];
-  /** Height of the plot (each panel when faceted). */
-  panelHeight?: number;
 }
 
 /**
@@ -45,11 +32,12 @@ export function eventTimeline(rows: readonly TimelineRow[], options: EventTimeli
   const jails = options.jails ?? [...new Set(rows.map((r) => r.jail))];
   const servers = options.servers ?? [...new Set(rows.map((r) => r.server))];
   const facet = !!options.facetByServer && servers.length > 0;
-  const panelHeight = options.panelHeight ?? (facet ? 150 : 300);
+  const panelHeight = facet ? 150 : 300;
   const marginTop = 16;
   const marginBottom = 36;
   const height = marginTop + marginBottom + (facet ? servers.length * panelHeight + (servers.length - 1) * 14 : panelHeight);
-  const colors = categoryColors(theme, jails);
+  // The theme's palette, cycled.
+  const colors = jails.map((_, i) => theme.categorical[i % theme.categorical.length]);
   const plot = Plot.plot({
     document,
     width,
@@ -78,10 +66,8 @@ export function eventTimeline(rows: readonly TimelineRow[], options: EventTimeli
   return framed(document, theme, { ...options, width }, plot, height, [], [], legend);
 }
 
-export interface HourWeekdayOptions extends ChartOptions {}
-
 /** Attack events by hour of day (columns) and weekday (rows), shaded on a sequential scale. */
-export function hourWeekdayHeatmap(cells: readonly HourWeekdayCell[], options: HourWeekdayOptions): Chart {
+export function hourWeekdayHeatmap(cells: readonly HourWeekdayCell[], options: ChartOptions): Chart {
   const { theme, document, width } = setup(options, 1000);
   const max = cells.reduce((m, c) => Math.max(m, c.events), 0);
   const scale = sequentialColor(theme, [0, max || 1], 'linear');
@@ -144,8 +130,6 @@ export function niceLinearTicks(max: number, count = 4): number[] {
   return ticks;
 }
 
-export interface AttackersPerWeekOptions extends ChartOptions {}
-
 /** "Sep 14" */
 function shortDate(ms: number): string {
   const d = new Date(ms);
@@ -156,7 +140,7 @@ function shortDate(ms: number): string {
  * Per week: addresses first seen that week (new) beside those seen before (returning), each bar
  * labelled; beyond 26 weeks, stacked bars on a time axis without labels.
  */
-export function attackersPerWeekChart(weeks: readonly AttackerWeek[], options: AttackersPerWeekOptions): Chart {
+export function attackersPerWeekChart(weeks: readonly AttackerWeek[], options: ChartOptions): Chart {
   const { theme, document, width } = setup(options, 1000);
   const grouped = weeks.length > 0 && weeks.length <= 26;
   const bars = weeks.flatMap((w) => [
@@ -165,8 +149,7 @@ export function attackersPerWeekChart(weeks: readonly AttackerWeek[], options: A
   ]);
   const height = 300;
   const max = grouped ? bars.reduce((m, b) => Math.max(m, b.value), 0) : weeks.reduce((m, w) => Math.max(m, w.new + w.returning), 0);
-  const color = { domain: ['new', 'returning'], range: [theme.bar, theme.barSecondary] };
-  const common = {
+  const plot = Plot.plot({
     document,
     width,
     height,
@@ -175,36 +158,22 @@ export function attackersPerWeekChart(weeks: readonly AttackerWeek[], options: A
     marginLeft: 56,
     marginRight: 28,
     style: axisStyle(theme),
-    color,
-  };
-  const yAxis = { label: null, grid: false, tickFormat: (d: number) => formatCount(d), domain: [0, (max || 1) * 1.1] };
-  const plot = (
-    grouped
-      ? Plot.plot({
-          ...common,
-          fx: { label: null, domain: weeks.map((w) => shortDate(w.start)), padding: 0.18, axis: 'bottom', tickSize: 0 },
-          x: { axis: null, domain: ['new', 'returning'], padding: 0.06 },
-          y: yAxis,
-          marks: [
-            Plot.gridY({ stroke: theme.grid, strokeOpacity: 1 }),
+    color: { domain: ['new', 'returning'], range: [theme.bar, theme.barSecondary] },
+    fx: grouped ? { label: null, domain: weeks.map((w) => shortDate(w.start)), padding: 0.18, axis: 'bottom', tickSize: 0 } : undefined,
+    x: grouped ? { axis: null, domain: ['new', 'returning'], padding: 0.06 } : { type: 'utc', label: null },
+    y: { label: null, grid: false, tickFormat: (d: number) => formatCount(d), domain: [0, (max || 1) * 1.1] },
+    marks: [
+      Plot.gridY({ stroke: theme.grid, strokeOpacity: 1 }),
+      ...(grouped
+        ? [
             Plot.barY(bars, { fx: 'week', x: 'series', y: 'value', fill: 'series' }),
             Plot.text(bars, { fx: 'week', x: 'series', y: 'value', text: (b: { value: number }) => formatCount(b.value), dy: -7, fill: theme.text, fontSize: 11 }),
-            Plot.ruleY([0], { stroke: theme.muted }),
-            weeks.length ? null : noData(theme),
-          ],
-        })
-      : Plot.plot({
-          ...common,
-          x: { type: 'utc', label: null },
-          y: yAxis,
-          marks: [
-            Plot.gridY({ stroke: theme.grid, strokeOpacity: 1 }),
-            Plot.rectY(bars, Plot.stackY({ x1: 'start', x2: 'end', y: 'value', fill: 'series', insetLeft: 1, insetRight: 1 } as any)),
-            Plot.ruleY([0], { stroke: theme.muted }),
-            weeks.length ? null : noData(theme),
-          ],
-        })
-  ) as unknown as SvgNode;
+          ]
+        : [Plot.rectY(bars, Plot.stackY({ x1: 'start', x2: 'end', y: 'value', fill: 'series', insetLeft: 1, insetRight: 1 } as any))]),
+      Plot.ruleY([0], { stroke: theme.muted }),
+      weeks.length ? null : noData(theme),
+    ],
+  }) as unknown as SvgNode;
   const legend = swatchLegend(document, theme, {
     items: [
       { label: 'new (first attack that week)', color: theme.bar },

@@ -74,25 +74,17 @@ export function databaseHtml(analysis: Analysis): string {
   const geo = analysis.database;
   const asn = analysis.asnDatabase;
   const rows = [
-    {
-      data: 'geolocation',
-      type: geo.info.type,
-      kind: geo.kind === 'city' ? 'City (cities and countries)' : 'Country (no city results)',
-      built: geo.info.build_date,
-      age: `${geo.ageDays.toLocaleString('en-US')} days`,
-      file: geo.info.file,
-      credit: geo.info.attribution,
-    },
-    {
-      data: 'networks (ASN)',
-      type: asn.info.type,
-      kind: asn.source === 'mmdb' ? 'ASN database (BOTMAP_ASN_MMDB)' : 'packaged IP ranges',
-      built: asn.info.build_date,
-      age: `${asn.ageDays.toLocaleString('en-US')} days`,
-      file: asn.info.file,
-      credit: asn.info.attribution,
-    },
-  ];
+    { data: 'geolocation', db: geo, kind: geo.kind === 'city' ? 'City (cities and countries)' : 'Country (no city results)' },
+    { data: 'networks (ASN)', db: asn, kind: asn.source === 'mmdb' ? 'ASN database (BOTMAP_ASN_MMDB)' : 'packaged IP ranges' },
+  ].map(({ data, db, kind }) => ({
+    data,
+    type: db.info.type,
+    kind,
+    built: db.info.build_date,
+    age: `${db.ageDays.toLocaleString('en-US')} days`,
+    file: db.info.file,
+    credit: db.info.attribution,
+  }));
   const warnings = [...geo.warnings, ...asn.warnings].map((w) => `<p style="${WARNING_STYLE}"><b>Warning:</b> ${escapeHtml(w)}</p>`).join('');
   return `${warnings}${htmlTable(rows, ['data', 'type', 'kind', 'built', 'age', 'file', 'credit'])}`;
 }
@@ -228,10 +220,10 @@ export function jailsAndServersHtml(analysis: Analysis): string {
 /** A comparison of two periods as tables: what rose, fell, appeared and went quiet. */
 export function comparisonHtml(comparison: Comparison, top = 15): string {
   const periods = htmlTable(
-    [
-      { period: 'before', from: isoDay(comparison.before.from), to: isoDay(comparison.before.to), addresses: comparison.before.ips, events: comparison.before.events },
-      { period: 'after', from: isoDay(comparison.after.from), to: isoDay(comparison.after.to), addresses: comparison.after.ips, events: comparison.after.events },
-    ],
+    (['before', 'after'] as const).map((period) => {
+      const { from, to, ips, events } = comparison[period];
+      return { period, from: isoDay(from), to: isoDay(to), addresses: ips, events };
+    }),
     ['period', 'from', 'to', 'addresses', 'events'],
   );
   const section = (title: string, rows: ChangeRow[]) =>
