@@ -1,7 +1,7 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import type { PlaceCluster } from '../types';
-import { ADDRESS_COLUMNS, eventsByAddress } from './addresses';
+import { eventsByAddress } from './addresses';
 import { clusterPlaces, comparePlaces, type ClusterInput } from './places';
 import { rankOrder } from './ranking';
 
@@ -87,11 +87,7 @@ type Count = ReturnType<typeof attackerCount>;
  * drawn from it (means included) read them in it without sorting each again.
  */
 function perAddress(events: ColumnTable, addresses: ColumnTable, ipv6Prefix64: boolean): ColumnTable {
-  return eventsByAddress(events)
-    .orderby(aq.desc('events'), 'ip')
-    .reify()
-    .lookup(addresses, 'ip', ADDRESS_COLUMNS)
-    .derive({ attacker: ipv6Prefix64 ? (d: any) => d.network64 ?? d.ip : (d: any) => d.ip });
+  return eventsByAddress(events, addresses).derive({ attacker: ipv6Prefix64 ? (d: any) => d.network64 ?? d.ip : (d: any) => d.ip });
 }
 
 function cityTable(ips: ColumnTable, count: Count): ColumnTable {

@@ -15,5 +15,5 @@ export { rankOrder, largestFirst, compareText } from './ranking';
 export { clusterPlaces, haversineKm, compareCities, comparePlaces, type ClusterInput } from './places';
 export { timeSource, eventsOverTime, hourWeekday, attackersPerWeek, firstLastSeen, type TimeSource, type Timeline, type TimelineRow, type HourWeekdayCell, type AttackerWeek } from './timeline';
 export { comparePeriods, splitPoint, type Comparison, type ChangeRow } from './compare';
-export { hasUsernames, topUsernames, usernamesByCountry, type UsernameRow } from './usernames';
+export { hasUsernames, distinctUsernames, topUsernames, usernamesByCountry, type UsernameRow } from './usernames';
 export { buildSummary, summaryPlace, type Summary, type SummaryDatabase, type SummaryAsnDatabase, type SummaryPlace } from './summary';

@@ -33,6 +33,11 @@ export function hasUsernames(analysis: Analysis): boolean {
   return analysis.load.store.users.size > 0 && attempts(analysis).numRows() > 0;
 }
 
+/** How many distinct user names the attack events of the analysis (whole or filtered) tried. */
+export function distinctUsernames(analysis: Analysis): number {
+  return attempts(analysis).rollup({ names: op.distinct('user') }).get('names') as number;
+}
+
 /** The user names tried, most attempted first. */
 export function topUsernames(analysis: Analysis, top = analysis.parameters.top): UsernameRow[] {
   return attempts(analysis)

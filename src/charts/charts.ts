@@ -16,7 +16,7 @@ import { attackersPerWeek, eventsOverTime, hourWeekday, timeSource } from '../ag
 import type { PlaceCluster } from '../types';
 import { changeChart } from './change';
 import { isoDay } from '../aggregate/summary';
-import { topUsernames } from '../aggregate/usernames';
+import { distinctUsernames, topUsernames } from '../aggregate/usernames';
 import { largestFirst } from '../aggregate/ranking';
 import type { Comparison } from '../aggregate/compare';
 import { printable } from '../html';
@@ -373,7 +373,7 @@ export function usernamesChart(analysis: Analysis, top = analysis.parameters.top
       measure: 'Login attempts',
       secondaryMeasure: 'addresses',
       title: `The ${rows.length} user names tried most`,
-      subtitle: `${dataWindow(analysis)} · ${analysis.load.store.users.size.toLocaleString('en-US')} distinct user names`,
+      subtitle: `${dataWindow(analysis)} · ${distinctUsernames(analysis).toLocaleString('en-US')} distinct user names`,
       caption: ['User names as the attackers typed them, from sshd logs and fail2ban database matches; control characters are shown as escapes.', databaseCredit(analysis)],
     },
   );
