@@ -6,7 +6,7 @@ import { locatedAddresses } from '../aggregate/addresses';
 import { eventsTable } from '../load/events-table';
 import { givenToLocation, loadPaths, type LoadResult } from '../load/load';
 import { locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, type GeoDatabase } from '../locate/database';
-import { readAnalysisSnapshot, type SnapshotKey, type SnapshotParts } from './snapshot';
+import { readAnalysisSnapshot, type DescribedParts, type SnapshotKey, type SnapshotParts } from './snapshot';
 import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from '../locate/networks';
 import { projectRoot } from '../project';
 import { buildSummary, eventFigures, type Summary } from '../aggregate/summary';
@@ -147,12 +147,7 @@ export async function analyse(params: Parameters, progress?: ProgressSink): Prom
   const taken = snapshotFile ? readAnalysisSnapshot(snapshotFile, snapshotKey(params)) : null;
   if (taken !== null) {
     progress?.({ stage: 'Reading', done: 1, total: 1, message: 'the analysis of this run, read once for all its notebooks' });
-    // The lookups are not needed after the analysis; if they are, the databases are opened then.
-    let geo: GeoDatabase | null = null;
-    let asn: AsnDatabase | null = null;
-    const database: GeoDatabase = { ...taken.database, lookup: (ip) => (geo ??= openGeoDatabase(params.mmdb)).lookup(ip) };
-    const asnDatabase: AsnDatabase = { ...taken.asnDatabase, lookup: (ip) => (asn ??= openAsnDatabase(params.asnMmdb)).lookup(ip) };
-    return finishAnalysis(params, { ...taken, database, asnDatabase });
+    return finishAnalysis(params, taken);
   }
   return finishAnalysis(params, await readAndLocate(params, progress));
 }
@@ -198,9 +193,24 @@ export async function readAndLocate(params: Parameters, progress?: ProgressSink,
   return { key: snapshotKey(params), load, database, asnDatabase, locations, networks };
 }
 
+/**
+ * The databases as an analysis keeps them: their lookups are not needed once every address is
+ * located, so the files they hold (the GeoLite2 City buffer alone is 66 MB) are let go, and opened
+ * again on the first lookup after.
+ */
+function reopenedOnLookup(params: Parameters, parts: DescribedParts): Pick<Analysis, 'database' | 'asnDatabase'> {
+  let geo: GeoDatabase | null = null;
+  let asn: AsnDatabase | null = null;
+  return {
+    database: { ...parts.database, lookup: (ip) => (geo ??= openGeoDatabase(params.mmdb)).lookup(ip) },
+    asnDatabase: { ...parts.asnDatabase, lookup: (ip) => (asn ??= openAsnDatabase(params.asnMmdb)).lookup(ip) },
+  };
+}
+
 /** Aggregates and summarises what was read and located, with this run's aggregation options. */
-function finishAnalysis(params: Parameters, parts: SnapshotParts): Analysis {
-  const { load, database, asnDatabase, locations, networks } = parts;
+function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
+  const { load, locations, networks } = parts;
+  const { database, asnDatabase } = reopenedOnLookup(params, parts);
   const events = eventsTable(load);
   const addresses = locatedAddresses(load.store.addresses, locations, networks);
   const aggregates = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
