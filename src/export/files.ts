@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -82,6 +83,11 @@ export class PngWorker {
       for (const waiter of this.waiting.values()) waiter.reject(error);
       this.waiting.clear();
     });
+  }
+
+  /** PNGs asked for and not yet handed back. */
+  get queued(): number {
+    return this.waiting.size;
   }
 
   render(svg: string): Promise<Buffer> {
@@ -318,14 +324,15 @@ export function exportAnalysis(analysis: Analysis, charts: Record<string, Chart>
 
 /**
  * `exportAnalysis` for the whole run (the botmap command): draws the charts one at a time and
- * renders their PNGs in a worker thread (`PngWorker`) while the next chart draws; `summary.json`
+ * renders their PNGs in worker threads (`PngWorker`, two when there are two cores) while the next chart draws; `summary.json`
  * is written once every PNG is.
  */
 export async function exportRun(analysis: Analysis, drawers: ChartDrawers, out = analysis.parameters.out): Promise<Summary> {
   const summary = runSummary(analysis);
-  const worker = new PngWorker();
+  const workers = Array.from({ length: Math.min(2, os.availableParallelism()) }, () => new PngWorker());
   try {
-    const render = (svg: string) => worker.render(svg);
+    // The least busy worker takes the next chart.
+    const render = (svg: string) => workers.reduce((a, b) => (b.queued < a.queued ? b : a)).render(svg);
     // The tables are written while the worker renders the first chart's PNG (the world map, the largest).
     const [first, ...rest] = Object.entries(drawers);
     const pending = writeCharts(Object.fromEntries(first ? [first] : []), out, summary, render);
@@ -333,7 +340,7 @@ export async function exportRun(analysis: Analysis, drawers: ChartDrawers, out =
     pending.push(...writeCharts(Object.fromEntries(rest), out, summary, render));
     await Promise.all(pending);
   } finally {
-    await worker.close();
+    await Promise.all(workers.map((worker) => worker.close()));
   }
   writeJson(path.join(out, 'summary.json'), summary);
   return summary;
