@@ -19,24 +19,17 @@ export function svgText(chart: Chart | SvgNode): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${svg.outerHTML}\n`;
 }
 
-let fontFiles: string[] | null = null;
-function chartFonts(): string[] {
-  if (!fontFiles) {
-    const dir = path.join(projectRoot(), 'node_modules', 'dejavu-fonts-ttf', 'ttf');
-    fontFiles = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf', 'DejaVuSans-Oblique.ttf'].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
-  }
-  return fontFiles;
-}
-
-/** resvg's options: the bundled DejaVu fonts only, so every machine draws the same. */
+/** resvg's options: the bundled DejaVu fonts only (the charts draw no italic), so every machine draws the same. */
 function pngOptions(scale: number) {
+  const dir = path.join(projectRoot(), 'node_modules', 'dejavu-fonts-ttf', 'ttf');
+  const fontFiles = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) => path.join(dir, f)).filter((f) => fs.existsSync(f));
   return {
     fitTo: { mode: 'zoom' as const, value: scale },
-    font: { fontFiles: chartFonts(), loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
+    font: { fontFiles, loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans', sansSerifFamily: 'DejaVu Sans' },
   };
 }
 
-/** Renders SVG text to PNG at `scale`× with the bundled DejaVu fonts, so every machine draws the same. */
+/** Renders SVG text to PNG at `scale`× (see `pngOptions`). */
 export function svgToPng(svg: string, scale = 2): Buffer {
   return new Resvg(svg, pngOptions(scale)).render().asPng();
 }
@@ -264,23 +257,16 @@ const isoOrEmpty = (ms: number | null) => (ms == null ? null : new Date(ms).toIS
 
 /** Writes the run's tables under `<out>/tables` and lists them in `summary`. */
 function writeTables(analysis: Analysis, out: string, summary: Summary): void {
-  const tables = path.join(out, 'tables');
   const { ips, cities, countries, asns, places } = analysis.aggregates;
-  writeTableCsv(ips, path.join(tables, 'ips.csv'), IPS_COLUMNS, { first_seen: isoOrEmpty, last_seen: isoOrEmpty });
-  writeTableCsv(cities, path.join(tables, 'cities.csv'), CITIES_COLUMNS);
-  writeTableCsv(countries, path.join(tables, 'countries.csv'), COUNTRIES_COLUMNS);
-  writeFileAtomic(
-    path.join(tables, 'places.csv'),
-    toCsv(
-      PLACES_COLUMNS,
-      places.map((p) => ({ ...p, city_count: p.cities.length, cities: p.cities.map((c) => c.city).join(';') })),
-    ),
-  );
-  writeTableCsv(asns, path.join(tables, 'asns.csv'), ASNS_COLUMNS);
-  for (const name of ['ips', 'cities', 'countries', 'places', 'asns']) summary.tables[name] = path.relative(out, path.join(tables, `${name}.csv`));
+  const file = (name: string) => path.join(out, (summary.tables[name] = path.join('tables', `${name}.csv`)));
+  writeTableCsv(ips, file('ips'), IPS_COLUMNS, { first_seen: isoOrEmpty, last_seen: isoOrEmpty });
+  writeTableCsv(cities, file('cities'), CITIES_COLUMNS);
+  writeTableCsv(countries, file('countries'), COUNTRIES_COLUMNS);
+  const placeRows = places.map((p) => ({ ...p, city_count: p.cities.length, cities: p.cities.map((c) => c.city).join(';') }));
+  writeFileAtomic(file('places'), toCsv(PLACES_COLUMNS, placeRows));
+  writeTableCsv(asns, file('asns'), ASNS_COLUMNS);
   if (hasUsernames(analysis)) {
-    writeFileAtomic(path.join(tables, 'usernames.csv'), toCsv(USERNAMES_COLUMNS, topUsernames(analysis, Number.MAX_SAFE_INTEGER).map((row) => ({ ...row }))));
-    summary.tables.usernames = path.relative(out, path.join(tables, 'usernames.csv'));
+    writeFileAtomic(file('usernames'), toCsv(USERNAMES_COLUMNS, topUsernames(analysis, Number.MAX_SAFE_INTEGER).map((row) => ({ ...row }))));
   }
 }
 

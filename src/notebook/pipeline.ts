@@ -13,6 +13,7 @@ import { buildSummary, eventFigures, type Summary } from '../aggregate/summary';
 import type { Location } from '../types';
 import type { ProgressSink } from './progress';
 import { themeNamed } from '../charts/theme';
+import { PROJECTIONS, type ProjectionName } from '../charts/geo';
 import { timeZone } from '../time-zone';
 
 /** Every input a run takes. Notebooks set them in their parameters cell; `BOTMAP_*` variables override. */
@@ -35,7 +36,7 @@ export interface Parameters {
   /** Count each IPv6 /64 as one attacker. */
   ipv6Prefix64: boolean;
   /** Map projection of the world map. */
-  projection: 'equal-earth' | 'natural-earth' | 'equirectangular';
+  projection: ProjectionName;
   /** How many of the largest places get a zoomed map. */
   zoomed: number;
   /** The zone the logs' times are read in and days and hours counted in (an IANA name, `UTC` or `+02:00`; see `timeZone`); null for the machine's. */
@@ -78,7 +79,7 @@ export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.Proc
   if (env.BOTMAP_ASN_MMDB) p.asnMmdb = env.BOTMAP_ASN_MMDB;
   if (env.BOTMAP_CLUSTER_KM) p.clusterRadiusKm = positiveInteger('BOTMAP_CLUSTER_KM', env.BOTMAP_CLUSTER_KM);
   if (env.BOTMAP_IPV6_64) p.ipv6Prefix64 = /^(1|true|yes)$/i.test(env.BOTMAP_IPV6_64);
-  if (env.BOTMAP_PROJECTION) p.projection = oneOf('BOTMAP_PROJECTION', env.BOTMAP_PROJECTION, ['equal-earth', 'natural-earth', 'equirectangular'] as const);
+  if (env.BOTMAP_PROJECTION) p.projection = oneOf('BOTMAP_PROJECTION', env.BOTMAP_PROJECTION, PROJECTION_NAMES);
   if (env.BOTMAP_ZOOMED) p.zoomed = positiveInteger('BOTMAP_ZOOMED', env.BOTMAP_ZOOMED);
   if (env.BOTMAP_TZ) p.timeZone = env.BOTMAP_TZ;
   if (env.BOTMAP_SPLIT) p.splitDate = env.BOTMAP_SPLIT;
@@ -91,6 +92,8 @@ export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.Proc
     out: path.resolve(root, p.out),
   };
 }
+
+const PROJECTION_NAMES = Object.keys(PROJECTIONS) as ProjectionName[];
 
 function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(text)) throw new Error(`${name} must be one of ${allowed.join(', ')}; got "${text}".`);
@@ -181,15 +184,12 @@ export async function readAndLocate(params: Parameters, progress?: ProgressSink,
       progress?.({ stage: 'Reading', done: p.bytes, total: p.totalBytes, message: `${path.basename(p.file)}: ${p.lines.toLocaleString('en-US')} lines` }),
   });
   const database = await opening;
-  const locations = locateAddresses(load.store.addresses, database, (p) =>
-    progress?.({ stage: 'Locating', done: p.done, total: p.total, message: `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} addresses` }),
-  );
+  const addressesDone = (p: { done: number; total: number }) => `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} addresses`;
+  const locations = locateAddresses(load.store.addresses, database, (p) => progress?.({ stage: 'Locating', ...p, message: addressesDone(p) }));
   // A CSV that carries its own coordinates (or country) is taken at its word over the database.
   for (const [index, given] of load.givenLocations) locations[index] = givenToLocation(given);
   progress?.({ stage: 'Networks', done: 0, total: load.store.addresses.length, message: `loading ${asnDatabase.info.type}` });
-  const networks = lookupNetworks(load.store.addresses, asnDatabase, (p) =>
-    progress?.({ stage: 'Networks', done: p.done, total: p.total, message: `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} addresses` }),
-  );
+  const networks = lookupNetworks(load.store.addresses, asnDatabase, (p) => progress?.({ stage: 'Networks', ...p, message: addressesDone(p) }));
   return { key: snapshotKey(params), load, database, asnDatabase, locations, networks };
 }
 
@@ -257,7 +257,6 @@ export interface CellParameters {
  * still override them (that is how `npm start -- <paths>` reaches the notebooks).
  */
 export function notebookParameters(cell: CellParameters, env: NodeJS.ProcessEnv = process.env): Parameters {
-  const projections = ['equal-earth', 'natural-earth', 'equirectangular'] as const;
   return parameters(
     {
       data: cell.DATA,
@@ -269,7 +268,7 @@ export function notebookParameters(cell: CellParameters, env: NodeJS.ProcessEnv 
       labels: cell.LABELS,
       zoomed: cell.ZOOMED,
       clusterRadiusKm: cell.CLUSTER_KM,
-      projection: oneOf('PROJECTION', cell.PROJECTION, projections),
+      projection: oneOf('PROJECTION', cell.PROJECTION, PROJECTION_NAMES),
       timeZone: cell.TIME_ZONE || null,
       splitDate: cell.SPLIT_DATE || null,
       ipv6Prefix64: cell.IPV6_64,

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { chartDrawers, worldMapChart, type ChartDrawers } from '../charts/charts';
+import { chartDrawers } from '../charts/charts';
 import { exportRun, writeFileAtomic } from '../export/files';
 import { analyse, type Analysis, type Parameters } from './pipeline';
 import type { ProgressSink } from './progress';
@@ -14,8 +14,6 @@ import type { Summary } from '../aggregate/summary';
 
 export interface RunOptions {
   progress?: ProgressSink;
-  /** Which charts to draw: every chart of the run (default), or the world map only. */
-  charts?: 'all' | 'world-map';
 }
 
 export interface RunResult {
@@ -34,7 +32,7 @@ export async function runPipeline(params: Parameters, options: RunOptions = {}):
   const analysed = performance.now();
 
   // Each chart is drawn, written and dropped in turn, its PNG rendered in a worker meanwhile.
-  const drawers: ChartDrawers = options.charts === 'world-map' ? { 'world-map': () => worldMapChart(analysis) } : chartDrawers(analysis);
+  const drawers = chartDrawers(analysis);
   const names = Object.keys(drawers);
   progress?.({ stage: 'Writing', done: 0, total: 1, message: `${names.length} chart${names.length === 1 ? '' : 's'} and the tables to ${path.basename(params.out)}` });
   const summary = await exportRun(analysis, drawers, params.out);
