@@ -135,5 +135,3 @@ export function matchCountries(
   }
   return { shapes, points, unmatched };
 }
-
-export type { Feature };

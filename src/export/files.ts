@@ -310,8 +310,8 @@ export function exportAnalysis(analysis: Analysis, charts: Record<string, Chart>
 
 /**
  * `exportAnalysis` for the whole run (the botmap command): draws the charts one at a time and
- * renders their PNGs in worker threads (`PngWorker`, two when there are two cores) while the next chart draws; `summary.json`
- * is written once every PNG is.
+ * renders their PNGs in worker threads (`PngWorker`, two when there are two cores) while the
+ * next chart draws; `summary.json` is written once every PNG is.
  */
 export async function exportRun(analysis: Analysis, drawers: ChartDrawers, out = analysis.parameters.out): Promise<Summary> {
   const summary = runSummary(analysis);

@@ -20,8 +20,8 @@ export interface RunResult {
   analysis: Analysis;
   /** The summary as written to `summary.json` (chart and table paths filled in). */
   summary: Summary;
-  /** Seconds spent in each step: drawing and writing overlap, so they are one step. */
-  seconds: { analyse: number; export: number; total: number };
+  /** Seconds the whole run took. */
+  seconds: number;
 }
 
 /** Runs load → locate → aggregate → charts → export for `params` and writes everything to `params.out`. */
@@ -29,7 +29,6 @@ export async function runPipeline(params: Parameters, options: RunOptions = {}):
   const { progress } = options;
   const started = performance.now();
   const analysis = await analyse(params, progress);
-  const analysed = performance.now();
 
   // Each chart is drawn, written and dropped in turn, its PNG rendered in a worker meanwhile.
   const drawers = chartDrawers(analysis);
@@ -37,13 +36,6 @@ export async function runPipeline(params: Parameters, options: RunOptions = {}):
   progress?.({ stage: 'Writing', done: 0, total: 1, message: `${names.length} chart${names.length === 1 ? '' : 's'} and the tables to ${path.basename(params.out)}` });
   const summary = await exportRun(analysis, drawers, params.out);
   writeFileAtomic(path.join(params.out, 'index.html'), indexHtml(summary, []));
-  const done = performance.now();
   progress?.({ stage: 'Writing', done: 1, total: 1, message: 'summary.json, charts/, tables/, index.html' });
-
-  const s = (ms: number) => ms / 1000;
-  return {
-    analysis,
-    summary,
-    seconds: { analyse: s(analysed - started), export: s(done - analysed), total: s(done - started) },
-  };
+  return { analysis, summary, seconds: (performance.now() - started) / 1000 };
 }
