@@ -113,7 +113,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       say(
         `${n(ips.distinct)} distinct addresses (${n(ips.located_city)} to a city, ${n(ips.located_country_only)} to a country only, ` +
           `${n(ips.not_found)} not found, ${n(ips.not_public)} not public) from ${n(summary.inputs.length)} input${summary.inputs.length === 1 ? '' : 's'}, ` +
-          `${n(summary.inputs.reduce((s, i) => s + i.lines, 0))} lines, in ${result.seconds.total.toFixed(1)} s.`,
+          `${n(summary.inputs.reduce((s, i) => s + i.lines, 0))} lines, in ${result.seconds.toFixed(1)} s.`,
       );
       for (const note of summary.notes) say(`note: ${note}`);
       say(`Wrote ${params.out}/: index.html, summary.json, charts/ (${Object.keys(summary.charts).length} charts), tables/`);

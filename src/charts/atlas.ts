@@ -26,7 +26,10 @@ export interface Atlas {
 // as Somalia and Cyprus.
 const UNCODED_SHAPES: Record<string, string> = { Kosovo: 'XK', Somaliland: 'SO', 'N. Cyprus': 'CY' };
 
-const cache = new Map<AtlasResolution, Atlas>();
+// The 10m atlas (76 MB once its countries are built) is held only while something uses it: the
+// botmap job draws its two zoomed maps in one go and no 10m shape after, so that memory is free
+// for the rest of the run. A zoomed map drawn later reads it again (~0.3 s).
+const cache = new Map<AtlasResolution, Atlas | WeakRef<Atlas>>();
 
 /** The ISO 3166-1 alpha-2 code of a world-atlas feature (id: ISO numeric), via i18n-iso-countries. */
 export function featureAlpha2(id: string | number | undefined, name: string): string | null {
@@ -55,7 +58,8 @@ function fixWinding(geometry: Geometry | null): void {
  */
 export function loadAtlas(resolution: AtlasResolution = '50m'): Atlas {
   const cached = cache.get(resolution);
-  if (cached) return cached;
+  const alive = cached instanceof WeakRef ? cached.deref() : cached;
+  if (alive) return alive;
   const file = path.join(projectRoot(), 'node_modules', 'world-atlas', `countries-${resolution}.json`);
   const topology = JSON.parse(fs.readFileSync(file, 'utf8')) as Topology;
   const countriesObject = topology.objects.countries as GeometryCollection<{ name: string }>;
@@ -92,7 +96,7 @@ export function loadAtlas(resolution: AtlasResolution = '50m'): Atlas {
       return byAlpha2;
     },
   };
-  cache.set(resolution, atlas);
+  cache.set(resolution, resolution === '10m' ? new WeakRef(atlas) : atlas);
   return atlas;
 }
 
@@ -131,5 +135,3 @@ export function matchCountries(
   }
   return { shapes, points, unmatched };
 }
-
-export type { Feature };

@@ -34,29 +34,25 @@ export interface PlaceMapPlace {
 }
 
 export interface PlaceMapOptions extends ChartOptions {
-  /** Height of the map itself, px (default 620). */
-  mapHeight?: number;
-  /** Natural Earth resolution of land and borders; default: 10m for views up to 600 km across the radius, else 50m. */
-  resolution?: AtlasResolution;
   /** Other located cities, drawn as faint dots where they fall inside the view. */
   context?: readonly PlaceMapCity[];
-  /** Radius of the view beyond the place's own radius, km; default: a quarter of it plus 15 km. */
-  marginKm?: number;
-  /** How many of the place's cities get a label, largest first; default 40. */
-  labels?: number;
-  /** Largest dot radius, px. */
-  maxRadius?: number;
-  /** Draw the small globe locating the place; default true. */
-  locator?: boolean;
 }
 
+const MAP_HEIGHT = 620;
+/** Largest dot radius, px. */
+const MAX_RADIUS = 20;
+/** How many of the place's cities get a label, largest first. */
+const LABELS = 40;
+const LOCATOR_SIZE = 96;
+
 /**
- * The radius (km) a zoomed map shows around a place, and the Natural Earth resolution it draws:
- * 10m up to a 600 km view radius (50m coastlines look blocky at city scale), 50m beyond.
+ * The radius (km) a zoomed map shows around a place (its own radius, plus a quarter of it and
+ * 15 km), and the Natural Earth resolution it draws: 10m up to a 600 km view radius (50m
+ * coastlines look blocky at city scale), 50m beyond.
  */
-export function placeMapView(place: Pick<PlaceMapPlace, 'radius_km'>, options: Pick<PlaceMapOptions, 'marginKm' | 'resolution'> = {}): { viewKm: number; resolution: AtlasResolution } {
-  const viewKm = Math.max(30, place.radius_km + (options.marginKm ?? place.radius_km * 0.25 + 15));
-  return { viewKm, resolution: options.resolution ?? (viewKm <= 600 ? '10m' : '50m') };
+export function placeMapView(place: Pick<PlaceMapPlace, 'radius_km'>): { viewKm: number; resolution: AtlasResolution } {
+  const viewKm = Math.max(30, place.radius_km + place.radius_km * 0.25 + 15);
+  return { viewKm, resolution: viewKm <= 600 ? '10m' : '50m' };
 }
 
 /** A round length for a scale bar no longer than `maxKm`. */
@@ -148,18 +144,18 @@ function extentMark({ cx, cy, r, theme }: { cx: number; cy: number; r: number; t
 /**
  * A regional map centred on a place: an azimuthal equal-area projection around the place's
  * centre, fitted to a circle that holds its cities plus a margin; land, coastlines and country
- * borders at 50m; each city of the place as a dot (area by distinct addresses) labelled with
+ * borders (see `placeMapView`); each city of the place as a dot (area by distinct addresses) labelled with
  * its name and count; a dashed circle of the place's radius, a scale bar and a locator globe.
  */
 export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart {
   const { theme, document, width } = setup(options, 1000);
-  const mapHeight = options.mapHeight ?? 620;
-  const { viewKm, resolution } = placeMapView(place, options);
+  const mapHeight = MAP_HEIGHT;
+  const { viewKm, resolution } = placeMapView(place);
   const centre: [number, number] = [place.longitude, place.latitude];
   const { projection, view } = placeProjection(centre, viewKm, width, mapHeight);
   const project = (lon: number, lat: number) => projection([lon, lat]) ?? [NaN, NaN];
 
-  const maxRadius = options.maxRadius ?? 20;
+  const maxRadius = MAX_RADIUS;
   const maxIps = place.cities.reduce((m, c) => Math.max(m, c.ips), 0);
   const radius = (ips: number) => dotRadius(ips, maxIps, maxRadius) + 0.8;
   const cities = [...place.cities].sort((a, b) => b.ips - a.ips || a.city.localeCompare(b.city));
@@ -170,17 +166,14 @@ export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart 
   const context = contextDots(place, options.context ?? [], { project, radius, maxRadius, width, height: mapHeight });
 
   // The locator globe and the scale bar take the top-right and bottom-left corners.
-  const locatorSize = options.locator === false ? 0 : 96;
-  const obstacles = [];
-  if (locatorSize) obstacles.push({ x: width - locatorSize - 16, y: 8, width: locatorSize + 10, height: locatorSize + 10 });
+  const obstacles = [{ x: width - LOCATOR_SIZE - 16, y: 8, width: LOCATOR_SIZE + 10, height: LOCATOR_SIZE + 10 }];
   const pxPerKm = pixelsPerKm(project, centre);
   const barKm = niceKm(width / 5 / pxPerKm);
   obstacles.push({ x: 10, y: mapHeight - 40, width: barKm * pxPerKm + 30, height: 34 });
 
-  const labelCount = Math.max(0, options.labels ?? 40);
-  const texts: LabelText[] = cities.slice(0, labelCount).map((c) => ({ name: c.city, count: formatCount(c.ips) }));
+  const texts: LabelText[] = cities.slice(0, LABELS).map((c) => ({ name: c.city, count: formatCount(c.ips) }));
   const requests = texts.map((t, i) => ({ x: dots[i].x, y: dots[i].y, r: dots[i].r, width: labelWidth(t), height: labelHeight() }));
-  const placed = placeLabels(requests, { x: 4, y: 4, width: width - 8, height: mapHeight - 8 }, 2, { obstacles, dots: [...dots.slice(labelCount), ...context.filter((d) => d.r > 2)], ringStep: 12, rings: 16 });
+  const placed = placeLabels(requests, { x: 4, y: 4, width: width - 8, height: mapHeight - 8 }, 2, { obstacles, dots: [...dots.slice(LABELS), ...context.filter((d) => d.r > 2)], ringStep: 12, rings: 16 });
   const notes = texts.filter((_, i) => !placed[i]).map((t) => `No room to label ${t.name} (${t.count} addresses) on the map of ${place.name}.`);
 
   // Only the countries whose bounds meet the view's bounds are drawn (the rest would clip to
@@ -207,7 +200,7 @@ export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart 
       customMark((doc) => dotsGroup(doc, dots, { fill: theme.dotFill, fillOpacity: theme.dotOpacity + 0.1, stroke: theme.dotStroke, strokeWidth: 0.8, strokeOpacity: 0.95 })),
       customMark((doc) => labelsGroup(doc, theme, placed, texts)),
       scaleBarMark({ km: barKm, px: barKm * pxPerKm, height: mapHeight, theme }),
-      locatorSize ? locatorMark({ centre, size: locatorSize, width, theme }) : null,
+      locatorMark({ centre, size: LOCATOR_SIZE, width, theme }),
     ],
   }) as unknown as SvgNode;
 

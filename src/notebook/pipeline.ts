@@ -6,13 +6,14 @@ import { locatedAddresses } from '../aggregate/addresses';
 import { eventsTable } from '../load/events-table';
 import { givenToLocation, loadPaths, type LoadResult } from '../load/load';
 import { locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, type GeoDatabase } from '../locate/database';
-import { readAnalysisSnapshot, type SnapshotKey, type SnapshotParts } from './snapshot';
+import { readAnalysisSnapshot, type DescribedParts, type SnapshotKey, type SnapshotParts } from './snapshot';
 import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from '../locate/networks';
 import { projectRoot } from '../project';
 import { buildSummary, eventFigures, type Summary } from '../aggregate/summary';
 import type { Location } from '../types';
 import type { ProgressSink } from './progress';
 import { themeNamed } from '../charts/theme';
+import { PROJECTIONS, type ProjectionName } from '../charts/geo';
 import { timeZone } from '../time-zone';
 
 /** Every input a run takes. Notebooks set them in their parameters cell; `BOTMAP_*` variables override. */
@@ -35,7 +36,7 @@ export interface Parameters {
   /** Count each IPv6 /64 as one attacker. */
   ipv6Prefix64: boolean;
   /** Map projection of the world map. */
-  projection: 'equal-earth' | 'natural-earth' | 'equirectangular';
+  projection: ProjectionName;
   /** How many of the largest places get a zoomed map. */
   zoomed: number;
   /** The zone the logs' times are read in and days and hours counted in (an IANA name, `UTC` or `+02:00`; see `timeZone`); null for the machine's. */
@@ -78,7 +79,7 @@ export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.Proc
   if (env.BOTMAP_ASN_MMDB) p.asnMmdb = env.BOTMAP_ASN_MMDB;
   if (env.BOTMAP_CLUSTER_KM) p.clusterRadiusKm = positiveInteger('BOTMAP_CLUSTER_KM', env.BOTMAP_CLUSTER_KM);
   if (env.BOTMAP_IPV6_64) p.ipv6Prefix64 = /^(1|true|yes)$/i.test(env.BOTMAP_IPV6_64);
-  if (env.BOTMAP_PROJECTION) p.projection = oneOf('BOTMAP_PROJECTION', env.BOTMAP_PROJECTION, ['equal-earth', 'natural-earth', 'equirectangular'] as const);
+  if (env.BOTMAP_PROJECTION) p.projection = oneOf('BOTMAP_PROJECTION', env.BOTMAP_PROJECTION, PROJECTION_NAMES);
   if (env.BOTMAP_ZOOMED) p.zoomed = positiveInteger('BOTMAP_ZOOMED', env.BOTMAP_ZOOMED);
   if (env.BOTMAP_TZ) p.timeZone = env.BOTMAP_TZ;
   // Checked here, where it is known which name the zone came by.
@@ -93,6 +94,8 @@ export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.Proc
     out: path.resolve(root, p.out),
   };
 }
+
+const PROJECTION_NAMES = Object.keys(PROJECTIONS) as ProjectionName[];
 
 function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(text)) throw new Error(`${name} must be one of ${allowed.join(', ')}; got "${text}".`);
@@ -149,12 +152,7 @@ export async function analyse(params: Parameters, progress?: ProgressSink): Prom
   const taken = snapshotFile ? readAnalysisSnapshot(snapshotFile, snapshotKey(params)) : null;
   if (taken !== null) {
     progress?.({ stage: 'Reading', done: 1, total: 1, message: 'the analysis of this run, read once for all its notebooks' });
-    // The lookups are not needed after the analysis; if they are, the databases are opened then.
-    let geo: GeoDatabase | null = null;
-    let asn: AsnDatabase | null = null;
-    const database: GeoDatabase = { ...taken.database, lookup: (ip) => (geo ??= openGeoDatabase(params.mmdb)).lookup(ip) };
-    const asnDatabase: AsnDatabase = { ...taken.asnDatabase, lookup: (ip) => (asn ??= openAsnDatabase(params.asnMmdb)).lookup(ip) };
-    return finishAnalysis(params, { ...taken, database, asnDatabase });
+    return finishAnalysis(params, taken);
   }
   return finishAnalysis(params, await readAndLocate(params, progress));
 }
@@ -188,21 +186,33 @@ export async function readAndLocate(params: Parameters, progress?: ProgressSink,
       progress?.({ stage: 'Reading', done: p.bytes, total: p.totalBytes, message: `${path.basename(p.file)}: ${p.lines.toLocaleString('en-US')} lines` }),
   });
   const database = await opening;
-  const locations = locateAddresses(load.store.addresses, database, (p) =>
-    progress?.({ stage: 'Locating', done: p.done, total: p.total, message: `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} addresses` }),
-  );
+  const addressesDone = (p: { done: number; total: number }) => `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} addresses`;
+  const locations = locateAddresses(load.store.addresses, database, (p) => progress?.({ stage: 'Locating', ...p, message: addressesDone(p) }));
   // A CSV that carries its own coordinates (or country) is taken at its word over the database.
   for (const [index, given] of load.givenLocations) locations[index] = givenToLocation(given);
   progress?.({ stage: 'Networks', done: 0, total: load.store.addresses.length, message: `loading ${asnDatabase.info.type}` });
-  const networks = lookupNetworks(load.store.addresses, asnDatabase, (p) =>
-    progress?.({ stage: 'Networks', done: p.done, total: p.total, message: `${p.done.toLocaleString('en-US')} of ${p.total.toLocaleString('en-US')} addresses` }),
-  );
+  const networks = lookupNetworks(load.store.addresses, asnDatabase, (p) => progress?.({ stage: 'Networks', ...p, message: addressesDone(p) }));
   return { key: snapshotKey(params), load, database, asnDatabase, locations, networks };
 }
 
+/**
+ * The databases as an analysis keeps them: their lookups are not needed once every address is
+ * located, so the files they hold (the GeoLite2 City buffer alone is 66 MB) are let go, and opened
+ * again on the first lookup after.
+ */
+function reopenedOnLookup(params: Parameters, parts: DescribedParts): Pick<Analysis, 'database' | 'asnDatabase'> {
+  let geo: GeoDatabase | null = null;
+  let asn: AsnDatabase | null = null;
+  return {
+    database: { ...parts.database, lookup: (ip) => (geo ??= openGeoDatabase(params.mmdb)).lookup(ip) },
+    asnDatabase: { ...parts.asnDatabase, lookup: (ip) => (asn ??= openAsnDatabase(params.asnMmdb)).lookup(ip) },
+  };
+}
+
 /** Aggregates and summarises what was read and located, with this run's aggregation options. */
-function finishAnalysis(params: Parameters, parts: SnapshotParts): Analysis {
-  const { load, database, asnDatabase, locations, networks } = parts;
+function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
+  const { load, locations, networks } = parts;
+  const { database, asnDatabase } = reopenedOnLookup(params, parts);
   const events = eventsTable(load);
   const addresses = locatedAddresses(load.store.addresses, locations, networks);
   const aggregates = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
@@ -249,7 +259,6 @@ export interface CellParameters {
  * still override them (that is how `npm start -- <paths>` reaches the notebooks).
  */
 export function notebookParameters(cell: CellParameters, env: NodeJS.ProcessEnv = process.env): Parameters {
-  const projections = ['equal-earth', 'natural-earth', 'equirectangular'] as const;
   if (!env.BOTMAP_TZ) timeZone(cell.TIME_ZONE, 'TIME_ZONE');
   return parameters(
     {
@@ -262,7 +271,7 @@ export function notebookParameters(cell: CellParameters, env: NodeJS.ProcessEnv 
       labels: cell.LABELS,
       zoomed: cell.ZOOMED,
       clusterRadiusKm: cell.CLUSTER_KM,
-      projection: oneOf('PROJECTION', cell.PROJECTION, projections),
+      projection: oneOf('PROJECTION', cell.PROJECTION, PROJECTION_NAMES),
       timeZone: cell.TIME_ZONE || null,
       splitDate: cell.SPLIT_DATE || null,
       ipv6Prefix64: cell.IPV6_64,

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { chartDrawers, worldMapChart, type ChartDrawers } from '../charts/charts';
+import { chartDrawers } from '../charts/charts';
 import { exportRun, writeFileAtomic } from '../export/files';
 import { analyse, type Analysis, type Parameters } from './pipeline';
 import type { ProgressSink } from './progress';
@@ -14,16 +14,14 @@ import type { Summary } from '../aggregate/summary';
 
 export interface RunOptions {
   progress?: ProgressSink;
-  /** Which charts to draw: every chart of the run (default), or the world map only. */
-  charts?: 'all' | 'world-map';
 }
 
 export interface RunResult {
   analysis: Analysis;
   /** The summary as written to `summary.json` (chart and table paths filled in). */
   summary: Summary;
-  /** Seconds spent in each step: drawing and writing overlap, so they are one step. */
-  seconds: { analyse: number; export: number; total: number };
+  /** Seconds the whole run took. */
+  seconds: number;
 }
 
 /** Runs load → locate → aggregate → charts → export for `params` and writes everything to `params.out`. */
@@ -31,21 +29,13 @@ export async function runPipeline(params: Parameters, options: RunOptions = {}):
   const { progress } = options;
   const started = performance.now();
   const analysis = await analyse(params, progress);
-  const analysed = performance.now();
 
   // Each chart is drawn, written and dropped in turn, its PNG rendered in a worker meanwhile.
-  const drawers: ChartDrawers = options.charts === 'world-map' ? { 'world-map': () => worldMapChart(analysis) } : chartDrawers(analysis);
+  const drawers = chartDrawers(analysis);
   const names = Object.keys(drawers);
   progress?.({ stage: 'Writing', done: 0, total: 1, message: `${names.length} chart${names.length === 1 ? '' : 's'} and the tables to ${path.basename(params.out)}` });
   const summary = await exportRun(analysis, drawers, params.out);
   writeFileAtomic(path.join(params.out, 'index.html'), indexHtml(summary, []));
-  const done = performance.now();
   progress?.({ stage: 'Writing', done: 1, total: 1, message: 'summary.json, charts/, tables/, index.html' });
-
-  const s = (ms: number) => ms / 1000;
-  return {
-    analysis,
-    summary,
-    seconds: { analyse: s(analysed - started), export: s(done - analysed), total: s(done - started) },
-  };
+  return { analysis, summary, seconds: (performance.now() - started) / 1000 };
 }

@@ -66,8 +66,11 @@ export function writeAnalysisSnapshot(file: string, parts: SnapshotParts): void 
   fs.writeFileSync(file, v8.serialize(snapshot));
 }
 
+/** The parts of an analysis with its databases described, without their lookups. */
+export type DescribedParts = Omit<SnapshotParts, 'database' | 'asnDatabase'> & Pick<AnalysisSnapshot, 'database' | 'asnDatabase'>;
+
 /** The parts of the analysis in `file` when it was made with `key`; null when it was not, or cannot be read. */
-export function readAnalysisSnapshot(file: string, key: SnapshotKey): (Omit<SnapshotParts, 'database' | 'asnDatabase'> & Pick<AnalysisSnapshot, 'database' | 'asnDatabase'>) | null {
+export function readAnalysisSnapshot(file: string, key: SnapshotKey): DescribedParts | null {
   let snapshot: AnalysisSnapshot;
   try {
     snapshot = v8.deserialize(fs.readFileSync(file)) as AnalysisSnapshot;
