@@ -94,6 +94,20 @@ describe('time aggregations', () => {
     expect(weeks.reduce((n, w) => n + w.new, 0)).toBe(seen.size);
     expect(weeks.reduce((n, w) => n + w.lastSeen, 0)).toBe(seen.size);
   });
+
+  it('counts attackers per week with no timed attack, and across decades of weeks', () => {
+    const columns = (times: number[]) => ({ ip: times.map((_, i) => i % 2), kind: times.map(() => code('found')), time: times, jail: times.map(() => 0), server: times.map(() => 0) });
+    const of = (times: number[]) => ({ columns: columns(times), jails: [''], servers: [''] }) as unknown as TimeSource;
+    expect(attackersPerWeek(of([Number.NaN]), 1, { timeZone: UTC }).weeks).toEqual([]);
+    // A stray 1971 stamp beside 2026 ones: 2,900 weeks × 200,000 addresses is past the bit set's limit.
+    const stray = of([Date.UTC(1971, 0, 4), START, START + 7 * DAY_MS, START + 8 * DAY_MS]);
+    const { weeks } = attackersPerWeek(stray, 200_000, { timeZone: UTC });
+    expect(weeks.map((w) => [w.start, w.new, w.returning, w.lastSeen])).toEqual([
+      [Date.UTC(1971, 0, 4), 1, 0, 0],
+      [START, 1, 0, 0],
+      [START + 7 * DAY_MS, 0, 2, 2],
+    ]);
+  });
 });
 
 const TEXT = { title: 'Attack events per day', subtitle: '2026-09-14 – 2026-10-04 · test events', caption: ['Geolocation: test data.'] };

@@ -254,19 +254,47 @@ export function attackersPerWeek(source: TimeSource, addresses: number, options:
     week(firstWeek[ip]).new++;
     week(weekOf(last[ip])).lastSeen++;
   }
+  const sorted = () => ({ weeks: [...weeks.values()].sort((a, b) => a.start - b.start), timeZone: zone.name });
+  if (weeks.size === 0) return sorted();
   // Distinct (address, week) pairs for the returning count, as one bit per pair: a set of numbers cost
-  // 200 ms at 1M events. Weeks are numbered from the first week with an attack.
+  // 200 ms at 1M events. Weeks are numbered from the first week with an attack. A span of weeks too
+  // long for a bit per pair (stray stamps decades apart) falls back to the set.
   const firstMonday = Math.min(...weeks.keys());
   const weekCount = Math.round((Math.max(...weeks.keys()) - firstMonday) / WEEK_MS) + 1;
-  const active = new Uint8Array(Math.ceil((weekCount * addresses) / 8));
+  const seen = weekCount * addresses <= MAX_PAIR_BITS ? bitSet(weekCount * addresses) : numberSet();
   eachTimedAttack(source, (i, t) => {
     const ip = columns.ip[i];
     const w = weekOf(t);
     const pair = Math.round((w - firstMonday) / WEEK_MS) * addresses + ip;
-    const bit = 1 << pair % 8;
-    if (w === firstWeek[ip] || active[Math.floor(pair / 8)] & bit) return;
-    active[Math.floor(pair / 8)] |= bit;
+    if (w === firstWeek[ip] || !seen.add(pair)) return;
     week(w).returning++;
   });
-  return { weeks: [...weeks.values()].sort((a, b) => a.start - b.start), timeZone: zone.name };
+  return sorted();
+}
+
+/** 32 MB of bits at the most; beyond that, distinct pairs are few compared with the span. */
+const MAX_PAIR_BITS = 2 ** 28;
+
+/** A set of the integers below `size`; `add` says whether the number was new. */
+function bitSet(size: number): { add(n: number): boolean } {
+  const bits = new Uint8Array(Math.ceil(size / 8));
+  return {
+    add(n) {
+      const bit = 1 << n % 8;
+      if (bits[n >> 3] & bit) return false;
+      bits[n >> 3] |= bit;
+      return true;
+    },
+  };
+}
+
+function numberSet(): { add(n: number): boolean } {
+  const set = new Set<number>();
+  return {
+    add(n) {
+      if (set.has(n)) return false;
+      set.add(n);
+      return true;
+    },
+  };
 }
