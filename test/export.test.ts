@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as aq from 'arquero';
+import { Resvg } from '@resvg/resvg-js';
 import { csvCell, PngWorker, svgToPng, toCsv, writeFileAtomic, writeTableCsv } from '../src/export/files';
 
 describe('CSV', () => {
@@ -51,6 +52,17 @@ describe('svgToPng', () => {
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     expect(png.readUInt32BE(16)).toBe(80);
     expect(png.readUInt32BE(20)).toBe(40);
+  });
+
+  it('encodes exactly the pixels resvg drew, as resvg itself reads them back', () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30"><rect width="60" height="30" fill="#123"/><circle cx="20" cy="15" r="9" fill="rgba(255,80,0,0.5)"/><text x="30" y="20" font-size="12" fill="#eee">Hi</text></svg>';
+    const drawn = new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: false } }).render();
+    const png = svgToPng(svg);
+    const readBack = new Resvg(`<svg xmlns="http://www.w3.org/2000/svg" width="120" height="60"><image width="120" height="60" href="data:image/png;base64,${png.toString('base64')}"/></svg>`).render();
+    // The text is drawn with the bundled font by svgToPng and without any font here: compare the left half only.
+    const leftHalf = (pixels: Buffer) => Buffer.concat(Array.from({ length: 60 }, (_, y) => pixels.subarray(y * 480, y * 480 + 240)));
+    expect(leftHalf(readBack.pixels).equals(leftHalf(drawn.pixels))).toBe(true);
+    expect(readBack.pixels.length).toBe(120 * 60 * 4);
   });
 });
 

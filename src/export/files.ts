@@ -3,6 +3,7 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import zlib from 'node:zlib';
 import { csvFormatRows } from 'd3-dsv';
 import { Resvg } from '@resvg/resvg-js';
 import type { ColumnTable } from 'arquero';
@@ -31,7 +32,38 @@ function pngOptions(scale: number) {
 
 /** Renders SVG text to PNG at `scale`× (see `pngOptions`). */
 export function svgToPng(svg: string, scale = 2): Buffer {
-  return new Resvg(svg, pngOptions(scale)).render().asPng();
+  const image = new Resvg(svg, pngOptions(scale)).render();
+  return encodePng(zlib, image.pixels, image.width, image.height);
+}
+
+/**
+ * RGBA pixels as a PNG, compressed by Node's zlib instead of resvg's own `asPng`: the bench's
+ * 2400x1560 world map took 286 ms to render and encode with `asPng`, 237 ms with this (medians of
+ * 6 alternated runs), and its file went from 655 KB to 585 KB; a botmap run renders 11 charts.
+ * Self-contained (no helper, zlib passed in), because the PNG worker runs its source text.
+ */
+function encodePng(z: typeof zlib, pixels: Buffer, width: number, height: number): Buffer {
+  const stride = width * 4;
+  // Each row starts with its filter type, 0: none (filters cost more time than they save bytes here).
+  const rows = Buffer.alloc((stride + 1) * height);
+  for (let y = 0; y < height; y++) pixels.copy(rows, y * (stride + 1) + 1, y * stride, (y + 1) * stride);
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bits per channel
+  header[9] = 6; // RGBA
+  const types = ['IHDR', 'IDAT', 'IEND'];
+  const chunks = [header, z.deflateSync(rows, { level: 3 }), Buffer.alloc(0)];
+  const parts = [Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])];
+  for (let i = 0; i < chunks.length; i++) {
+    const head = Buffer.alloc(8);
+    head.writeUInt32BE(chunks[i].length, 0);
+    head.write(types[i], 4, 'latin1');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(z.crc32(chunks[i], z.crc32(head.subarray(4))), 0);
+    parts.push(head, chunks[i], crc);
+  }
+  return Buffer.concat(parts);
 }
 
 // The worker's code as text: a bundled or notebook-compiled module has no file of its own to start.
@@ -41,11 +73,14 @@ export function svgToPng(svg: string, scale = 2): Buffer {
 const PNG_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { Resvg } = require(workerData.resvg);
+const zlib = require('node:zlib');
+const encodePng = ${encodePng.toString()};
 require('node:v8').setFlagsFromString('--expose-gc');
 const collect = require('node:vm').runInNewContext('gc');
 parentPort.on('message', ({ id, svg }) => {
   try {
-    const png = new Resvg(svg, workerData.options).render().asPng();
+    const image = new Resvg(svg, workerData.options).render();
+    const png = encodePng(zlib, image.pixels, image.width, image.height);
     parentPort.postMessage({ id, png }, [png.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, error: String(error && error.message || error) });
