@@ -4,7 +4,7 @@
  * `allCharts` draws every chart of a run, keyed by output name.
  */
 import { countryName } from './atlas';
-import type { Analysis } from '../notebook/pipeline';
+import type { Analysis, Parameters } from '../notebook/pipeline';
 import { countryMap, type CountryMapChart } from './country-map';
 import type { Chart } from './frame';
 import { placeMap, placeMapView } from './place-map';
@@ -21,10 +21,14 @@ import { largestFirst } from '../aggregate/ranking';
 import type { Comparison } from '../aggregate/compare';
 import { printable } from '../html';
 import { timeZone, type TimeZone } from '../time-zone';
+import { BotMapError } from '../errors';
 
-/** Choices beyond the run's parameters; every chart reads the theme from `parameters.theme` unless given here. */
-export interface ChartsOptions {
-  theme?: 'dark' | 'light';
+/**
+ * Choices beyond the run's parameters. The drawing parameters given here (theme, labels, top,
+ * zoomed, projection, out…) win over the analysis's: a notebook passes its `params`, so a
+ * changed parameters cell takes effect without reading the data again (see `drawingParameters`).
+ */
+export interface ChartsOptions extends Partial<Parameters> {
   /** What the ranking bars show: distinct addresses (default) or events. The other measure is shown beside. */
   measure?: 'ips' | 'events';
   /** Colour the world map's dots by a second measure. */
@@ -68,8 +72,29 @@ function counted(analysis: Analysis): { noun: string; note: string | null } {
     : { noun: 'addresses', note: null };
 }
 
+/** The parameters an analysis is made with, by their names in the parameters cell: changing one needs a new analysis. */
+const ANALYSIS_PARAMETERS = { data: 'DATA', mmdb: 'MMDB', asnMmdb: 'ASN_MMDB', timeZone: 'TIME_ZONE', clusterRadiusKm: 'CLUSTER_KM', ipv6Prefix64: 'IPV6_64' } as const;
+
+/**
+ * The parameters a chart of `analysis` is drawn with: the analysis's, with those given in
+ * `options` instead. A parameter the analysis was made with (data, databases, time zone, place
+ * radius, /64 counting) cannot change at drawing time: a different value is an error that says
+ * to run the analysis again, rather than a chart that silently ignores it.
+ */
+export function drawingParameters(analysis: Analysis, options: ChartsOptions = {}): Parameters {
+  const made = analysis.parameters;
+  const keys = Object.keys(ANALYSIS_PARAMETERS) as (keyof typeof ANALYSIS_PARAMETERS)[];
+  const changed = keys.filter((key) => options[key] !== undefined && JSON.stringify(options[key]) !== JSON.stringify(made[key]));
+  if (changed.length) {
+    const names = changed.map((key) => ANALYSIS_PARAMETERS[key]).join(', ');
+    throw new BotMapError(`${names} changed since the analysis was made: run the analysis cell again (botmap.analyse(params, …)), then this one.`);
+  }
+  const given = Object.entries(options).filter(([key, value]) => key in made && value !== undefined);
+  return { ...made, ...Object.fromEntries(given) };
+}
+
 function themeOf(analysis: Analysis, options: ChartsOptions): Theme {
-  return themeNamed(options.theme ?? analysis.parameters.theme);
+  return themeNamed(drawingParameters(analysis, options).theme);
 }
 
 /** The output-file slug of a place name: lower-case ASCII words joined by hyphens ("São Paulo" → "sao-paulo"). */
@@ -97,7 +122,8 @@ function countryLabel(code: string, name: string | null | undefined): string {
 
 /** The world map of the run, with title, subtitle and caption; the largest places labelled. */
 export function worldMapChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
-  const { summary, parameters } = analysis;
+  const { summary } = analysis;
+  const parameters = drawingParameters(analysis, options);
   const cities = cityPoints(analysis);
   const placeList = places(analysis);
   const ips = summary.ips;
@@ -162,7 +188,7 @@ function drawAll(drawers: ChartDrawers): Record<string, Chart> {
 function placeMapDrawers(analysis: Analysis, options: ChartsOptions): ChartDrawers {
   const drawers: ChartDrawers = {};
   const list = places(analysis);
-  for (let rank = 1; rank <= Math.min(analysis.parameters.zoomed, list.length); rank++) {
+  for (let rank = 1; rank <= Math.min(drawingParameters(analysis, options).zoomed, list.length); rank++) {
     drawers[`place-${rank}-${slug(list[rank - 1].name)}`] = () => placeMapChart(analysis, rank, options)!;
   }
   return drawers;
@@ -182,7 +208,7 @@ export function countriesChart(analysis: Analysis, options: ChartsOptions = {}):
   const scale = options.countryScale ?? 'log';
   return countryMap(rows, {
     theme: themeOf(analysis, options),
-    projection: analysis.parameters.projection,
+    projection: drawingParameters(analysis, options).projection,
     graticule: options.graticule,
     scale,
     title: 'Attacking addresses by country',
@@ -212,7 +238,7 @@ function rankingOf<T extends { ips: number; events: number }>(
   const rows: RankingRow[] = all
     .map((r) => ({ label: label(r), value: byEvents ? r.events : r.ips, secondary: byEvents ? r.ips : r.events }))
     .sort(largestFirst((r) => r.value, (r) => r.secondary))
-    .slice(0, analysis.parameters.top);
+    .slice(0, drawingParameters(analysis, options).top);
   return rankingChart(rows, {
     theme: themeOf(analysis, options),
     measure: byEvents ? 'Attack events' : `Distinct attacking ${noun}`,
@@ -342,14 +368,14 @@ export function allCharts(analysis: Analysis, options: ChartsOptions = {}): Reco
 }
 
 /** The rows that changed most (places or networks), as a before → after chart. */
-export function compareChart(analysis: Analysis, comparison: Comparison, what: 'places' | 'networks' | 'countries', top = 15): Chart | null {
+export function compareChart(analysis: Analysis, comparison: Comparison, what: 'places' | 'networks' | 'countries', top = 15, options: ChartsOptions = {}): Chart | null {
   const rows = comparison[what].slice(0, top);
   if (!rows.length) return null;
   const split = isoDay(comparison.split);
   return changeChart(
     rows.map((r) => ({ label: r.label, before: r.before, after: r.after })),
     {
-      theme: themeNamed(analysis.parameters.theme),
+      theme: themeOf(analysis, options),
       measure: 'Distinct attacking addresses in the period',
       beforeLabel: `before ${split}`,
       afterLabel: `from ${split}`,
@@ -363,13 +389,14 @@ export function compareChart(analysis: Analysis, comparison: Comparison, what: '
   );
 }
 
-/** The most tried user names as a bar chart (names shown as text, never markup). */
-export function usernamesChart(analysis: Analysis, top = analysis.parameters.top): Chart {
-  const rows = topUsernames(analysis, top);
+/** The most tried user names as a bar chart (names shown as text, never markup); `top` (a number, or from the options' parameters). */
+export function usernamesChart(analysis: Analysis, topOrOptions: number | ChartsOptions = {}): Chart {
+  const options = typeof topOrOptions === 'number' ? { top: topOrOptions } : topOrOptions;
+  const rows = topUsernames(analysis, drawingParameters(analysis, options).top);
   return rankingChart(
     rows.map((r) => ({ label: r.user === '' ? '(empty user name)' : printable(r.user), value: r.attempts, secondary: r.ips })),
     {
-      theme: themeNamed(analysis.parameters.theme),
+      theme: themeOf(analysis, options),
       measure: 'Login attempts',
       secondaryMeasure: 'addresses',
       title: `The ${rows.length} user names tried most`,

@@ -256,9 +256,42 @@ export interface CellParameters {
 
 /**
  * The run's parameters from a notebook's parameters cell; `BOTMAP_*` environment variables
- * still override them (that is how `npm start -- <paths>` reaches the notebooks).
+ * still override them (that is how `npm start -- <paths>` reaches the notebooks), and each
+ * override of a value the cell sets is reported (to the cell's output), so that an edit the
+ * environment beats is never silently ignored.
  */
-export function notebookParameters(cell: CellParameters, env: NodeJS.ProcessEnv = process.env): Parameters {
+export function notebookParameters(cell: CellParameters, env: NodeJS.ProcessEnv = process.env, report: (line: string) => void = console.log): Parameters {
+  const params = parametersOfCell(cell, env);
+  for (const line of parameterOverrides(parametersOfCell(cell, {}), params)) report(line);
+  return params;
+}
+
+/** Each parameter: its name in the parameters cell and its environment variable. */
+const PARAMETER_NAMES: Record<keyof Parameters, [cell: keyof CellParameters, variable: string]> = {
+  data: ['DATA', 'BOTMAP_DATA'],
+  mmdb: ['MMDB', 'BOTMAP_MMDB'],
+  asnMmdb: ['ASN_MMDB', 'BOTMAP_ASN_MMDB'],
+  out: ['OUT', 'BOTMAP_OUT'],
+  theme: ['THEME', 'BOTMAP_THEME'],
+  top: ['TOP', 'BOTMAP_TOP'],
+  labels: ['LABELS', 'BOTMAP_LABELS'],
+  zoomed: ['ZOOMED', 'BOTMAP_ZOOMED'],
+  clusterRadiusKm: ['CLUSTER_KM', 'BOTMAP_CLUSTER_KM'],
+  projection: ['PROJECTION', 'BOTMAP_PROJECTION'],
+  timeZone: ['TIME_ZONE', 'BOTMAP_TZ'],
+  splitDate: ['SPLIT_DATE', 'BOTMAP_SPLIT'],
+  ipv6Prefix64: ['IPV6_64', 'BOTMAP_IPV6_64'],
+};
+
+/** What the environment changed of the cell's parameters, one sentence each. */
+function parameterOverrides(fromCell: Parameters, used: Parameters): string[] {
+  const show = (value: unknown) => (Array.isArray(value) ? value.join(path.delimiter) : JSON.stringify(value));
+  return (Object.keys(PARAMETER_NAMES) as (keyof Parameters)[])
+    .filter((key) => JSON.stringify(fromCell[key]) !== JSON.stringify(used[key]))
+    .map((key) => `${PARAMETER_NAMES[key][1]} overrides ${PARAMETER_NAMES[key][0]} of the parameters cell: ${show(used[key])} instead of ${show(fromCell[key])}.`);
+}
+
+function parametersOfCell(cell: CellParameters, env: NodeJS.ProcessEnv): Parameters {
   if (!env.BOTMAP_TZ) timeZone(cell.TIME_ZONE, 'TIME_ZONE');
   return parameters(
     {
