@@ -262,7 +262,9 @@ export interface CellParameters {
  */
 export function notebookParameters(cell: CellParameters, env: NodeJS.ProcessEnv = process.env, report: (line: string) => void = console.log): Parameters {
   const params = parametersOfCell(cell, env);
-  for (const line of parameterOverrides(parametersOfCell(cell, {}), params)) report(line);
+  // The cell's own zone is not checked here: a BOTMAP_TZ that overrides it may be all that is valid.
+  const fromCell = { ...parametersOfCell({ ...cell, TIME_ZONE: '' }, {}), timeZone: cell.TIME_ZONE || null };
+  for (const line of parameterOverrides(fromCell, params)) report(line);
   return params;
 }
 
