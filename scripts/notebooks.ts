@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureNotebookLib } from './notebook-lib.mjs';
 
 /** Why a notebook failed: which cell, and the error it printed. */
 export interface NotebookFailure {
@@ -72,6 +73,8 @@ export async function executeNotebook(notebookFile: string, outDir: string, env:
   const executedFile = path.join(outDir, name);
   const htmlFile = executedFile.replace(/\.ipynb$/, '.html');
   const python = await jupyterPython(env);
+  // Built here too, not only by the kernel launcher: a kernel registered by an older setup starts tslab directly.
+  await ensureNotebookLib();
   const runner = path.join(import.meta.dirname, 'run_notebook.py');
   const result = await run(python, [runner, notebookFile, executedFile, htmlFile], env, path.dirname(notebookFile));
   const report = result.stdout.trim().split('\n').pop() ?? '';
@@ -83,7 +86,10 @@ export async function executeNotebook(notebookFile: string, outDir: string, env:
   }
   if (!parsed) {
     const lines = result.stderr.trim().split('\n').filter(Boolean);
-    throw new NotebookError({ notebook: name, cell: null, message: lines.slice(-5).join('\n') || `the notebook runner exited with code ${result.code}` });
+    // The kernel launcher's own reason (e.g. a notebook outside any BotMap checkout) beats Python's traceback.
+    const launcherSaid = lines.find((line) => line.startsWith('botmap kernel: '));
+    const message = launcherSaid ?? (lines.slice(-5).join('\n') || `the notebook runner exited with code ${result.code}`);
+    throw new NotebookError({ notebook: name, cell: null, message });
   }
   if (!parsed.ok) throw new NotebookError({ notebook: name, cell: parsed.cell ?? null, message: parsed.message ?? 'unknown error' });
   return { notebook: name, executed: executedFile, html: htmlFile, seconds: (Date.now() - started) / 1000 };

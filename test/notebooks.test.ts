@@ -35,11 +35,21 @@ describe('committed notebooks', () => {
   });
 });
 
+describe('the notebooks import BotMap compiled', () => {
+  it.each(NOTEBOOKS)('%s imports ./lib/index, not the sources tslab would compile', (file) => {
+    const sources = readNotebook(file).cells.filter((c) => c.cell_type === 'code').map((c) => [c.source].flat().join(''));
+    expect(sources.filter((s) => s.includes("import * as botmap from './lib/index';"))).toHaveLength(1);
+    expect(sources.filter((s) => s.includes('./src/'))).toEqual([]);
+  });
+});
+
 describe('a failing notebook', () => {
   it(
     'is reported with its name, the failing code cell and the error message',
     async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-failing-'));
+      // Inside this checkout: the kernel starts the tslab of the checkout its notebook is in.
+      fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
+      const dir = fs.mkdtempSync(path.join(ROOT, '.cache', 'botmap-failing-'));
       const file = path.join(dir, '09-broken.ipynb');
       const code = (source: string) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
       fs.writeFileSync(
@@ -58,6 +68,36 @@ describe('a failing notebook', () => {
       expect(failure).toBeInstanceOf(NotebookError);
       expect(failure!.failure).toMatchObject({ notebook: '09-broken.ipynb', cell: 2 });
       expect(failure!.failure.message).toContain('the sample is missing');
+    },
+    120_000,
+  );
+});
+
+describe('a notebook outside any BotMap checkout', () => {
+  it(
+    'fails with the kernel launcher saying so, as the kernel registration serves checkouts only',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-outside-'));
+      const file = path.join(dir, 'stray.ipynb');
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          cells: [{ cell_type: 'code', metadata: {}, source: '1 + 1', outputs: [], execution_count: null }],
+          metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
+          nbformat: 4,
+          nbformat_minor: 5,
+        }),
+      );
+      const failure = await executeNotebook(file, path.join(dir, 'out')).then(
+        () => null,
+        (error: NotebookError) => error,
+      );
+      expect(failure).toBeInstanceOf(NotebookError);
+      expect(failure!.failure).toEqual({
+        notebook: 'stray.ipynb',
+        cell: null,
+        message: `botmap kernel: BotMap's TypeScript kernel starts in a BotMap checkout, and ${dir} is in none (no package.json named "botmap" at or above it). Open the notebook from a BotMap checkout's notebooks/ folder.`,
+      });
     },
     120_000,
   );
