@@ -43,6 +43,20 @@ describe('the notebooks import BotMap compiled', () => {
   });
 });
 
+const code = (source: string) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
+
+function writeNotebook(file: string, cells: object[]): void {
+  const metadata = { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } };
+  fs.writeFileSync(file, JSON.stringify({ cells, metadata, nbformat: 4, nbformat_minor: 5 }));
+}
+
+/** The NotebookError executing `file` throws, or null when it runs. */
+const failureOf = (file: string, outDir: string): Promise<NotebookError | null> =>
+  executeNotebook(file, outDir).then(
+    () => null,
+    (error: NotebookError) => error,
+  );
+
 describe('a failing notebook', () => {
   it(
     'is reported with its name, the failing code cell and the error message',
@@ -51,23 +65,12 @@ describe('a failing notebook', () => {
       fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
       const dir = fs.mkdtempSync(path.join(ROOT, '.cache', 'botmap-failing-'));
       const file = path.join(dir, '09-broken.ipynb');
-      const code = (source: string) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
-      fs.writeFileSync(
-        file,
-        JSON.stringify({
-          cells: [code('const a = 1;'), { cell_type: 'markdown', metadata: {}, source: 'text' }, code("throw new Error('the sample is missing');")],
-          metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
-          nbformat: 4,
-          nbformat_minor: 5,
-        }),
-      );
-      const failure = await executeNotebook(file, path.join(dir, 'out')).then(
-        () => null,
-        (error: NotebookError) => error,
-      );
+      writeNotebook(file, [code('const a = 1;'), { cell_type: 'markdown', metadata: {}, source: 'text' }, code("throw new Error('the sample is missing');")]);
+      const failure = await failureOf(file, path.join(dir, 'out'));
       expect(failure).toBeInstanceOf(NotebookError);
       expect(failure!.failure).toMatchObject({ notebook: '09-broken.ipynb', cell: 2 });
       expect(failure!.failure.message).toContain('the sample is missing');
+      fs.rmSync(dir, { recursive: true, force: true });
     },
     120_000,
   );
@@ -79,19 +82,8 @@ describe('a notebook outside any BotMap checkout', () => {
     async () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-outside-'));
       const file = path.join(dir, 'stray.ipynb');
-      fs.writeFileSync(
-        file,
-        JSON.stringify({
-          cells: [{ cell_type: 'code', metadata: {}, source: '1 + 1', outputs: [], execution_count: null }],
-          metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
-          nbformat: 4,
-          nbformat_minor: 5,
-        }),
-      );
-      const failure = await executeNotebook(file, path.join(dir, 'out')).then(
-        () => null,
-        (error: NotebookError) => error,
-      );
+      writeNotebook(file, [code('1 + 1')]);
+      const failure = await failureOf(file, path.join(dir, 'out'));
       expect(failure).toBeInstanceOf(NotebookError);
       expect(failure!.failure).toEqual({
         notebook: 'stray.ipynb',
