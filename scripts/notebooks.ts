@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureNotebookLib } from './notebook-lib.mjs';
 
 /** Why a notebook failed: which cell, and the error it printed. */
 export interface NotebookFailure {
@@ -23,12 +24,19 @@ interface Spawned {
   stderr: string;
 }
 
-function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Promise<Spawned> {
+/** Runs a command to its end; `onLine` sees each line of its output as it comes. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, cwd: string, onLine?: (line: string) => void): Promise<Spawned> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    child.stdout.on('data', (d) => {
+      const complete = stdout.lastIndexOf('\n') + 1;
+      stdout += d;
+      if (!onLine) return;
+      const end = stdout.lastIndexOf('\n');
+      if (end >= complete) for (const line of stdout.slice(complete, end).split('\n')) if (line.trim()) onLine(line);
+    });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
@@ -72,6 +80,8 @@ export async function executeNotebook(notebookFile: string, outDir: string, env:
   const executedFile = path.join(outDir, name);
   const htmlFile = executedFile.replace(/\.ipynb$/, '.html');
   const python = await jupyterPython(env);
+  // Built here too, not only by the kernel launcher: a kernel registered by an older setup starts tslab directly.
+  await ensureNotebookLib();
   const runner = path.join(import.meta.dirname, 'run_notebook.py');
   const result = await run(python, [runner, notebookFile, executedFile, htmlFile], env, path.dirname(notebookFile));
   const report = result.stdout.trim().split('\n').pop() ?? '';
@@ -81,10 +91,57 @@ export async function executeNotebook(notebookFile: string, outDir: string, env:
   } catch {
     parsed = null;
   }
-  if (!parsed) {
-    const lines = result.stderr.trim().split('\n').filter(Boolean);
-    throw new NotebookError({ notebook: name, cell: null, message: lines.slice(-5).join('\n') || `the notebook runner exited with code ${result.code}` });
-  }
+  if (!parsed) throw runnerFailure(name, result);
   if (!parsed.ok) throw new NotebookError({ notebook: name, cell: parsed.cell ?? null, message: parsed.message ?? 'unknown error' });
   return { notebook: name, executed: executedFile, html: htmlFile, seconds: (Date.now() - started) / 1000 };
+}
+
+/** The runner stopped without reporting on `notebook`: why, from what it printed on stderr. */
+function runnerFailure(notebook: string, result: Spawned): NotebookError {
+  const lines = result.stderr.trim().split('\n').filter(Boolean);
+  // The kernel launcher's own reason (e.g. a notebook outside any BotMap checkout) beats Python's traceback.
+  const launcherSaid = lines.find((line) => line.startsWith('botmap kernel: '));
+  const message = launcherSaid ?? (lines.slice(-5).join('\n') || `the notebook runner exited with code ${result.code}`);
+  return new NotebookError({ notebook, cell: null, message });
+}
+
+/**
+ * Executes the notebooks in order, one at a time, in one runner that starts each kernel while
+ * the previous notebook runs (see run_notebook.py's run_many): the seconds of a kernel's start
+ * overlap work instead of adding up. `onStart` and `onDone` follow each notebook as it goes.
+ * Throws NotebookError on the first failure (the notebooks after it do not run).
+ */
+export async function executeNotebooks(
+  notebookFiles: string[],
+  outDir: string,
+  env: NodeJS.ProcessEnv,
+  watch: { onStart?: (notebook: string) => void; onDone?: (run: NotebookRun) => void } = {},
+): Promise<NotebookRun[]> {
+  fs.mkdirSync(outDir, { recursive: true });
+  const python = await jupyterPython(env);
+  await ensureNotebookLib();
+  const runs: NotebookRun[] = [];
+  let failure: NotebookError | null = null;
+  const report = (line: string) => {
+    let parsed: { ok: boolean; notebook: string; seconds: number; cell?: number | null; message?: string };
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      return; // Not a report: the runner's reports are its only JSON lines.
+    }
+    if (!parsed.ok) {
+      failure = new NotebookError({ notebook: parsed.notebook, cell: parsed.cell ?? null, message: parsed.message ?? 'unknown error' });
+      return;
+    }
+    const executed = path.join(outDir, parsed.notebook);
+    runs.push({ notebook: parsed.notebook, executed, html: executed.replace(/\.ipynb$/, '.html'), seconds: parsed.seconds });
+    watch.onDone?.(runs[runs.length - 1]);
+    if (runs.length < notebookFiles.length) watch.onStart?.(path.basename(notebookFiles[runs.length]));
+  };
+  if (notebookFiles.length) watch.onStart?.(path.basename(notebookFiles[0]));
+  const runner = path.join(import.meta.dirname, 'run_notebook.py');
+  const result = await run(python, [runner, '--many', outDir, 'tslab', ...notebookFiles], env, path.dirname(notebookFiles[0] ?? outDir), report);
+  if (failure) throw failure;
+  if (runs.length < notebookFiles.length) throw runnerFailure(path.basename(notebookFiles[runs.length]), result);
+  return runs;
 }

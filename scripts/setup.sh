@@ -60,6 +60,25 @@ if [ ${#missing_test_packages[@]} -gt 0 ]; then
   apt_install "${missing_test_packages[@]}" || echo "botmap setup: note: ${missing_test_packages[*]} missing; \`npm test\` needs them (sudo apt-get install ${missing_test_packages[*]})." >&2
 fi
 
-# Register the kernel for this checkout (re-running replaces an older registration).
+# BotMap compiled for the notebooks (notebooks/lib), so a cold kernel imports it at once.
+node "$root/scripts/notebook-lib.mjs"
+
+# Register the kernels (tslab: TypeScript, jslab: JavaScript). Registrations are machine-wide, so
+# they start no checkout's tslab directly: each runs a copy of scripts/kernel-launcher.mjs kept
+# in the kernel's own folder, which starts the tslab of the checkout the notebook is in.
 "$root/node_modules/.bin/tslab" install --python="$python" --binary="$root/node_modules/.bin/tslab" >/dev/null
-echo "botmap setup: Jupyter ready ($python), tslab kernel registered for $root"
+"$python" - "$(command -v node)" "$root/scripts/kernel-launcher.mjs" <<'PY'
+import json, os, shutil, sys
+from jupyter_client.kernelspec import KernelSpecManager
+node, launcher = sys.argv[1:3]
+specs = KernelSpecManager().find_kernel_specs()
+for name, extra in (('tslab', []), ('jslab', ['--js'])):
+    folder = specs[name]
+    shutil.copyfile(launcher, os.path.join(folder, 'botmap-kernel.mjs'))
+    with open(os.path.join(folder, 'kernel.json'), encoding='utf-8') as f:
+        spec = json.load(f)
+    spec['argv'] = [node, os.path.join(folder, 'botmap-kernel.mjs'), 'kernel', '--config-path', '{connection_file}'] + extra
+    with open(os.path.join(folder, 'kernel.json'), 'w', encoding='utf-8') as f:
+        json.dump(spec, f, indent=1)
+PY
+echo "botmap setup: Jupyter ready ($python), tslab kernel registered (it starts the tslab of the checkout a notebook is in)"

@@ -15,7 +15,7 @@ import { projectRoot } from '../src/project';
 import { writeFileAtomic } from '../src/export/files';
 import { indexHtml, type NotebookEntry } from '../src/export/site';
 import type { Progress } from '../src/notebook/progress';
-import { executeNotebook, listNotebooks, NotebookError } from './notebooks';
+import { executeNotebooks, listNotebooks, NotebookError, type NotebookRun } from './notebooks';
 
 /** One progress line on a terminal, after `prefix`. */
 function showProgress(prefix: string, p: Progress): void {
@@ -95,17 +95,20 @@ async function main(): Promise<number> {
     env[SNAPSHOT_VARIABLE] = snapshotFile;
     const progressFile = path.join(runDir, 'progress.json');
     env.BOTMAP_PROGRESS_FILE = progressFile;
-    for (const [i, notebook] of notebooks.entries()) {
-      const name = path.basename(notebook);
-      const prefix = `[${i + 1}/${notebooks.length}] ${name} … `;
+    let stopWatching = () => {};
+    const onStart = (name: string) => {
+      const prefix = `[${entries.length + 1}/${notebooks.length}] ${name} … `;
       process.stdout.write(prefix);
       fs.rmSync(progressFile, { force: true });
-      const stopWatching = watchProgress(progressFile, prefix);
-      const result = await executeNotebook(notebook, outDir, env).finally(stopWatching);
+      stopWatching = watchProgress(progressFile, prefix);
+    };
+    const onDone = (result: NotebookRun) => {
+      stopWatching();
       console.log(`done in ${result.seconds.toFixed(1)} s`);
       const rel = (file: string) => path.relative(params.out, file);
-      entries.push({ name: name.replace(/\.ipynb$/, ''), html: rel(result.html), ipynb: rel(result.executed), seconds: result.seconds });
-    }
+      entries.push({ name: result.notebook.replace(/\.ipynb$/, ''), html: rel(result.html), ipynb: rel(result.executed), seconds: result.seconds });
+    };
+    await executeNotebooks(notebooks, outDir, env, { onStart, onDone }).finally(() => stopWatching());
   } finally {
     fs.rmSync(runDir, { recursive: true, force: true });
   }

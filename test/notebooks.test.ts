@@ -35,29 +35,61 @@ describe('committed notebooks', () => {
   });
 });
 
+describe('the notebooks import BotMap compiled', () => {
+  it.each(NOTEBOOKS)('%s imports ./lib/index, not the sources tslab would compile', (file) => {
+    const sources = readNotebook(file).cells.filter((c) => c.cell_type === 'code').map((c) => [c.source].flat().join(''));
+    expect(sources.filter((s) => s.includes("import * as botmap from './lib/index';"))).toHaveLength(1);
+    expect(sources.filter((s) => s.includes('./src/'))).toEqual([]);
+  });
+});
+
+const code = (source: string) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
+
+function writeNotebook(file: string, cells: object[]): void {
+  const metadata = { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } };
+  fs.writeFileSync(file, JSON.stringify({ cells, metadata, nbformat: 4, nbformat_minor: 5 }));
+}
+
+/** The NotebookError executing `file` throws, or null when it runs. */
+const failureOf = (file: string, outDir: string): Promise<NotebookError | null> =>
+  executeNotebook(file, outDir).then(
+    () => null,
+    (error: NotebookError) => error,
+  );
+
 describe('a failing notebook', () => {
   it(
     'is reported with its name, the failing code cell and the error message',
     async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-failing-'));
+      // Inside this checkout: the kernel starts the tslab of the checkout its notebook is in.
+      fs.mkdirSync(path.join(ROOT, '.cache'), { recursive: true });
+      const dir = fs.mkdtempSync(path.join(ROOT, '.cache', 'botmap-failing-'));
       const file = path.join(dir, '09-broken.ipynb');
-      const code = (source: string) => ({ cell_type: 'code', metadata: {}, source, outputs: [], execution_count: null });
-      fs.writeFileSync(
-        file,
-        JSON.stringify({
-          cells: [code('const a = 1;'), { cell_type: 'markdown', metadata: {}, source: 'text' }, code("throw new Error('the sample is missing');")],
-          metadata: { kernelspec: { name: 'tslab', display_name: 'TypeScript', language: 'typescript' } },
-          nbformat: 4,
-          nbformat_minor: 5,
-        }),
-      );
-      const failure = await executeNotebook(file, path.join(dir, 'out')).then(
-        () => null,
-        (error: NotebookError) => error,
-      );
+      writeNotebook(file, [code('const a = 1;'), { cell_type: 'markdown', metadata: {}, source: 'text' }, code("throw new Error('the sample is missing');")]);
+      const failure = await failureOf(file, path.join(dir, 'out'));
       expect(failure).toBeInstanceOf(NotebookError);
       expect(failure!.failure).toMatchObject({ notebook: '09-broken.ipynb', cell: 2 });
       expect(failure!.failure.message).toContain('the sample is missing');
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+    120_000,
+  );
+});
+
+describe('a notebook outside any BotMap checkout', () => {
+  it(
+    'fails with the kernel launcher saying so, as the kernel registration serves checkouts only',
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-outside-'));
+      const file = path.join(dir, 'stray.ipynb');
+      writeNotebook(file, [code('1 + 1')]);
+      const failure = await failureOf(file, path.join(dir, 'out'));
+      expect(failure).toBeInstanceOf(NotebookError);
+      expect(failure!.failure).toEqual({
+        notebook: 'stray.ipynb',
+        cell: null,
+        message: `botmap kernel: BotMap's TypeScript kernel starts in a BotMap checkout, and ${dir} is in none (no package.json named "botmap" at or above it). Open the notebook from a BotMap checkout's notebooks/ folder.`,
+      });
     },
     120_000,
   );
