@@ -35,6 +35,9 @@ describe('subset', () => {
     expect({ events: part.summary.events, ips: part.summary.ips }).toStrictEqual({ events: mailOnly.summary.events, ips: mailOnly.summary.ips });
     expect(part.subset).toBe('server mail1');
     expect(part.summary.notes).toContain('Subset: server mail1.');
+    // mail1's auth.log failures carry the jail sshd, as its fail2ban status does: all 13,912 events.
+    expect(subset(whole, { jails: ['sshd'], servers: ['mail1'] }).events.numRows()).toBe(mailOnly.events.numRows());
+    expect(mailOnly.events.filter((d: any) => d.jail !== 'sshd').numRows()).toBe(0);
   });
 
   it('of sshd on web1 in October keeps those events alone, and its map says so', () => {
