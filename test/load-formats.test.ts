@@ -368,22 +368,22 @@ describe('auth logs', () => {
       skipped_examples: { 'not an sshd line': [1, 13, 22], 'hostname, not an address': [19] },
     });
     expect(eventsOf(result)).toEqual([
-      { ip: '192.0.2.101', kind: 'failure', time: '2026-12-31T23:58:10.000Z', jail: null, user: 'admin' },
-      { ip: '192.0.2.101', kind: 'failure', time: '2026-12-31T23:58:12.000Z', jail: null, user: 'admin' },
-      { ip: '192.0.2.101', kind: 'failure', time: '2026-12-31T23:58:13.000Z', jail: null, user: 'admin' },
-      { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:32.000Z', jail: null, user: 'root' },
+      { ip: '192.0.2.101', kind: 'failure', time: '2026-12-31T23:58:10.000Z', jail: 'sshd', user: 'admin' },
+      { ip: '192.0.2.101', kind: 'failure', time: '2026-12-31T23:58:12.000Z', jail: 'sshd', user: 'admin' },
+      { ip: '192.0.2.101', kind: 'failure', time: '2026-12-31T23:58:13.000Z', jail: 'sshd', user: 'admin' },
+      { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:32.000Z', jail: 'sshd', user: 'root' },
       // message repeated 3 times
-      { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:40.000Z', jail: null, user: 'root' },
-      { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:40.000Z', jail: null, user: 'root' },
-      { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:40.000Z', jail: null, user: 'root' },
-      { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:41.000Z', jail: null, user: 'root' },
+      { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:40.000Z', jail: 'sshd', user: 'root' },
+      { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:40.000Z', jail: 'sshd', user: 'root' },
+      { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:40.000Z', jail: 'sshd', user: 'root' },
+      { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:41.000Z', jail: 'sshd', user: 'root' },
       // the empty user name is kept
-      { ip: '192.0.2.102', kind: 'failure', time: '2027-01-01T00:01:00.000Z', jail: null, user: '' },
-      { ip: '192.0.2.102', kind: 'failure', time: '2027-01-01T00:01:01.000Z', jail: null, user: '' },
+      { ip: '192.0.2.102', kind: 'failure', time: '2027-01-01T00:01:00.000Z', jail: 'sshd', user: '' },
+      { ip: '192.0.2.102', kind: 'failure', time: '2027-01-01T00:01:01.000Z', jail: 'sshd', user: '' },
       // a user name holding "from 192.0.2.250 port 22 ssh2" does not pick the address
-      { ip: '198.51.100.102', kind: 'failure', time: '2027-01-01T00:02:00.000Z', jail: null, user: 'x from 192.0.2.250 port 22 ssh2' },
-      { ip: '2001:db8::102', kind: 'failure', time: '2027-01-01T00:04:00.000Z', jail: null, user: 'git' },
-      { ip: '203.0.113.102', kind: 'failure', time: '2027-01-01T00:05:00.000Z', jail: null, user: 'root' },
+      { ip: '198.51.100.102', kind: 'failure', time: '2027-01-01T00:02:00.000Z', jail: 'sshd', user: 'x from 192.0.2.250 port 22 ssh2' },
+      { ip: '2001:db8::102', kind: 'failure', time: '2027-01-01T00:04:00.000Z', jail: 'sshd', user: 'git' },
+      { ip: '203.0.113.102', kind: 'failure', time: '2027-01-01T00:05:00.000Z', jail: 'sshd', user: 'root' },
       // fail2ban's own syslog line in the auth log
       { ip: '192.0.2.101', kind: 'ban', time: '2027-01-01T00:07:00.000Z', jail: 'sshd', user: null },
     ]);
@@ -427,9 +427,9 @@ describe('auth logs', () => {
       skipped: { 'sshd message naming the connection, not a failure': 1, 'journal entry of another program': 1, 'not a JSON object': 1 },
     });
     expect(eventsOf(result)).toEqual([
-      { ip: '192.0.2.131', kind: 'failure', time: '2026-10-01T10:00:00.000Z', jail: null, user: 'test' },
-      { ip: '192.0.2.131', kind: 'failure', time: '2026-10-01T10:00:01.500Z', jail: null, user: 'test' },
-      { ip: '198.51.100.131', kind: 'failure', time: '2026-10-01T10:00:02.000Z', jail: null, user: 'root' },
+      { ip: '192.0.2.131', kind: 'failure', time: '2026-10-01T10:00:00.000Z', jail: 'sshd', user: 'test' },
+      { ip: '192.0.2.131', kind: 'failure', time: '2026-10-01T10:00:01.500Z', jail: 'sshd', user: 'test' },
+      { ip: '198.51.100.131', kind: 'failure', time: '2026-10-01T10:00:02.000Z', jail: 'sshd', user: 'root' },
       { ip: '192.0.2.131', kind: 'ban', time: '2026-10-01T10:00:04.000Z', jail: 'sshd', user: null },
     ]);
   });

@@ -195,7 +195,7 @@ describe('random valid lines round-trip their address, time and jail', () => {
       fc.property(address, instant, user, fc.boolean(), fc.integer({ min: 1, max: 65535 }), (ip, ms, name, invalid, port) => {
         const line = `${syslogStamp(ms)} web1 sshd[42]: Failed password for ${invalid ? 'invalid user ' : ''}${name} from ${ip} port ${port} ssh2`;
         const events = parseOne('auth-log', [line], ms);
-        expect(events).toEqual([{ ip: norm(ip), kind: 'failure', time: ms - (ms % 1000), jail: null, user: name }]);
+        expect(events).toEqual([{ ip: norm(ip), kind: 'failure', time: ms - (ms % 1000), jail: 'sshd', user: name }]);
       }),
       { numRuns: 400 },
     );
@@ -205,7 +205,7 @@ describe('random valid lines round-trip their address, time and jail', () => {
     fc.assert(
       fc.property(address, instant, user, (ip, ms, name) => {
         const line = JSON.stringify({ __REALTIME_TIMESTAMP: String(ms * 1000 + 123), _HOSTNAME: 'h', SYSLOG_IDENTIFIER: 'sshd', _PID: '9', MESSAGE: `Invalid user ${name} from ${ip} port 22` });
-        expect(parseOne('journal-json', [line])).toEqual([{ ip: norm(ip), kind: 'failure', time: ms, jail: null, user: name }]);
+        expect(parseOne('journal-json', [line])).toEqual([{ ip: norm(ip), kind: 'failure', time: ms, jail: 'sshd', user: name }]);
       }),
       { numRuns: 200 },
     );

@@ -15,7 +15,11 @@ export interface AggregateOptions {
   clusterRadiusKm?: number;
 }
 
-/** The tables every chart and export is drawn from. */
+/**
+ * The tables every chart and export is drawn from. Every column's meaning, unit and type: the
+ * README's "The tables you explore". Times here are epoch ms (as `ips.csv` writes them); the
+ * events table they come from holds Dates.
+ */
 export interface Aggregates {
   /**
    * One row per distinct address: `ip, version, events, records, first_seen, last_seen, country, country_name, city, subdivision, latitude, longitude, accuracy_radius, precision, asn, org, attacker`
@@ -29,7 +33,7 @@ export interface Aggregates {
   countries: ColumnTable;
   /** Addresses with a known network, grouped by ASN: `asn, org, ips, events`, largest first (ties: lower ASN first). */
   asns: ColumnTable;
-  /** Cities within `clusterRadiusKm` of each other as places, largest first. */
+  /** Cities within `clusterRadiusKm` of each other as places, largest first: `name, country, country_name, latitude, longitude` (the address-weighted centre, degrees), `radius_km` (centre to farthest member), `ips, events, cities`. */
   places: PlaceCluster[];
   /** What the `ips` counts of the rankings count. */
   counting: {

@@ -44,11 +44,12 @@ export interface ChartsOptions extends Partial<Parameters> {
 const number = (n: number) => Math.round(n).toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
 
-/** "2026-09-14 – 2026-10-25"; for undated inputs, the date they were read. */
+/** "2026-09-14 – 2026-10-25"; for undated inputs, the date they were read. A subset is named first. */
 export function dataWindow(analysis: Analysis): string {
+  const scope = analysis.subset ? `subset: ${analysis.subset} · ` : '';
   const { first, last } = analysis.aggregates.window;
-  if (first == null || last == null) return `no event times (read ${analysis.summary.generated_at.slice(0, 10)})`;
-  return isoDay(first) === isoDay(last) ? isoDay(first) : `${isoDay(first)} – ${isoDay(last)}`;
+  if (first == null || last == null) return `${scope}no event times (read ${analysis.summary.generated_at.slice(0, 10)})`;
+  return scope + (isoDay(first) === isoDay(last) ? isoDay(first) : `${isoDay(first)} – ${isoDay(last)}`);
 }
 
 /** The credit line every chart carries. */

@@ -3,8 +3,10 @@
  * - `pipeline.ts`: the parameters and `analyse()` (load → locate → aggregate);
  * - `run.ts`: the whole job (analyse → charts → export);
  * - `progress.ts`: progress bars in a notebook or a terminal;
- * - `snapshot.ts`: one run's analysis handed to every notebook of `npm start`.
+ * - `snapshot.ts`: one run's analysis handed to every notebook of `npm start`;
+ * - `subset.ts`: part of a run (jails, servers, a time window, countries, networks) as an analysis of its own.
  */
 export { parameters, notebookParameters, hasEventTimes, analyse, DEFAULT_PARAMETERS, type Parameters, type Analysis, type CellParameters } from './pipeline';
+export { subset, type SubsetFilter } from './subset';
 export { runPipeline, type RunOptions, type RunResult } from './run';
 export { notebookProgress, terminalProgress, type Progress, type ProgressSink } from './progress';

@@ -125,6 +125,8 @@ export interface Analysis {
   addresses: ColumnTable;
   aggregates: Aggregates;
   summary: Summary;
+  /** What part of a run's events this analysis holds (`subset`: "jail sshd · server web1"); absent for the whole run. Charts name it in their subtitles. */
+  subset?: string;
 }
 
 /**

@@ -30,6 +30,13 @@ export const PENDING = 'sshd failure without an address (counted when the connec
 export const NOT_SYSLOG = 'not a syslog line';
 
 /**
+ * The jail of the failures read from sshd's own messages (auth.log, secure, the journal): the
+ * name fail2ban's sshd jail has, so a filter by jail takes in fail2ban's bans and sshd's failures
+ * together. `sshd-session` and `sshd-auth` (OpenSSH 9.8+) are the same service.
+ */
+export const SSHD_JAIL = 'sshd';
+
+/**
  * Classifies sshd messages, merges them per sshd process, and emits failures. Shared with
  * the journal JSON format and the conformance script.
  */
@@ -48,7 +55,7 @@ export class SshdReader {
     const user = this.tracker.user;
     let n = 0;
     for (let i = 0; i < m.repeat; i++) {
-      if (!emit(host, 'failure', time, null, user)) break;
+      if (!emit(host, 'failure', time, SSHD_JAIL, user)) break;
       n++;
     }
     if (n > 0) return n;
