@@ -108,7 +108,9 @@ export function framed(
   const subtitleLines = options.subtitle ? wrap(options.subtitle, width - 2 * PAD, SUBTITLE_SIZE) : [];
   const room = legend ? width - 2 * PAD - 30 - legend.width : 0;
   const legendBeside = !!legend && textWidth(options.title, TITLE_SIZE, 'bold') <= room && subtitleLines.every((l) => textWidth(l, SUBTITLE_SIZE) <= room);
-  const textBottom = PAD + TITLE_SIZE + subtitleLines.length * (SUBTITLE_SIZE + 6) + (subtitleLines.length ? 4 : 0);
+  // An untitled chart (a user's own Plot chart may have none) leaves no room for a title.
+  const titleSize = options.title ? TITLE_SIZE : 0;
+  const textBottom = PAD + titleSize + subtitleLines.length * (SUBTITLE_SIZE + 6) + (subtitleLines.length ? 4 : 0);
   const legendY = legendBeside ? PAD - 4 : textBottom + 8;
   const headerHeight = Math.max(textBottom + 14, legend ? legendY + legend.height + 10 : 0);
   const captionLines = (options.caption ?? []).flatMap((line) => wrap(line, width - 2 * PAD, CAPTION_SIZE));
@@ -122,12 +124,12 @@ export function framed(
     'font-family': theme.fontFamily,
     role: 'img',
   });
-  svg.appendChild(el(document, 'title', {}, options.title));
+  if (options.title) svg.appendChild(el(document, 'title', {}, options.title));
   if (options.subtitle) svg.appendChild(el(document, 'desc', {}, options.subtitle));
   svg.appendChild(el(document, 'rect', { width: String(width), height: String(height), fill: theme.background }));
 
-  let y = PAD + TITLE_SIZE * 0.8;
-  svg.appendChild(el(document, 'text', { x: PAD, y, 'font-size': TITLE_SIZE, fill: theme.text, 'font-weight': 'bold' }, options.title));
+  let y = PAD + titleSize * 0.8;
+  if (options.title) svg.appendChild(el(document, 'text', { x: PAD, y, 'font-size': TITLE_SIZE, fill: theme.text, 'font-weight': 'bold' }, options.title));
   y += 4;
   for (const line of subtitleLines) {
     y += SUBTITLE_SIZE + 6;
