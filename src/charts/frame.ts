@@ -73,9 +73,31 @@ export function wrap(line: string, maxWidth: number, fontSize: number): string[]
   return lines;
 }
 
+// One formatter for every count: toLocaleString builds one per call, and a dense map's hover
+// titles format twenty thousand counts.
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
 /** "1,234" */
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return COUNT_FORMAT.format(Math.round(n));
+}
+
+/** "12.3%" of `total` ("<0.1%" for a sliver, "" without a total): the share a hover title gives. */
+export function formatShare(n: number, total: number | undefined): string {
+  if (!total) return '';
+  const percent = (100 * n) / total;
+  return percent > 0 && percent < 0.1 ? '<0.1%' : `${Math.round(percent * 10) / 10}%`;
+}
+
+/** "1 address", "1,234 addresses": a count and its noun, for hover titles. */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${Math.round(n) === 1 ? one : many}`;
+}
+
+/** " (12.3% of all)" after a count in a hover title; "" without a total. */
+export function ofAll(n: number, total: number | undefined, all = 'all'): string {
+  const share = formatShare(n, total);
+  return share ? ` (${share} of ${all})` : '';
 }
 
 /** Plot's style for the charts with axes: transparent, in the theme's ink and type. */
