@@ -125,7 +125,8 @@ export function plot(spec: Plot.PlotOptions, options: PlotFrameOptions = {}): Ch
   const text = { title: options.title ?? textOf(title) ?? '', subtitle: options.subtitle ?? textOf(subtitle), caption: lines, width };
   const chart = framed(document, theme, text, svg, height, [], [], legendRow(document, legends));
   escapeAttributes(chart.svg as PlotNode);
-  // Plot's ramp legends embed their colours as an image linked the SVG 1.1 way.
+  // linkedom writes Plot's own xlink:href as SVG 2's href; an xlink: prefix left (from a spec's
+  // own attributes) needs its namespace declared for the file to parse as XML.
   if (chart.svg.outerHTML.includes('xlink:')) chart.svg.setAttribute('xmlns:xlink', 'http://www.w3.org/1999/xlink');
   return chart;
 }
