@@ -111,6 +111,13 @@ describe('worldMap', () => {
     ]);
   });
 
+  it('lists, in a hover square over a larger dot, that dot too: the square hides it from the pointer', () => {
+    const cities = [{ ...CITIES[0], ips: 1000, events: 2000 }, { ...CITIES[0], city: 'Pudong', latitude: 31.23, longitude: 121.5, ips: 1, events: 10 }];
+    const svg = svgText(worldMap(cities, { ...TEXT, labels: 0 }));
+    const hover = svg.match(/<g opacity="0" class="botmap-hover">(.*?)<\/g>/s)![1];
+    expect(hover).toMatch(/^<path d="M\d+,\d+h8v8h-8z"><title>Shanghai, CN: 1,000 addresses, 2,000 events\nPudong, CN: 1 address, 10 events\nThese 2 cities: 1,001 addresses \(100% of all\), 2,010 events \(100% of all\)<\/title><\/path>$/);
+  });
+
   it('draws the same PNG as without its hover titles (no renderer draws a title; the hover squares are transparent)', () => {
     const cities = [...CITIES, ...CITIES.map((c) => ({ ...c, city: `${c.city} 2`, latitude: c.latitude + 0.3, ips: 1 }))];
     const svg = svgText(worldMap(cities, { ...TEXT, color: 'events' }));

@@ -117,15 +117,33 @@ function squareTitle(cities: readonly CityPoint[], totals: CityTotals): string {
   return lines.join('\n');
 }
 
+/** The larger dots over the centre of each hover square (keyed like the squares), in the order given. */
+function dotsOverSquares(dots: readonly PixelDot[], cities: readonly CityPoint[]): Map<string, CityPoint[]> {
+  const over = new Map<string, CityPoint[]>();
+  dots.forEach((d, i) => {
+    for (let x = Math.floor((d.x - d.r) / HOVER_CELL) * HOVER_CELL; x <= d.x + d.r; x += HOVER_CELL) {
+      for (let y = Math.floor((d.y - d.r) / HOVER_CELL) * HOVER_CELL; y <= d.y + d.r; y += HOVER_CELL) {
+        if ((x + HOVER_CELL / 2 - d.x) ** 2 + (y + HOVER_CELL / 2 - d.y) ** 2 > d.r * d.r) continue;
+        const key = `${x},${y}`;
+        const list = over.get(key);
+        if (list) list.push(cities[i]);
+        else over.set(key, [cities[i]]);
+      }
+    }
+  });
+  return over;
+}
+
 /**
  * The small dots' details on hover. Drawn as one path per colour, they have no element of their
  * own to carry a <title>, and an element per dot would take the dense map's SVG past 1 MB: so an
  * invisible square per 8 px of the map that holds small dots carries the details of its cities,
- * largest first. The group's zero opacity keeps it out of the PNG (resvg skips it) while a
+ * largest first, and of the larger dots it covers. The group's zero opacity keeps it out of the PNG (resvg skips it) while a
  * browser still finds the squares under the pointer.
  */
-function smallDotsHover(document: SvgDocument, dots: readonly PixelDot[], cities: readonly CityPoint[], totals: CityTotals): SvgNode {
+function smallDotsHover(document: SvgDocument, dots: readonly PixelDot[], cities: readonly CityPoint[], totals: CityTotals, under: { dots: readonly PixelDot[]; cities: readonly CityPoint[] }): SvgNode {
   const g = el(document, 'g', { class: 'botmap-hover', opacity: 0 });
+  const covered = dotsOverSquares(under.dots, under.cities);
   const squares = new Map<string, { x: number; y: number; cities: CityPoint[] }>();
   dots.forEach((d, i) => {
     if (!Number.isFinite(d.x) || !Number.isFinite(d.y)) return;
@@ -138,7 +156,8 @@ function smallDotsHover(document: SvgDocument, dots: readonly PixelDot[], cities
   });
   for (const { x, y, cities: here } of squares.values()) {
     const square = el(document, 'path', { d: `M${x},${y}h${HOVER_CELL}v${HOVER_CELL}h-${HOVER_CELL}z` });
-    square.appendChild(el(document, 'title', {}, squareTitle(here, totals)));
+    // The square hides the larger dots under its centre from the pointer: it lists them too, first.
+    square.appendChild(el(document, 'title', {}, squareTitle([...(covered.get(`${x},${y}`) ?? []), ...here], totals)));
     g.appendChild(square);
   }
   return g;
@@ -302,7 +321,7 @@ function worldDotsMark({ dots, cities, coloured, theme }: { dots: readonly Pixel
           fillOpacity: coloured ? Math.min(1, theme.dotOpacity + 0.3) : 0.9,
         }),
       );
-      g.appendChild(smallDotsHover(doc, rest, cities.slice(small), totals));
+      g.appendChild(smallDotsHover(doc, rest, cities.slice(small), totals, { dots: large, cities: cities.slice(0, small) }));
     }
     return g;
   });
