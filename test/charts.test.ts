@@ -99,6 +99,23 @@ describe('every chart of the sample run', () => {
     expect(overlapping(other['world-map'].labels)).toEqual([]);
   });
 
+  it('carries the details of every bar, cell, dot and country as a hover title', () => {
+    const titles = (name: string) => svgText(charts.dark[name]).match(/<title>[^<]*<\/title>/g)!.slice(1);
+    const top = analysis.parameters.top;
+    for (const name of ['top-cities', 'top-places', 'top-countries']) expect(titles(name), name).toHaveLength(top);
+    expect(titles('hour-weekday')).toHaveLength(168);
+    // A country with no shape at this scale is a dot, with its title; one with no shape at all is
+    // not drawn; a country of several shapes (territories) gives each its title.
+    expect(new Set(titles('countries'))).toHaveProperty('size', analysis.aggregates.countries.numRows() - (charts.dark.countries as CountryMapChart).unmatched.length);
+    expect(titles('top-cities')[0]).toMatch(/^<title>[^\n]+, [A-Z]{2}\nDistinct attacking addresses: [\d,]+ \([\d.]+% of all\)\nEvents: [\d,]+ \([\d.]+% of all\)<\/title>$/);
+    // Every city of the world map: a circle of its own, or a line in a hover square.
+    const world = svgText(charts.dark['world-map']);
+    const circles = world.match(/<g [^>]*class="botmap-dots"[^>]*>(.*?)<\/g>/s)![1];
+    expect(circles.match(/<circle [^>]*\/>/g)).toBeNull();
+    const listed = (world.match(/<title>[^<]*<\/title>/g) ?? []).join('\n').match(/, [A-Z]{2}[:\n]/g)!.length;
+    expect(listed).toBe(analysis.aggregates.cities.numRows());
+  });
+
   it('stays small: the world map under 1 MB', () => {
     for (const theme of ['dark', 'light'] as const) {
       for (const [name, chart] of Object.entries(charts[theme])) expect(svgText(chart).length, name).toBeLessThan(name === 'world-map' ? 1_000_000 : 400_000);

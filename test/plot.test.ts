@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dotRadius, logTicks, rankingChart, worldMap } from '../src/charts/index';
-import { svgText } from '../src/export/files';
+import { svgText, svgToPng } from '../src/export/files';
 import { DARK, LIGHT } from '../src/charts/theme';
 import { CITIES, expectNoOverlaps, PLACES, TEXT } from './plot-fixtures';
 import { expectSvgSnapshot } from './support/snapshot';
@@ -97,6 +97,36 @@ describe('worldMap', () => {
     expect(svg).toContain('A &amp; B &lt;i&gt;');
   });
 
+  it('carries each dot’s details as a hover title: a circle its own, the smallest dots in squares of the map', () => {
+    const cities = [{ ...CITIES[0], ips: 1000, events: 2000 }, ...['Buenos Aires', 'Quilmes', 'La Plata', 'Mumbai'].map((name) => ({ ...CITIES.find((c) => c.city === name)!, ips: 1, events: 10 }))];
+    const svg = svgText(worldMap(cities, { ...TEXT, labels: 0 }));
+    // 1,004 addresses and 2,040 events in all.
+    expect(svg).toContain('<circle r="22" cy="161.5" cx="971.5"><title>Shanghai, CN\n1,000 addresses (99.6% of all)\n2,000 events (98% of all)</title></circle>');
+    const hover = svg.match(/<g opacity="0" class="botmap-hover">(.*?)<\/g>/s)![1];
+    const squares = hover.match(/<path d="M\d+,\d+h8v8h-8z"><title>[^<]*<\/title><\/path>/g)!;
+    expect(squares.join('')).toBe(hover);
+    expect(squares).toEqual([
+      '<path d="M424,440h8v8h-8z"><title>Buenos Aires, AR: 1 address, 10 events\nLa Plata, AR: 1 address, 10 events\nQuilmes, AR: 1 address, 10 events\nThese 3 cities: 3 addresses (0.3% of all), 30 events (1.5% of all)</title></path>',
+      '<path d="M832,208h8v8h-8z"><title>Mumbai, IN\n1 address (&lt;0.1% of all)\n10 events (0.5% of all)</title></path>',
+    ]);
+  });
+
+  it('lists, in a hover square over a larger dot, that dot too: the square hides it from the pointer', () => {
+    const cities = [{ ...CITIES[0], ips: 1000, events: 2000 }, { ...CITIES[0], city: 'Pudong', latitude: 31.23, longitude: 121.5, ips: 1, events: 10 }];
+    const svg = svgText(worldMap(cities, { ...TEXT, labels: 0 }));
+    const hover = svg.match(/<g opacity="0" class="botmap-hover">(.*?)<\/g>/s)![1];
+    expect(hover).toMatch(/^<path d="M\d+,\d+h8v8h-8z"><title>Shanghai, CN: 1,000 addresses, 2,000 events\nPudong, CN: 1 address, 10 events\nThese 2 cities: 1,001 addresses \(100% of all\), 2,010 events \(100% of all\)<\/title><\/path>$/);
+  });
+
+  it('draws the same PNG as without its hover titles (no renderer draws a title; the hover squares are transparent)', () => {
+    const cities = [...CITIES, ...CITIES.map((c) => ({ ...c, city: `${c.city} 2`, latitude: c.latitude + 0.3, ips: 1 }))];
+    const svg = svgText(worldMap(cities, { ...TEXT, color: 'events' }));
+    expect(svg).toContain('botmap-hover');
+    const bare = svg.replace(/<g opacity="0" class="botmap-hover">.*?<\/g>/s, '').replace(/<title>[^<]*<\/title>/g, '');
+    expect(bare).not.toContain('<title>');
+    expect(svgToPng(svg).equals(svgToPng(bare))).toBe(true);
+  });
+
   it('draws an empty map when there is no city', () => {
     const chart = worldMap([], TEXT);
     expect(chart.labels).toEqual([]);
@@ -130,6 +160,22 @@ describe('rankingChart', () => {
     expect(svg).toContain('>412</text>');
     expect(svg).toContain('>9,120</text>');
     expect(svg).toContain('>events</text>');
+  });
+
+  it('carries each bar’s details as an escaped hover title, with its shares of the totals', () => {
+    const chart = rankingChart([...rows, { label: '<script>&"', value: 1, secondary: 2 }], {
+      measure: 'Distinct attacking addresses',
+      secondaryMeasure: 'events',
+      totals: { value: 4120, secondary: 91_200 },
+      title: 't',
+    });
+    const svg = svgText(chart);
+    expect(svg).toContain('<title>Shanghai, CN\nDistinct attacking addresses: 412 (10% of all)\nEvents: 9,120 (10% of all)</title>');
+    expect(svg).toContain('<title>&lt;script&gt;&amp;"\nDistinct attacking addresses: 1 (&lt;0.1% of all)\nEvents: 2 (&lt;0.1% of all)</title>');
+    expect(svg).not.toContain('<script');
+    expect(svg.match(/<title>/g)).toHaveLength(1 + rows.length + 1);
+    const bare = svg.replace(/<title>[^<]*<\/title>/g, '');
+    expect(svgToPng(svg).equals(svgToPng(bare))).toBe(true);
   });
 
   it('shortens long labels and keeps repeated ones apart', () => {

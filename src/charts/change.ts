@@ -1,7 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { SvgNode } from './dom';
 import { textWidth } from './labels';
-import { axisStyle, framed, formatCount, setup, type Chart, type ChartOptions } from './frame';
+import { axisStyle, framed, formatCount, ofAll, setup, type Chart, type ChartOptions } from './frame';
 import { bandLabels, integerTicks } from './ranking';
 
 /** One row of a before → after comparison. */
@@ -17,6 +17,19 @@ export interface ChangeOptions extends ChartOptions {
   /** Names of the two periods, for the legend. */
   beforeLabel: string;
   afterLabel: string;
+  /** The whole of each period (all addresses in it), for the shares in the hover titles. */
+  totals?: { before?: number; after?: number };
+}
+
+/** A row's hover title: its name, each period's value with its share of the period, the change. */
+function changeTitle(d: ChangeDatum, options: ChangeOptions): string {
+  const change = d.after - d.before;
+  return [
+    d.label,
+    `${options.beforeLabel}: ${formatCount(d.before)}${ofAll(d.before, options.totals?.before, 'the period')}`,
+    `${options.afterLabel}: ${formatCount(d.after)}${ofAll(d.after, options.totals?.after, 'the period')}`,
+    `Change: ${change >= 0 ? '+' : '−'}${formatCount(Math.abs(change))}`,
+  ].join('\n');
 }
 
 /**
@@ -25,7 +38,10 @@ export interface ChangeOptions extends ChartOptions {
  */
 export function changeChart(rows: readonly ChangeDatum[], options: ChangeOptions): Chart {
   const { theme, document, width } = setup(options, 900);
-  const shown = bandLabels(rows, Math.round(width * 0.4));
+  const shown = bandLabels(
+    rows.map((r) => ({ ...r, title: changeTitle(r, options) })),
+    Math.round(width * 0.4),
+  );
   const marginLeft = Math.ceil(shown.reduce((m, r) => Math.max(m, textWidth(r.label, 12)), 0)) + 32;
   const maxValue = Math.max(1, ...shown.map((r) => Math.max(r.before, r.after)));
   const ticks = integerTicks(maxValue * 1.1);
@@ -44,9 +60,9 @@ export function changeChart(rows: readonly ChangeDatum[], options: ChangeOptions
     y: { label: null, domain: shown.map((r) => r.label), tickSize: 0 },
     marks: [
       Plot.gridX({ stroke: theme.grid, strokeOpacity: 1, ticks }),
-      Plot.link(shown, { x1: 'before', x2: 'after', y1: 'label', y2: 'label', stroke: (d: ChangeDatum) => (rising(d) ? theme.accent : theme.muted), strokeWidth: 2 }),
-      Plot.dot(shown, { x: 'before', y: 'label', r: 4.5, stroke: theme.muted, fill: theme.background, strokeWidth: 1.5 }),
-      Plot.dot(shown, { x: 'after', y: 'label', r: 4.5, fill: (d: ChangeDatum) => (rising(d) ? theme.accent : theme.muted) }),
+      Plot.link(shown, { x1: 'before', x2: 'after', y1: 'label', y2: 'label', stroke: (d: ChangeDatum) => (rising(d) ? theme.accent : theme.muted), strokeWidth: 2, title: 'title' }),
+      Plot.dot(shown, { x: 'before', y: 'label', r: 4.5, stroke: theme.muted, fill: theme.background, strokeWidth: 1.5, title: 'title' }),
+      Plot.dot(shown, { x: 'after', y: 'label', r: 4.5, fill: (d: ChangeDatum) => (rising(d) ? theme.accent : theme.muted), title: 'title' }),
       Plot.text(shown, {
         x: (d: ChangeDatum) => Math.max(d.before, d.after),
         y: 'label',

@@ -240,8 +240,11 @@ function rankingOf<T extends { ips: number; events: number }>(
     .map((r) => ({ label: label(r), value: byEvents ? r.events : r.ips, secondary: byEvents ? r.ips : r.events }))
     .sort(largestFirst((r) => r.value, (r) => r.secondary))
     .slice(0, drawingParameters(analysis, options).top);
+  const ips = all.reduce((sum, r) => sum + r.ips, 0);
+  const events = all.reduce((sum, r) => sum + r.events, 0);
   return rankingChart(rows, {
     theme: themeOf(analysis, options),
+    totals: byEvents ? { value: events, secondary: ips } : { value: ips, secondary: events },
     measure: byEvents ? 'Attack events' : `Distinct attacking ${noun}`,
     secondaryMeasure: byEvents ? noun : 'events',
     title: `Top ${rows.length} attacking ${many}`,
@@ -380,6 +383,7 @@ export function compareChart(analysis: Analysis, comparison: Comparison, what: '
       measure: 'Distinct attacking addresses in the period',
       beforeLabel: `before ${split}`,
       afterLabel: `from ${split}`,
+      totals: { before: comparison.before.ips, after: comparison.after.ips },
       title: `The ${what} that changed most`,
       subtitle: `${isoDay(comparison.before.from)} – ${isoDay(comparison.before.to)} against ${isoDay(comparison.after.from)} – ${isoDay(comparison.after.to)} · ${comparison.before.ips.toLocaleString('en-US')} → ${comparison.after.ips.toLocaleString('en-US')} addresses`,
       caption: [
@@ -393,11 +397,14 @@ export function compareChart(analysis: Analysis, comparison: Comparison, what: '
 /** The most tried user names as a bar chart (names shown as text, never markup); `top` (a number, or from the options' parameters). */
 export function usernamesChart(analysis: Analysis, topOrOptions: number | ChartsOptions = {}): Chart {
   const options = typeof topOrOptions === 'number' ? { top: topOrOptions } : topOrOptions;
-  const rows = topUsernames(analysis, drawingParameters(analysis, options).top);
+  const all = topUsernames(analysis, Infinity);
+  const rows = all.slice(0, drawingParameters(analysis, options).top);
   return rankingChart(
     rows.map((r) => ({ label: r.user === '' ? '(empty user name)' : printable(r.user), value: r.attempts, secondary: r.ips })),
     {
       theme: themeOf(analysis, options),
+      // An address tries many names: addresses summed over names are no total to share.
+      totals: { value: all.reduce((sum, r) => sum + r.attempts, 0) },
       measure: 'Login attempts',
       secondaryMeasure: 'addresses',
       title: `The ${rows.length} user names tried most`,

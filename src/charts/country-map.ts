@@ -4,10 +4,10 @@ import type { Geometry } from 'geojson';
 import { countryName, loadAtlas, matchCountries, type AtlasResolution, type CountryFeature } from './atlas';
 import type { SvgDocument, SvgNode } from './dom';
 import { placeLabels, type PlacedLabel } from './labels';
-import { el, formatCount, framed, setup, type Chart, type ChartOptions, type Legend } from './frame';
+import { el, formatCount, framed, ofAll, countOf, setup, type Chart, type ChartOptions, type Legend } from './frame';
 import { fitWorld, roundedProjection, SPHERE, geoGraticuleLines, type ProjectionName } from './geo';
 import { rampLegend, thresholdLegend } from './legends';
-import { customMark, labelHeight, labelsGroup, labelWidth, type LabelText } from './marks';
+import { customMark, labelHeight, labelsGroup, labelWidth, type LabelText, type PixelDot } from './marks';
 import type { Theme } from './theme';
 import { logTicks, sequentialColor } from './world-map';
 
@@ -18,6 +18,15 @@ export interface CountryValue {
   name?: string | null;
   /** Distinct addresses located to the country (city-located and country-only). */
   ips: number;
+  /** Attack events from those addresses, for the hover title. */
+  events?: number;
+}
+
+/** A country's hover title: its name and code, its addresses and events with their shares of all. */
+function countryTitle(row: CountryValue, totals: { ips: number; events: number }): string {
+  const lines = [`${row.name || countryName(row.country) || row.country} (${row.country})`, `${countOf(row.ips, 'address', 'addresses')}${ofAll(row.ips, totals.ips)}`];
+  if (row.events != null) lines.push(`${countOf(row.events, 'event')}${ofAll(row.events, totals.events)}`);
+  return lines.join('\n');
 }
 
 export interface CountryMapOptions extends ChartOptions {
@@ -80,22 +89,24 @@ function shadeCountries(present: readonly CountryValue[], o: { colorOf: (v: numb
     present.map((r) => r.country),
     o.resolution,
   );
-  const shaded: (CountryFeature & { fill: string })[] = [];
-  const dots: { x: number; y: number; r: number; fill: string }[] = [];
+  const shaded: (CountryFeature & { fill: string; title: string })[] = [];
+  const dots: { x: number; y: number; r: number; fill: string; title: string }[] = [];
   const anchors = new Map<string, [number, number]>();
   const path = geoPath(o.projection);
+  const totals = { ips: present.reduce((sum, r) => sum + r.ips, 0), events: present.reduce((sum, r) => sum + (r.events ?? 0), 0) };
   for (const row of present) {
     const fill = o.colorOf(row.ips);
+    const title = countryTitle(row, totals);
     const found = shapes.get(row.country);
     if (found) {
-      for (const f of found) shaded.push({ ...f, fill });
+      for (const f of found) shaded.push({ ...f, fill, title });
       const largest = found.reduce((a, b) => (geoArea(a) >= geoArea(b) ? a : b));
       anchors.set(row.country, path.centroid(mainPolygon(largest.geometry) as any) as [number, number]);
     }
     const point = points.get(row.country);
     if (point) {
       const [x, y] = o.projection(point) ?? [NaN, NaN];
-      dots.push({ x, y, r: 3.5, fill });
+      dots.push({ x, y, r: 3.5, fill, title });
       anchors.set(row.country, [x, y]);
     }
   }
@@ -117,10 +128,15 @@ function captionWithUnmatched(caption: readonly string[], unmatched: readonly { 
 }
 
 /** The dots of countries too small for a shape. */
-function smallCountriesMark({ dots, theme }: { dots: readonly { x: number; y: number; r: number; fill: string }[]; theme: Theme }) {
+function smallCountriesMark({ dots, theme }: { dots: readonly (PixelDot & { fill: string })[]; theme: Theme }) {
   return customMark((doc) => {
     const g = el(doc, 'g', { stroke: theme.text, 'stroke-width': 0.8 });
-    for (const d of dots) if (Number.isFinite(d.x)) g.appendChild(el(doc, 'circle', { cx: d.x, cy: d.y, r: d.r, fill: d.fill }));
+    for (const d of dots) {
+      if (!Number.isFinite(d.x)) continue;
+      const circle = el(doc, 'circle', { cx: d.x, cy: d.y, r: d.r, fill: d.fill });
+      if (d.title) circle.appendChild(el(doc, 'title', {}, d.title));
+      g.appendChild(circle);
+    }
     return g;
   });
 }
@@ -168,7 +184,7 @@ export function countryMap(rows: readonly CountryValue[], options: CountryMapOpt
       Plot.geo(SPHERE as any, { fill: theme.ocean }),
       options.graticule ? Plot.geo(geoGraticuleLines(), { stroke: theme.graticule, strokeWidth: 0.6 }) : null,
       Plot.geo(atlas.land as any, { fill: theme.land }),
-      Plot.geo(shaded, { fill: (d: { fill: string }) => d.fill }),
+      Plot.geo(shaded, { fill: (d: { fill: string }) => d.fill, title: (d: { title: string }) => d.title }),
       Plot.geo(atlas.borders as any, { stroke: theme.background, strokeWidth: 0.5, strokeOpacity: theme.name === 'dark' ? 0.8 : 1 }),
       smallCountriesMark({ dots, theme }),
       customMark((doc) => labelsGroup(doc, theme, placed, texts)),

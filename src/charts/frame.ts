@@ -73,9 +73,31 @@ export function wrap(line: string, maxWidth: number, fontSize: number): string[]
   return lines;
 }
 
+// One formatter for every count: toLocaleString builds one per call, and a dense map's hover
+// titles format twenty thousand counts.
+const COUNT_FORMAT = new Intl.NumberFormat('en-US');
+
 /** "1,234" */
 export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString('en-US');
+  return COUNT_FORMAT.format(Math.round(n));
+}
+
+/** "12.3%" of `total` ("<0.1%" for a sliver, "" without a total): the share a hover title gives. */
+export function formatShare(n: number, total: number | undefined): string {
+  if (!total) return '';
+  const percent = (100 * n) / total;
+  return percent > 0 && percent < 0.1 ? '<0.1%' : `${Math.round(percent * 10) / 10}%`;
+}
+
+/** "1 address", "1,234 addresses": a count and its noun, for hover titles. */
+export function countOf(n: number, one: string, many = `${one}s`): string {
+  return `${formatCount(n)} ${Math.round(n) === 1 ? one : many}`;
+}
+
+/** " (12.3% of all)" after a count in a hover title; "" without a total. */
+export function ofAll(n: number, total: number | undefined, all = 'all'): string {
+  const share = formatShare(n, total);
+  return share ? ` (${share} of ${all})` : '';
 }
 
 /** Plot's style for the charts with axes: transparent, in the theme's ink and type. */
@@ -108,7 +130,9 @@ export function framed(
   const subtitleLines = options.subtitle ? wrap(options.subtitle, width - 2 * PAD, SUBTITLE_SIZE) : [];
   const room = legend ? width - 2 * PAD - 30 - legend.width : 0;
   const legendBeside = !!legend && textWidth(options.title, TITLE_SIZE, 'bold') <= room && subtitleLines.every((l) => textWidth(l, SUBTITLE_SIZE) <= room);
-  const textBottom = PAD + TITLE_SIZE + subtitleLines.length * (SUBTITLE_SIZE + 6) + (subtitleLines.length ? 4 : 0);
+  // An untitled chart (a user's own Plot chart may have none) leaves no room for a title.
+  const titleSize = options.title ? TITLE_SIZE : 0;
+  const textBottom = PAD + titleSize + subtitleLines.length * (SUBTITLE_SIZE + 6) + (subtitleLines.length ? 4 : 0);
   const legendY = legendBeside ? PAD - 4 : textBottom + 8;
   const headerHeight = Math.max(textBottom + 14, legend ? legendY + legend.height + 10 : 0);
   const captionLines = (options.caption ?? []).flatMap((line) => wrap(line, width - 2 * PAD, CAPTION_SIZE));
@@ -122,12 +146,12 @@ export function framed(
     'font-family': theme.fontFamily,
     role: 'img',
   });
-  svg.appendChild(el(document, 'title', {}, options.title));
+  if (options.title) svg.appendChild(el(document, 'title', {}, options.title));
   if (options.subtitle) svg.appendChild(el(document, 'desc', {}, options.subtitle));
   svg.appendChild(el(document, 'rect', { width: String(width), height: String(height), fill: theme.background }));
 
-  let y = PAD + TITLE_SIZE * 0.8;
-  svg.appendChild(el(document, 'text', { x: PAD, y, 'font-size': TITLE_SIZE, fill: theme.text, 'font-weight': 'bold' }, options.title));
+  let y = PAD + titleSize * 0.8;
+  if (options.title) svg.appendChild(el(document, 'text', { x: PAD, y, 'font-size': TITLE_SIZE, fill: theme.text, 'font-weight': 'bold' }, options.title));
   y += 4;
   for (const line of subtitleLines) {
     y += SUBTITLE_SIZE + 6;

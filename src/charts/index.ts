@@ -5,7 +5,9 @@
  *   (add a chart here);
  * - what they share: `frame.ts` (title, subtitle, caption), `legends.ts`, `labels.ts` (placing
  *   labels without overlap), `marks.ts`, `theme.ts`, `geo.ts` (projections), `atlas.ts` (country
- *   shapes), `dom.ts` (a DOM for Plot in Node);
+ *   shapes), `dom.ts` (a DOM for Plot in Node),
+ *   `canvas.ts` (the canvas Plot's colour-ramp legends paint on);
+ * - `user-plot.ts`: `plot(spec)`, any Plot spec drawn as a BotMap chart;
  * - `charts.ts`: the chart builders, which read a run's analysis and draw each chart with its
  *   title, subtitle and credits.
  */
@@ -17,6 +19,7 @@ export { rankingChart, type RankingRow, type RankingOptions } from './ranking';
 export { eventTimeline, hourWeekdayHeatmap, attackersPerWeekChart, NO_TIMES, type EventTimelineOptions } from './time-charts';
 export { PROJECTIONS, type ProjectionName } from './geo';
 export { worldMapChart, topCitiesChart, drawingParameters, dataWindow, databaseCredit, allCharts, chartDrawers, placeMapCharts, placeMapChart, countriesChart, topPlacesChart, topCountriesChart, topAsnsChart, timelineChart, hourWeekdayChart, newAttackersChart, compareChart, usernamesChart, networkCredit, slug, type ChartsOptions, type ChartDrawers } from './charts';
+export { plot, type PlotFrameOptions } from './user-plot';
 export { changeChart, type ChangeDatum, type ChangeOptions } from './change';
 export { DARK, LIGHT, themeNamed, type Theme } from './theme';
 export { placeLabels, boxesOverlap, textWidth, leaderLine, type PlacedLabel } from './labels';

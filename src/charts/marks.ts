@@ -14,11 +14,13 @@ export interface PixelDot {
   y: number;
   r: number;
   fill?: string;
+  /** Details shown on hover (an SVG <title>, which no renderer draws). */
+  title?: string;
 }
 
 /**
  * Circles with coordinates rounded to a tenth of a pixel and the shared style on their group,
- * so ten thousand dots stay a few hundred kilobytes.
+ * so ten thousand dots stay a few hundred kilobytes; each with its hover title when it has one.
  */
 export function dotsGroup(document: SvgDocument, dots: readonly PixelDot[], style: { fill?: string; fillOpacity?: number; stroke?: string; strokeWidth?: number; strokeOpacity?: number; className?: string }): SvgNode {
   const g = el(document, 'g', {
@@ -31,7 +33,9 @@ export function dotsGroup(document: SvgDocument, dots: readonly PixelDot[], styl
   });
   for (const d of dots) {
     if (!Number.isFinite(d.x) || !Number.isFinite(d.y)) continue;
-    g.appendChild(el(document, 'circle', { cx: d.x, cy: d.y, r: Math.max(0.5, d.r), fill: d.fill }));
+    const circle = el(document, 'circle', { cx: d.x, cy: d.y, r: Math.max(0.5, d.r), fill: d.fill });
+    if (d.title) circle.appendChild(el(document, 'title', {}, d.title));
+    g.appendChild(circle);
   }
   return g;
 }

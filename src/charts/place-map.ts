@@ -3,7 +3,7 @@ import { geoAzimuthalEqualArea, geoBounds, geoCircle, geoOrthographic, geoPath }
 import { loadAtlas, type AtlasResolution } from './atlas';
 import type { SvgNode } from './dom';
 import { placeLabels, type PlacedLabel } from './labels';
-import { el, formatCount, framed, setup, type Chart, type ChartOptions } from './frame';
+import { el, formatCount, framed, ofAll, countOf, setup, type Chart, type ChartOptions } from './frame';
 import { roundedProjection } from './geo';
 import { drawnBounds, featuresMeeting, linesWithin, polygonsWithin, type GeoBox } from './region';
 import { niceSizeValues, sizeLegend } from './legends';
@@ -96,7 +96,7 @@ function contextDots(place: PlaceMapPlace, context: readonly PlaceMapCity[], o: 
     .filter((c) => !members.has(`${c.city}|${c.latitude}|${c.longitude}`))
     .map((c) => {
       const [x, y] = o.project(c.longitude, c.latitude);
-      return { x, y, r: Math.min(o.maxRadius * 0.6, o.radius(c.ips)) };
+      return { x, y, r: Math.min(o.maxRadius * 0.6, o.radius(c.ips)), title: `${c.city} (outside ${place.name})\n${countOf(c.ips, 'address', 'addresses')}` };
     })
     .filter((d) => Number.isFinite(d.x) && inView([d.x, d.y]));
 }
@@ -159,9 +159,12 @@ export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart 
   const maxIps = place.cities.reduce((m, c) => Math.max(m, c.ips), 0);
   const radius = (ips: number) => dotRadius(ips, maxIps, maxRadius) + 0.8;
   const cities = [...place.cities].sort((a, b) => b.ips - a.ips || a.city.localeCompare(b.city));
+  const events = cities.reduce((sum, c) => sum + (c.events ?? 0), 0);
   const dots = cities.map((c) => {
     const [x, y] = project(c.longitude, c.latitude);
-    return { x, y, r: radius(c.ips) };
+    const lines = [c.city, `${countOf(c.ips, 'address', 'addresses')}${ofAll(c.ips, place.ips, 'the place')}`];
+    if (c.events != null) lines.push(`${countOf(c.events, 'event')}${ofAll(c.events, events, 'the place')}`);
+    return { x, y, r: radius(c.ips), title: lines.join('\n') };
   });
   const context = contextDots(place, options.context ?? [], { project, radius, maxRadius, width, height: mapHeight });
 

@@ -2,7 +2,7 @@ import * as Plot from '@observablehq/plot';
 import type { SvgDocument, SvgNode } from './dom';
 import { textWidth } from './labels';
 import type { Theme } from './theme';
-import { axisStyle, el, framed, formatCount, PAD, setup, type Chart, type ChartOptions } from './frame';
+import { axisStyle, el, framed, formatCount, ofAll, PAD, setup, type Chart, type ChartOptions } from './frame';
 
 export interface RankingRow {
   label: string;
@@ -17,6 +17,11 @@ export interface RankingOptions extends ChartOptions {
   measure: string;
   /** What `secondary` counts, for its column's heading ("events"). */
   secondaryMeasure?: string;
+  /**
+   * Totals over all the data, not just the rows shown, for the share each bar's hover title
+   * gives; leave one out where a share makes no sense (addresses summed over user names).
+   */
+  totals?: { value?: number; secondary?: number };
 }
 
 const FONT = 12;
@@ -62,10 +67,23 @@ export function bandLabels<T extends { label: string }>(rows: readonly T[], max:
   });
 }
 
-/** A horizontal bar chart, largest first, each bar labelled with its value. */
+/** A bar's hover title: its full name, then each measure with its share of the total. */
+function rankingTitle(row: RankingRow, options: RankingOptions): string {
+  const lines = [row.label, `${options.measure}: ${formatCount(row.value)}${ofAll(row.value, options.totals?.value)}`];
+  if (row.secondary != null && options.secondaryMeasure) {
+    const measure = options.secondaryMeasure[0].toUpperCase() + options.secondaryMeasure.slice(1);
+    lines.push(`${measure}: ${formatCount(row.secondary)}${ofAll(row.secondary, options.totals?.secondary)}`);
+  }
+  return lines.join('\n');
+}
+
+/** A horizontal bar chart, largest first, each bar labelled with its value and carrying its details as a hover title. */
 export function rankingChart(rows: readonly RankingRow[], options: RankingOptions): Chart {
   const { theme, document, width } = setup(options, 900);
-  const shown = bandLabels(rows, Math.round(width * 0.4));
+  const shown = bandLabels(
+    rows.map((r) => ({ ...r, title: rankingTitle(r, options) })),
+    Math.round(width * 0.4),
+  );
   const longest = shown.reduce((m, r) => Math.max(m, textWidth(r.label, FONT)), 0);
   const marginLeft = Math.ceil(longest) + 20 + 12;
   const hasSecondary = shown.some((r) => r.secondary != null) && !!options.secondaryMeasure;
@@ -96,7 +114,7 @@ export function rankingChart(rows: readonly RankingRow[], options: RankingOption
     y: { label: null, domain: shown.map((r) => r.label), tickSize: 0, padding: 0.22 },
     marks: [
       Plot.gridX({ stroke: theme.grid, strokeOpacity: 1, ticks }),
-      Plot.barX(shown, { x: 'value', y: 'label', fill: theme.bar, fillOpacity: 0.9 }),
+      Plot.barX(shown, { x: 'value', y: 'label', fill: theme.bar, fillOpacity: 0.9, title: 'title' }),
       Plot.text(shown, {
         x: 'value',
         y: 'label',

@@ -2,7 +2,8 @@ import * as Plot from '@observablehq/plot';
 import type { SvgNode } from './dom';
 import { WEEKDAYS, type AttackerWeek, type HourWeekdayCell, type TimeBin, type TimelineRow } from '../aggregate/timeline';
 import type { Theme } from './theme';
-import { axisStyle, formatCount, framed, setup, type Chart, type ChartOptions } from './frame';
+import { isoDay } from '../aggregate/summary';
+import { axisStyle, formatCount, framed, ofAll, countOf, setup, type Chart, type ChartOptions } from './frame';
 import { rampLegend, swatchLegend } from './legends';
 import { sequentialColor } from './world-map';
 
@@ -38,6 +39,9 @@ export function eventTimeline(rows: readonly TimelineRow[], options: EventTimeli
   const height = marginTop + marginBottom + (facet ? servers.length * panelHeight + (servers.length - 1) * 14 : panelHeight);
   // The theme's palette, cycled.
   const colors = jails.map((_, i) => theme.categorical[i % theme.categorical.length]);
+  const total = rows.reduce((sum, r) => sum + r.events, 0);
+  const title = (r: TimelineRow) =>
+    `${r.jail || '(no jail)'}${servers.length > 1 ? ` on ${r.server || '(no server)'}` : ''}\n${options.bin === 'day' ? isoDay(r.start) : `Week from ${isoDay(r.start)}`}: ${countOf(r.events, 'event')}${ofAll(r.events, total)}`;
   const plot = Plot.plot({
     document,
     width,
@@ -56,7 +60,7 @@ export function eventTimeline(rows: readonly TimelineRow[], options: EventTimeli
       Plot.gridY({ stroke: theme.grid, strokeOpacity: 1 }),
       Plot.rectY(
         rows as TimelineRow[],
-        Plot.stackY({ x1: 'start', x2: 'end', y: 'events', fill: 'jail', order: jails as string[], insetLeft: options.bin === 'day' ? 0.5 : 1, insetRight: options.bin === 'day' ? 0.5 : 1 } as any),
+        Plot.stackY({ x1: 'start', x2: 'end', y: 'events', fill: 'jail', title, order: jails as string[], insetLeft: options.bin === 'day' ? 0.5 : 1, insetRight: options.bin === 'day' ? 0.5 : 1 } as any),
       ),
       Plot.ruleY([0], { stroke: theme.muted }),
       rows.length ? null : noData(theme),
@@ -76,6 +80,9 @@ export function hourWeekdayHeatmap(cells: readonly HourWeekdayCell[], options: C
   const cell = (width - marginLeft - marginRight) / 24;
   const height = Math.round(cell * 7) + 30 + 34;
   const rowTotals = WEEKDAYS.map((_, d) => cells.filter((c) => c.weekday === d).reduce((s, c) => s + c.events, 0));
+  const total = rowTotals.reduce((sum, n) => sum + n, 0);
+  const hour = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  const title = (c: HourWeekdayCell) => `${WEEKDAYS[c.weekday]} ${hour(c.hour)}–${hour(c.hour + 1)}\n${countOf(c.events, 'event')}${ofAll(c.events, total)}`;
   const plot = Plot.plot({
     document,
     width,
@@ -95,6 +102,7 @@ export function hourWeekdayHeatmap(cells: readonly HourWeekdayCell[], options: C
         fill: (c: HourWeekdayCell) => (c.events > 0 ? scale.color(c.events) : theme.grid),
         inset: 1,
         rx: 2,
+        title,
       }),
       Plot.text(WEEKDAYS.map((_, d) => d), {
         y: (d: number) => d,
@@ -143,9 +151,11 @@ function shortDate(ms: number): string {
 export function attackersPerWeekChart(weeks: readonly AttackerWeek[], options: ChartOptions): Chart {
   const { theme, document, width } = setup(options, 1000);
   const grouped = weeks.length > 0 && weeks.length <= 26;
+  const title = (w: AttackerWeek, series: 'New' | 'Returning', value: number) =>
+    `Week from ${isoDay(w.start)}\n${series}: ${countOf(value, 'address', 'addresses')}${ofAll(value, w.new + w.returning, "the week's attackers")}`;
   const bars = weeks.flatMap((w) => [
-    { week: shortDate(w.start), start: w.start, end: w.end, series: 'new', value: w.new },
-    { week: shortDate(w.start), start: w.start, end: w.end, series: 'returning', value: w.returning },
+    { week: shortDate(w.start), start: w.start, end: w.end, series: 'new', value: w.new, title: title(w, 'New', w.new) },
+    { week: shortDate(w.start), start: w.start, end: w.end, series: 'returning', value: w.returning, title: title(w, 'Returning', w.returning) },
   ]);
   const height = 300;
   const max = grouped ? bars.reduce((m, b) => Math.max(m, b.value), 0) : weeks.reduce((m, w) => Math.max(m, w.new + w.returning), 0);
@@ -166,10 +176,10 @@ export function attackersPerWeekChart(weeks: readonly AttackerWeek[], options: C
       Plot.gridY({ stroke: theme.grid, strokeOpacity: 1 }),
       ...(grouped
         ? [
-            Plot.barY(bars, { fx: 'week', x: 'series', y: 'value', fill: 'series' }),
+            Plot.barY(bars, { fx: 'week', x: 'series', y: 'value', fill: 'series', title: 'title' }),
             Plot.text(bars, { fx: 'week', x: 'series', y: 'value', text: (b: { value: number }) => formatCount(b.value), dy: -7, fill: theme.text, fontSize: 11 }),
           ]
-        : [Plot.rectY(bars, Plot.stackY({ x1: 'start', x2: 'end', y: 'value', fill: 'series', insetLeft: 1, insetRight: 1 } as any))]),
+        : [Plot.rectY(bars, Plot.stackY({ x1: 'start', x2: 'end', y: 'value', fill: 'series', title: 'title', insetLeft: 1, insetRight: 1 } as any))]),
       Plot.ruleY([0], { stroke: theme.muted }),
       weeks.length ? null : noData(theme),
     ],

@@ -4,7 +4,7 @@ import { loadAtlas, type AtlasResolution } from './atlas';
 import { SVG_NS, type SvgDocument, type SvgNode } from './dom';
 import { placeLabels, type PlacedLabel } from './labels';
 import type { Theme } from './theme';
-import { el, fmt, framed, formatCount, setup, type Chart, type ChartOptions, type Legend } from './frame';
+import { el, fmt, framed, formatCount, ofAll, countOf, setup, type Chart, type ChartOptions, type Legend } from './frame';
 import { fitWorld, geoGraticuleLines, roundedProjection, SPHERE, type ProjectionName } from './geo';
 import { legendRow, niceSizeValues, rampLegend, sizeLegend } from './legends';
 import { customMark, dotsGroup, labelHeight, labelsGroup, labelWidth, type LabelText, type PixelDot } from './marks';
@@ -86,6 +86,80 @@ function smallDotsGroup(document: SvgDocument, dots: readonly PixelDot[], style:
     else circlesByFill.set(d.fill, [circle]);
   }
   for (const [fill, circles] of circlesByFill) g.appendChild(el(document, 'path', { d: circles.join(''), fill }));
+  return g;
+}
+
+/** Side, in pixels, of the squares that carry the small dots' hover titles. */
+const HOVER_CELL = 8;
+/** Cities listed in one square's hover title; the rest are summed up in a line. */
+const HOVER_CITIES = 8;
+
+/** Addresses and events of the map's cities together, for the shares the hover titles give. */
+interface CityTotals {
+  ips: number;
+  events: number;
+}
+
+/** A city's hover title: name and country, addresses and events with their shares of the map's. */
+function cityTitle(c: CityPoint, totals: CityTotals): string {
+  return `${c.city}, ${c.country}\n${countOf(c.ips, 'address', 'addresses')}${ofAll(c.ips, totals.ips)}\n${countOf(c.events, 'event')}${ofAll(c.events, totals.events)}`;
+}
+
+/** The hover title of a square of small dots: each city's counts, largest first, then the square's share of all. */
+function squareTitle(cities: readonly CityPoint[], totals: CityTotals): string {
+  if (cities.length === 1) return cityTitle(cities[0], totals);
+  const lines = cities.slice(0, HOVER_CITIES).map((c) => `${c.city}, ${c.country}: ${countOf(c.ips, 'address', 'addresses')}, ${countOf(c.events, 'event')}`);
+  const more = cities.length - HOVER_CITIES;
+  if (more > 0) lines.push(`… and ${countOf(more, 'more city', 'more cities')}`);
+  const ips = cities.reduce((sum, c) => sum + c.ips, 0);
+  const events = cities.reduce((sum, c) => sum + c.events, 0);
+  lines.push(`These ${cities.length} cities: ${countOf(ips, 'address', 'addresses')}${ofAll(ips, totals.ips)}, ${countOf(events, 'event')}${ofAll(events, totals.events)}`);
+  return lines.join('\n');
+}
+
+/** The larger dots over the centre of each hover square (keyed like the squares), in the order given. */
+function dotsOverSquares(dots: readonly PixelDot[], cities: readonly CityPoint[]): Map<string, CityPoint[]> {
+  const over = new Map<string, CityPoint[]>();
+  dots.forEach((d, i) => {
+    for (let x = Math.floor((d.x - d.r) / HOVER_CELL) * HOVER_CELL; x <= d.x + d.r; x += HOVER_CELL) {
+      for (let y = Math.floor((d.y - d.r) / HOVER_CELL) * HOVER_CELL; y <= d.y + d.r; y += HOVER_CELL) {
+        if ((x + HOVER_CELL / 2 - d.x) ** 2 + (y + HOVER_CELL / 2 - d.y) ** 2 > d.r * d.r) continue;
+        const key = `${x},${y}`;
+        const list = over.get(key);
+        if (list) list.push(cities[i]);
+        else over.set(key, [cities[i]]);
+      }
+    }
+  });
+  return over;
+}
+
+/**
+ * The small dots' details on hover. Drawn as one path per colour, they have no element of their
+ * own to carry a <title>, and an element per dot would take the dense map's SVG past 1 MB: so an
+ * invisible square per 8 px of the map that holds small dots carries the details of its cities,
+ * largest first, and of the larger dots it covers. The group's zero opacity keeps it out of the PNG (resvg skips it) while a
+ * browser still finds the squares under the pointer.
+ */
+function smallDotsHover(document: SvgDocument, dots: readonly PixelDot[], cities: readonly CityPoint[], totals: CityTotals, under: { dots: readonly PixelDot[]; cities: readonly CityPoint[] }): SvgNode {
+  const g = el(document, 'g', { class: 'botmap-hover', opacity: 0 });
+  const covered = dotsOverSquares(under.dots, under.cities);
+  const squares = new Map<string, { x: number; y: number; cities: CityPoint[] }>();
+  dots.forEach((d, i) => {
+    if (!Number.isFinite(d.x) || !Number.isFinite(d.y)) return;
+    const x = Math.floor(d.x / HOVER_CELL) * HOVER_CELL;
+    const y = Math.floor(d.y / HOVER_CELL) * HOVER_CELL;
+    const key = `${x},${y}`;
+    const square = squares.get(key);
+    if (square) square.cities.push(cities[i]);
+    else squares.set(key, { x, y, cities: [cities[i]] });
+  });
+  for (const { x, y, cities: here } of squares.values()) {
+    const square = el(document, 'path', { d: `M${x},${y}h${HOVER_CELL}v${HOVER_CELL}h-${HOVER_CELL}z` });
+    // The square hides the larger dots under its centre from the pointer: it lists them too, first.
+    square.appendChild(el(document, 'title', {}, squareTitle([...(covered.get(`${x},${y}`) ?? []), ...here], totals)));
+    g.appendChild(square);
+  }
   return g;
 }
 
@@ -224,11 +298,12 @@ function worldLabels(sorted: readonly CityPoint[], options: { places?: readonly 
  * The city dots, largest first. The smallest go without an outline, filled with what the
  * outline and fill blend to at that size: outlines cost half the PNG's time on dense maps.
  */
-function worldDotsMark({ dots, coloured, theme }: { dots: readonly PixelDot[]; coloured: boolean; theme: Theme }) {
+function worldDotsMark({ dots, cities, coloured, theme }: { dots: readonly PixelDot[]; cities: readonly CityPoint[]; coloured: boolean; theme: Theme }) {
   return customMark((doc) => {
     const g = doc.createElementNS(SVG_NS, 'g');
+    const totals = { ips: cities.reduce((sum, c) => sum + c.ips, 0), events: cities.reduce((sum, c) => sum + c.events, 0) };
     const small = dots.findIndex((d) => d.r < SMALL_DOT);
-    const large = small < 0 ? dots : dots.slice(0, small);
+    const large = (small < 0 ? dots : dots.slice(0, small)).map((d, i) => ({ ...d, title: cityTitle(cities[i], totals) }));
     const rest = small < 0 ? [] : dots.slice(small);
     g.appendChild(
       dotsGroup(doc, large, {
@@ -246,6 +321,7 @@ function worldDotsMark({ dots, coloured, theme }: { dots: readonly PixelDot[]; c
           fillOpacity: coloured ? Math.min(1, theme.dotOpacity + 0.3) : 0.9,
         }),
       );
+      g.appendChild(smallDotsHover(doc, rest, cities.slice(small), totals, { dots: large, cities: cities.slice(0, small) }));
     }
     return g;
   });
@@ -290,7 +366,7 @@ export function worldMap(cities: readonly CityPoint[], options: WorldMapOptions)
     style: { background: 'transparent', color: theme.text, fontFamily: theme.fontFamily },
     marks: [
       customMark((doc) => baseMapGroup(doc, theme, base)),
-      worldDotsMark({ dots, coloured: colors !== null, theme }),
+      worldDotsMark({ dots, cities: sorted, coloured: colors !== null, theme }),
       customMark((doc) => labelsGroup(doc, theme, placed, labelled.map((l) => l.text), { rings: labelled.map((l) => l.ring) })),
     ],
   }) as unknown as SvgNode;
