@@ -111,7 +111,9 @@ export function plot(spec: Plot.PlotOptions, options: PlotFrameOptions = {}): Ch
   const theme = typeof options.theme === 'object' ? options.theme : themeNamed(options.theme ?? options.analysis?.parameters.theme);
   const document = plotDocument();
   const { title, subtitle, caption, ...rest } = spec as Plot.PlotOptions & { title?: unknown; subtitle?: unknown; caption?: unknown };
-  const style = rest.style === undefined ? axisStyle(theme) : typeof rest.style === 'object' && rest.style ? { ...axisStyle(theme), ...rest.style } : rest.style;
+  // Plot's default margins are sized for its own 10px text: BotMap's 12px would be cut at the edges.
+  const plotStyle = { ...axisStyle(theme), fontSize: '10px' };
+  const style = rest.style === undefined ? plotStyle : typeof rest.style === 'object' && rest.style ? { ...plotStyle, ...rest.style } : rest.style;
   const result = Plot.plot({ ...rest, style, document } as Plot.PlotOptions) as unknown as PlotNode;
 
   const parts = result.tagName.toLowerCase() === 'svg' ? [result] : Array.from(result.children);
