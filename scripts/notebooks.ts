@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ensureNotebookLib } from './notebook-lib.mjs';
 
@@ -94,6 +95,35 @@ export async function executeNotebook(notebookFile: string, outDir: string, env:
   if (!parsed) throw runnerFailure(name, result);
   if (!parsed.ok) throw new NotebookError({ notebook: name, cell: parsed.cell ?? null, message: parsed.message ?? 'unknown error' });
   return { notebook: name, executed: executedFile, html: htmlFile, seconds: (Date.now() - started) / 1000 };
+}
+
+/** What one cell of a kernel session did: its displays' MIME bundles, its printed text, its error. */
+export interface CellResult {
+  ok: boolean;
+  outputs: { data?: Record<string, string>; stream?: string; text?: string }[];
+  error: string | null;
+}
+
+/**
+ * Executes `cells` one after another in one tslab kernel started in `folder`, as a person running
+ * cells by hand does (later cells may re-run earlier ones), and gives each cell's result. Unlike a
+ * notebook run it goes on after a failing cell.
+ */
+export async function kernelSession(folder: string, cells: string[], env: NodeJS.ProcessEnv = process.env): Promise<CellResult[]> {
+  const python = await jupyterPython(env);
+  await ensureNotebookLib();
+  const folderOfFiles = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-kernel-session-'));
+  const cellsFile = path.join(folderOfFiles, 'cells.json');
+  const resultsFile = path.join(folderOfFiles, 'results.jsonl');
+  fs.writeFileSync(cellsFile, JSON.stringify(cells));
+  try {
+    const result = await run(python, [path.join(import.meta.dirname, 'kernel_session.py'), folder, 'tslab', cellsFile, resultsFile], env, folder);
+    const lines = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean) : [];
+    if (result.code !== 0 || lines.length !== cells.length) throw new Error(`kernel session in ${folder} stopped (exit ${result.code}) after ${lines.length} of ${cells.length} cells: ${result.stderr.trim()}`);
+    return lines.map((line) => JSON.parse(line) as CellResult);
+  } finally {
+    fs.rmSync(folderOfFiles, { recursive: true, force: true });
+  }
 }
 
 /** The runner stopped without reporting on `notebook`: why, from what it printed on stderr. */

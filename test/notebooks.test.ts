@@ -29,9 +29,31 @@ describe('committed notebooks', () => {
     }
   });
 
-  it.each(NOTEBOOKS)('%s starts with a parameters cell', (file) => {
-    const first = readNotebook(file).cells.find((c) => c.cell_type === 'code');
-    expect(first?.metadata.tags ?? []).toContain('parameters');
+  it.each(NOTEBOOKS)('%s starts with its imports, then the parameters cell, which builds params', (file) => {
+    const [imports, parametersCell] = readNotebook(file).cells.filter((c) => c.cell_type === 'code');
+    expect([imports.source].flat().join('').split('\n').filter((line) => line.trim() && !line.startsWith('import '))).toEqual([]);
+    expect(imports.metadata.tags ?? []).not.toContain('parameters');
+    expect(parametersCell.metadata.tags ?? []).toContain('parameters');
+    // Built in the parameters cell, so that running it again takes effect in the cells below.
+    expect([parametersCell.source].flat().join('')).toContain('const params = botmap.notebookParameters({');
+  });
+
+  it.each(NOTEBOOKS)('%s shows its grammar: Arquero verbs and a Plot spec before BotMap\'s first chart', (file) => {
+    const sources = readNotebook(file).cells.filter((c) => c.cell_type === 'code').map((c) => [c.source].flat().join(''));
+    const first = (pattern: RegExp) => sources.findIndex((s) => pattern.test(s));
+    const verbs = first(/\.(groupby|rollup)\(/);
+    const plotSpec = first(/botmap\.plot\(\s*\{[^]*\bPlot\.\w+\(/);
+    const botmapChart = first(/botmap\.\w+Charts?\(/);
+    expect(verbs, 'a cell with Arquero verbs').toBeGreaterThan(0);
+    expect(plotSpec, 'a cell with a Plot spec').toBeGreaterThan(0);
+    if (botmapChart >= 0) expect(Math.max(verbs, plotSpec)).toBeLessThan(botmapChart);
+  });
+
+  it.each(NOTEBOOKS)('%s draws BotMap\'s charts with the params of the parameters cell', (file) => {
+    const calls = readNotebook(file)
+      .cells.filter((c) => c.cell_type === 'code')
+      .flatMap((c) => [c.source].flat().join('').match(/botmap\.(?!export)\w+Charts?\([^;]*?\)(?=[;\s:])/g) ?? []);
+    for (const call of calls) expect(call).toMatch(/\bparams\b/);
   });
 });
 
