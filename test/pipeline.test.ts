@@ -4,7 +4,7 @@ import path from 'node:path';
 import { csvParseRows } from 'd3-dsv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { worldMapChart, topCitiesChart } from '../src/charts/charts';
-import { exportAnalysis } from '../src/export/files';
+import { exportAnalysis, exportCharts } from '../src/export/files';
 import { boxesOverlap } from '../src/charts/labels';
 import { BotMapError } from '../src/errors';
 import { IPS_COLUMNS } from '../src/export/files';
@@ -27,6 +27,24 @@ beforeAll(async () => {
   analysis = await analyse(params);
   summary = exportAnalysis(analysis, { 'world-map': worldMapChart(analysis), 'top-cities': topCitiesChart(analysis) });
 }, 120_000);
+
+describe('exports of one run from several notebooks', () => {
+  it('keep every chart listed: a notebook exporting before the tables are written loses nothing to the one that writes them', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-exports-'));
+    const chart = worldMapChart(analysis);
+    // 00-explore runs first: no summary yet, so it writes one, with its chart.
+    expect(Object.keys(exportCharts(analysis, { 'explore-map': chart }, dir).charts)).toEqual(['explore-map']);
+    // 01-botmap then writes the tables and the summary anew: the explore chart stays listed.
+    expect(Object.keys(exportAnalysis(analysis, { 'world-map': chart }, dir).charts)).toEqual(['explore-map', 'world-map']);
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8')).charts)).toEqual(['explore-map', 'world-map']);
+    // A chart whose files are gone is not listed again.
+    fs.rmSync(path.join(dir, 'charts', 'explore-map.svg'));
+    expect(Object.keys(exportAnalysis(analysis, {}, dir).charts)).toEqual(['world-map']);
+    // Other inputs: a summary of its own, with none of the earlier charts.
+    const other = await analyse(parameters({ data: [path.join(ROOT, 'data', 'sample', 'web1')], out: dir }, {}));
+    expect(Object.keys(exportAnalysis(other, {}, dir).charts)).toEqual([]);
+  }, 60_000);
+});
 
 describe('a run on the sample data', () => {
   it('accounts for every line of every input', () => {

@@ -328,7 +328,21 @@ function writeCharts(charts: Record<string, Chart | (() => Chart)>, out: string,
   return pending;
 }
 
-const runSummary = (analysis: Analysis): Summary => ({ ...analysis.summary, charts: {}, tables: {}, notes: [...analysis.summary.notes] });
+/**
+ * The run's summary. It keeps the charts that an earlier export of the same inputs listed and
+ * whose files are still there: the notebooks export in turn (`00-explore` before `01-botmap`
+ * writes the tables), and no notebook's summary may drop another's charts. A summary of other
+ * inputs is replaced whole.
+ */
+function runSummary(analysis: Analysis, out: string): Summary {
+  const summary: Summary = { ...analysis.summary, charts: {}, tables: {}, notes: [...analysis.summary.notes] };
+  const summaryFile = path.join(out, 'summary.json');
+  const earlier = fs.existsSync(summaryFile) ? (JSON.parse(fs.readFileSync(summaryFile, 'utf8')) as Summary) : null;
+  if (earlier && JSON.stringify(earlier.inputs) === JSON.stringify(summary.inputs)) {
+    for (const [name, files] of Object.entries(earlier.charts ?? {})) if (fs.existsSync(path.join(out, files.svg))) summary.charts[name] = files;
+  }
+  return summary;
+}
 
 /**
  * Writes the run's files under `out`: `summary.json`, `tables/{ips,cities,countries,places,asns}.csv`,
@@ -336,7 +350,7 @@ const runSummary = (analysis: Analysis): Summary => ({ ...analysis.summary, char
  * `charts/<name>.{svg,png}` for each chart given. Returns the summary with the paths filled in.
  */
 export function exportAnalysis(analysis: Analysis, charts: Record<string, Chart>, out = analysis.parameters.out): Summary {
-  const summary = runSummary(analysis);
+  const summary = runSummary(analysis, out);
   writeTables(analysis, out, summary);
   writeCharts(charts, out, summary, svgToPng);
   writeJson(path.join(out, 'summary.json'), summary);
@@ -349,7 +363,7 @@ export function exportAnalysis(analysis: Analysis, charts: Record<string, Chart>
  * next chart draws; `summary.json` is written once every PNG is.
  */
 export async function exportRun(analysis: Analysis, drawers: ChartDrawers, out = analysis.parameters.out): Promise<Summary> {
-  const summary = runSummary(analysis);
+  const summary = runSummary(analysis, out);
   const workers = Array.from({ length: Math.min(2, os.availableParallelism()) }, () => new PngWorker());
   try {
     // The least busy worker takes the next chart.
