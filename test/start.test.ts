@@ -62,12 +62,21 @@ describe('npm start on the sample data', () => {
     const executed = JSON.parse(fs.readFileSync(path.join(out, 'notebooks', '01-botmap.ipynb'), 'utf8'));
     const svgs = executed.cells.flatMap((c: { outputs?: { data?: Record<string, unknown> }[] }) => c.outputs ?? []).filter((o: { data?: Record<string, unknown> }) => o.data?.['image/svg+xml']);
     expect(svgs.length).toBeGreaterThanOrEqual(2);
-    expect([svgs[0].data['image/svg+xml']].flat().join('')).toContain('Where the attacks come from');
+    expect(svgs.filter((o: { data: Record<string, unknown> }) => [o.data['image/svg+xml']].flat().join('').includes('Where the attacks come from'))).toHaveLength(1);
     for (const chart of ['world-map', 'top-cities']) {
       for (const ext of ['svg', 'png']) expect(fs.statSync(path.join(out, 'charts', `${chart}.${ext}`)).size).toBeGreaterThan(1000);
     }
     for (const table of ['ips', 'cities', 'countries']) expect(fs.existsSync(path.join(out, 'tables', `${table}.csv`))).toBe(true);
     expect(JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8')).ips.distinct).toBeGreaterThan(1000);
+  });
+
+  it("00-explore's charts made with Plot specs are written as SVG and PNG and listed with the others, though it runs before 01-botmap writes the summary", () => {
+    const summary = JSON.parse(fs.readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    const explore = Object.keys(summary.charts).filter((name) => name.startsWith('explore-'));
+    expect(explore).toEqual(['explore-countries', 'explore-per-day', 'explore-country-jail', 'explore-subset-map']);
+    for (const name of explore) for (const ext of ['svg', 'png']) expect(fs.statSync(path.join(out, summary.charts[name][ext])).size).toBeGreaterThan(1000);
+    expect(Object.keys(summary.charts)).toContain('world-map');
+    expect(fs.readFileSync(path.join(out, 'index.html'), 'utf8')).toContain('00-explore.html');
   });
 
   it('index.html opens offline in Chromium: every chart image loads, nothing is fetched from elsewhere, no script runs', async () => {
