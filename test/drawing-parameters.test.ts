@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { placeMapCharts, topCitiesChart, usernamesChart, worldMapChart } from '../src/charts/charts';
+import { dataWindow, placeMapCharts, topCitiesChart, usernamesChart, worldMapChart } from '../src/charts/charts';
 import { analyse, notebookParameters, parameters, type Analysis, type CellParameters } from '../src/notebook/pipeline';
 
 const ROOT = path.join(import.meta.dirname, '..');
@@ -63,4 +63,14 @@ describe('notebookParameters', () => {
     notebookParameters(cell, {}, (line) => none.push(line));
     expect(none).toEqual([]);
   });
+});
+
+describe('the data window of a chart subtitle', () => {
+  it("is in days of the run's zone: the logs' own days, whatever zone their times are read in", async () => {
+    expect(dataWindow(analysis)).toBe('2026-09-14 – 2026-10-25');
+    for (const zone of ['+14:00', '-11:00']) {
+      const elsewhere = await analyse(parameters({ ...made, timeZone: zone }, {}));
+      expect(dataWindow(elsewhere), zone).toBe('2026-09-14 – 2026-10-25');
+    }
+  }, 60_000);
 });

@@ -44,12 +44,17 @@ export interface ChartsOptions extends Partial<Parameters> {
 const number = (n: number) => Math.round(n).toLocaleString('en-US');
 const plural = (n: number, one: string, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
 
-/** "2026-09-14 – 2026-10-25"; for undated inputs, the date they were read. A subset is named first. */
+/**
+ * "2026-09-14 – 2026-10-25", days in the run's time zone (as the timelines count them); for
+ * undated inputs, the date they were read. A subset is named first.
+ */
 export function dataWindow(analysis: Analysis): string {
   const scope = analysis.subset ? `subset: ${analysis.subset} · ` : '';
   const { first, last } = analysis.aggregates.window;
   if (first == null || last == null) return `${scope}no event times (read ${analysis.summary.generated_at.slice(0, 10)})`;
-  return scope + (isoDay(first) === isoDay(last) ? isoDay(first) : `${isoDay(first)} – ${isoDay(last)}`);
+  const zone = timeZone(analysis.parameters.timeZone);
+  const [from, to] = [first, last].map((ms) => isoDay(ms + zone.offsetAt(ms)));
+  return scope + (from === to ? from : `${from} – ${to}`);
 }
 
 /** The credit line every chart carries. */
