@@ -5,7 +5,9 @@ import * as Plot from '@observablehq/plot';
 import { describe, expect, it } from 'vitest';
 import { XMLValidator } from 'fast-xml-parser';
 import { plot } from '../src/charts/index';
-import { parseColor, encodePng } from '../src/charts/canvas';
+import zlib from 'node:zlib';
+import { parseColor } from '../src/charts/canvas';
+import { encodePng } from '../src/png';
 import { svgText, svgToPng, writeChart } from '../src/export/files';
 import type { Analysis } from '../src/notebook/pipeline';
 import { CITIES } from './plot-fixtures';
@@ -125,7 +127,7 @@ describe('the ramp canvas', () => {
   });
 
   it('encodes a PNG that resvg draws', () => {
-    const png = encodePng(2, 1, new Uint8Array([255, 0, 0, 255, 0, 0, 255, 255]));
+    const png = encodePng(zlib, new Uint8Array([255, 0, 0, 255, 0, 0, 255, 255]), 2, 1);
     expect(png.subarray(0, 8).toString('hex')).toBe(PNG_SIGNATURE);
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="2" height="1"><image width="2" height="1" xlink:href="data:image/png;base64,${png.toString('base64')}"/></svg>`;
     const drawn = svgToPng(svg, 1);

@@ -1,4 +1,5 @@
-import { deflateSync } from 'node:zlib';
+import zlib from 'node:zlib';
+import { encodePng } from '../png';
 
 /**
  * Plot paints a continuous colour legend (`legend: 'ramp'`) on a 256×1 canvas and embeds it as a
@@ -29,39 +30,6 @@ export function parseColor(text: string): Rgba | null {
   return [channel(fn[1]), channel(fn[2]), channel(fn[3]), alpha];
 }
 
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
-
-function pngChunk(type: string, data: Uint8Array): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const length = Buffer.alloc(4);
-  length.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body));
-  return Buffer.concat([length, body, crc]);
-}
-
-/** RGBA pixels, row by row, as a PNG file. */
-export function encodePng(width: number, height: number, rgba: Uint8Array): Buffer {
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 6, 0, 0, 0], 8); // 8 bits per channel, RGBA, no interlace
-  const rows = Buffer.alloc(height * (1 + width * 4));
-  for (let y = 0; y < height; y++) rows.set(rgba.subarray(y * width * 4, (y + 1) * width * 4), y * (1 + width * 4) + 1);
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-  return Buffer.concat([signature, pngChunk('IHDR', header), pngChunk('IDAT', deflateSync(rows)), pngChunk('IEND', new Uint8Array(0))]);
-}
-
 export function rampCanvas(): RampCanvas {
   let pixels = new Uint8Array(0);
   let size = { width: 0, height: 0 };
@@ -88,7 +56,7 @@ export function rampCanvas(): RampCanvas {
     getContext: (type) => (type === '2d' ? context : null),
     toDataURL: () => {
       ensure();
-      return `data:image/png;base64,${encodePng(size.width, size.height, pixels).toString('base64')}`;
+      return `data:image/png;base64,${encodePng(zlib, pixels, size.width, size.height).toString('base64')}`;
     },
   };
   return canvas;

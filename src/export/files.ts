@@ -10,6 +10,7 @@ import type { ColumnTable } from 'arquero';
 import { projectRoot } from '../project';
 import type { Chart, ChartDrawers } from '../charts/index';
 import type { SvgNode } from '../charts/dom';
+import { encodePng } from '../png';
 import type { Analysis } from '../notebook/pipeline';
 import type { Summary } from '../aggregate/summary';
 import { hasUsernames, topUsernames } from '../aggregate/usernames';
@@ -33,38 +34,11 @@ function pngOptions(scale: number) {
 /** Renders SVG text to PNG at `scale`× (see `pngOptions`). */
 export function svgToPng(svg: string, scale = 2): Buffer {
   const image = new Resvg(svg, pngOptions(scale)).render();
-  return encodePng(zlib, image.pixels, image.width, image.height);
+  return encodePng(zlib, image.pixels, image.width, image.height, PNG_LEVEL);
 }
 
-/**
- * RGBA pixels as a PNG, compressed by Node's zlib instead of resvg's own `asPng`: the bench's
- * 2400x1560 world map took 286 ms to render and encode with `asPng`, 237 ms with this (medians of
- * 6 alternated runs), and its file went from 655 KB to 585 KB; a botmap run renders 11 charts.
- * Self-contained (no helper, zlib passed in), because the PNG worker runs its source text.
- */
-function encodePng(z: typeof zlib, pixels: Buffer, width: number, height: number): Buffer {
-  const stride = width * 4;
-  // Each row starts with its filter type, 0: none (filters cost more time than they save bytes here).
-  const rows = Buffer.alloc((stride + 1) * height);
-  for (let y = 0; y < height; y++) pixels.copy(rows, y * (stride + 1) + 1, y * stride, (y + 1) * stride);
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header[8] = 8; // bits per channel
-  header[9] = 6; // RGBA
-  const types = ['IHDR', 'IDAT', 'IEND'];
-  const chunks = [header, z.deflateSync(rows, { level: 3 }), Buffer.alloc(0)];
-  const parts = [Buffer.from([137, 80, 78, 71, 13, 10, 26, 10])];
-  for (let i = 0; i < chunks.length; i++) {
-    const head = Buffer.alloc(8);
-    head.writeUInt32BE(chunks[i].length, 0);
-    head.write(types[i], 4, 'latin1');
-    const crc = Buffer.alloc(4);
-    crc.writeUInt32BE(z.crc32(chunks[i], z.crc32(head.subarray(4))), 0);
-    parts.push(head, chunks[i], crc);
-  }
-  return Buffer.concat(parts);
-}
+/** zlib's level for the charts' PNGs: see `encodePng`. */
+const PNG_LEVEL = 3;
 
 // The worker's code as text: a bundled or notebook-compiled module has no file of its own to start.
 // resvg 2.6 keeps each render's pixels (10-15 MB) outside the JS heap, unseen by V8, until the small
@@ -80,7 +54,7 @@ const collect = require('node:vm').runInNewContext('gc');
 parentPort.on('message', ({ id, svg }) => {
   try {
     const image = new Resvg(svg, workerData.options).render();
-    const png = encodePng(zlib, image.pixels, image.width, image.height);
+    const png = encodePng(zlib, image.pixels, image.width, image.height, ${PNG_LEVEL});
     parentPort.postMessage({ id, png }, [png.buffer]);
   } catch (error) {
     parentPort.postMessage({ id, error: String(error && error.message || error) });
