@@ -6,7 +6,7 @@
 import { countryName } from './atlas';
 import type { Analysis, Parameters } from '../notebook/pipeline';
 import { countryMap, type CountryMapChart } from './country-map';
-import type { Chart } from './frame';
+import { countOf, formatCount, type Chart } from './frame';
 import { placeMap, placeMapView } from './place-map';
 import { rankingChart, type RankingRow } from './ranking';
 import { attackersPerWeekChart, eventTimeline, hourWeekdayHeatmap } from './time-charts';
@@ -41,9 +41,6 @@ export interface ChartsOptions extends Partial<Parameters> {
   facetByServer?: boolean;
 }
 
-const number = (n: number) => Math.round(n).toLocaleString('en-US');
-const plural = (n: number, one: string, many = `${one}s`) => `${number(n)} ${n === 1 ? one : many}`;
-
 /**
  * "2026-09-14 – 2026-10-25", days in the run's time zone (as the timelines count them); for
  * undated inputs, the date they were read. A subset is named first.
@@ -52,7 +49,7 @@ export function dataWindow(analysis: Analysis): string {
   const scope = analysis.subset ? `subset: ${analysis.subset} · ` : '';
   const { first, last } = analysis.aggregates.window;
   if (first == null || last == null) return `${scope}no event times (read ${analysis.summary.generated_at.slice(0, 10)})`;
-  const zone = timeZone(analysis.parameters.timeZone);
+  const zone = zoneOf(analysis);
   const [from, to] = [first, last].map((ms) => isoDay(ms + zone.offsetAt(ms)));
   return scope + (from === to ? from : `${from} – ${to}`);
 }
@@ -146,7 +143,7 @@ export function worldMapChart(analysis: Analysis, options: ChartsOptions = {}): 
     color: options.color ?? null,
     places: placeList.length ? placeList : undefined,
     title: 'Where the attacks come from',
-    subtitle: `${dataWindow(analysis)} · ${number(located)} ${noun} in ${plural(cities.length, 'city', 'cities')} · ${plural(analysis.aggregates.countries.numRows(), 'country', 'countries')}`,
+    subtitle: `${dataWindow(analysis)} · ${formatCount(located)} ${noun} in ${countOf(cities.length, 'city', 'cities')} · ${countOf(analysis.aggregates.countries.numRows(), 'country', 'countries')}`,
     caption: [
       `Each dot is a city; its area grows with the number of distinct attacking ${noun} located there.` +
         (placeList.length
@@ -154,7 +151,7 @@ export function worldMapChart(analysis: Analysis, options: ChartsOptions = {}): 
           : ` The ${labelled} largest are labelled with that count.`) +
         (options.color === 'events' ? ' Colour: attack events per city.' : options.color === 'share' ? ' Colour: the city’s share of all attack events.' : ''),
       undrawn
-        ? `Not drawn: ${number(ips.located_country_only)} addresses located to a country only, ${number(ips.not_found)} not in the database, ${number(ips.not_public)} private or reserved (of ${number(ips.distinct)} distinct).`
+        ? `Not drawn: ${formatCount(ips.located_country_only)} addresses located to a country only, ${formatCount(ips.not_found)} not in the database, ${formatCount(ips.not_public)} private or reserved (of ${formatCount(ips.distinct)} distinct).`
         : 'Every address was located to a city.',
       ...(note ? [note] : []),
       databaseCredit(analysis),
@@ -169,12 +166,12 @@ export function placeMapChart(analysis: Analysis, rank: number, options: ChartsO
   const { noun, note } = counted(analysis);
   const radius = analysis.aggregates.counting?.clusterRadiusKm ?? analysis.parameters.clusterRadiusKm;
   const country = countryLabel(place.country, place.country_name);
-  const span = place.cities.length > 1 ? ` within ${number(Math.max(1, place.radius_km))} km` : '';
+  const span = place.cities.length > 1 ? ` within ${formatCount(Math.max(1, place.radius_km))} km` : '';
   return placeMap(place, {
     theme: themeOf(analysis, options),
     context: cityPoints(analysis),
-    title: `${place.name}, ${country}: ${number(place.ips)} attacking ${noun}`,
-    subtitle: `${dataWindow(analysis)} · place ${rank} of ${number(places(analysis).length)} · ${plural(place.cities.length, 'city', 'cities')}${span} · ${plural(place.events, 'event')}`,
+    title: `${place.name}, ${country}: ${formatCount(place.ips)} attacking ${noun}`,
+    subtitle: `${dataWindow(analysis)} · place ${rank} of ${formatCount(places(analysis).length)} · ${countOf(place.cities.length, 'city', 'cities')}${span} · ${countOf(place.events, 'event')}`,
     caption: [
       `Cities within ${radius} km of ${place.name} counted as one place. Dot area: distinct attacking ${noun} per city; grey dots: other located cities nearby; dashed circle: the place's extent.`,
       ...(note ? [note] : []),
@@ -218,9 +215,9 @@ export function countriesChart(analysis: Analysis, options: ChartsOptions = {}):
     graticule: options.graticule,
     scale,
     title: 'Attacking addresses by country',
-    subtitle: `${dataWindow(analysis)} · ${number(total)} ${noun} in ${plural(rows.length, 'country', 'countries')}`,
+    subtitle: `${dataWindow(analysis)} · ${formatCount(total)} ${noun} in ${countOf(rows.length, 'country', 'countries')}`,
     caption: [
-      `Countries shaded by distinct attacking ${noun} (${scale === 'quantile' ? 'quantile classes' : 'log scale'}), including ${number(countryOnly)} located to a country only. Countries too small to draw at this scale are dots.`,
+      `Countries shaded by distinct attacking ${noun} (${scale === 'quantile' ? 'quantile classes' : 'log scale'}), including ${formatCount(countryOnly)} located to a country only. Countries too small to draw at this scale are dots.`,
       ...(note ? [note] : []),
       `${databaseCredit(analysis)} Shapes: Natural Earth; codes matched with i18n-iso-countries.`,
     ],
@@ -253,7 +250,7 @@ function rankingOf<T extends { ips: number; events: number }>(
     measure: byEvents ? 'Attack events' : `Distinct attacking ${noun}`,
     secondaryMeasure: byEvents ? noun : 'events',
     title: `Top ${rows.length} attacking ${many}`,
-    subtitle: `${dataWindow(analysis)} · ${byEvents ? 'attack events' : `distinct ${noun}`} per ${one} · ${plural(all.length, one, many)} in all`,
+    subtitle: `${dataWindow(analysis)} · ${byEvents ? 'attack events' : `distinct ${noun}`} per ${one} · ${countOf(all.length, one, many)} in all`,
     caption,
   });
 }
@@ -291,7 +288,7 @@ export function topAsnsChart(analysis: Analysis, options: ChartsOptions = {}): C
   const asns = (table ? table.objects() : []) as { asn: number; org: string | null; ips: number; events: number }[];
   const withNetwork = asns.reduce((s, a) => s + a.ips, 0);
   return rankingOf(analysis, options, asns, (a) => `AS${a.asn}${a.org ? ` ${a.org}` : ''}`, ['network', 'networks'], [
-    `Networks are autonomous systems (ASN) with the organisation that announces them; ${number(withNetwork)} ${counted(analysis).noun} have a known network.`,
+    `Networks are autonomous systems (ASN) with the organisation that announces them; ${formatCount(withNetwork)} ${counted(analysis).noun} have a known network.`,
     networkCredit(analysis),
     databaseCredit(analysis),
   ]);
@@ -303,7 +300,7 @@ function zoneOf(analysis: Analysis): TimeZone {
 }
 
 function untimedNote(untimed: number): string {
-  return untimed ? ` ${plural(untimed, 'attack event')} without a time (ban lists) are not shown.` : '';
+  return untimed ? ` ${countOf(untimed, 'attack event')} without a time (ban lists) are not shown.` : '';
 }
 
 /** Attack events per day or week (chosen from the span), stacked by jail, or one panel per server. */
@@ -317,7 +314,7 @@ export function timelineChart(analysis: Analysis, options: ChartsOptions = {}): 
     servers: timeline.servers,
     facetByServer: facet,
     title: `Attack events per ${timeline.bin}`,
-    subtitle: `${dataWindow(analysis)} · ${plural(timeline.timed, 'event')} · ${plural(timeline.jails.length, 'jail')}${timeline.servers.length > 1 ? ` · ${plural(timeline.servers.length, 'server')}` : ''} · ${timeline.bin === 'day' ? 'days' : 'weeks (from Monday)'} in ${timeline.timeZone}`,
+    subtitle: `${dataWindow(analysis)} · ${countOf(timeline.timed, 'event')} · ${countOf(timeline.jails.length, 'jail')}${timeline.servers.length > 1 ? ` · ${countOf(timeline.servers.length, 'server')}` : ''} · ${timeline.bin === 'day' ? 'days' : 'weeks (from Monday)'} in ${timeline.timeZone}`,
     caption: [
       `Events counted: fail2ban Found and Ban lines, listed bans and failed logins (Unban and Restore lines are bookkeeping).${untimedNote(timeline.untimed)}`,
       databaseCredit(analysis),
@@ -331,7 +328,7 @@ export function hourWeekdayChart(analysis: Analysis, options: ChartsOptions = {}
   return hourWeekdayHeatmap(data.cells, {
     theme: themeOf(analysis, options),
     title: 'When the attacks come',
-    subtitle: `${dataWindow(analysis)} · ${plural(data.timed, 'event')} by hour and weekday · hours in ${data.timeZone}`,
+    subtitle: `${dataWindow(analysis)} · ${countOf(data.timed, 'event')} by hour and weekday · hours in ${data.timeZone}`,
     caption: [`Each cell counts the attack events in that hour of that weekday over the whole window; the column at the right totals each weekday.${untimedNote(data.untimed)}`, databaseCredit(analysis)],
   });
 }
@@ -343,7 +340,7 @@ export function newAttackersChart(analysis: Analysis, options: ChartsOptions = {
   return attackersPerWeekChart(data.weeks, {
     theme: themeOf(analysis, options),
     title: 'New attackers per week',
-    subtitle: `${dataWindow(analysis)} · ${plural(total, 'address', 'addresses')} first seen over ${plural(data.weeks.length, 'week')} · weeks from Monday in ${data.timeZone}`,
+    subtitle: `${dataWindow(analysis)} · ${countOf(total, 'address', 'addresses')} first seen over ${countOf(data.weeks.length, 'week')} · weeks from Monday in ${data.timeZone}`,
     caption: [
       'Each address counts once as new, in the week of its first attack event in the inputs, and as returning in every later week it attacks again. Addresses seen only in undated ban lists are not shown.',
       databaseCredit(analysis),
