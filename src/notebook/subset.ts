@@ -75,15 +75,16 @@ function described(part: Analysis, whole: Analysis, text: string): Analysis {
 /** The values asked for, checked against those the events have; null for "no filter". */
 function known(analysis: Analysis, column: 'jail' | 'server', asked: readonly string[] | undefined): string[] | null {
   if (!asked || asked.length === 0) return null;
-  const present = distinctValues(analysis.events, column);
+  const present = distinctValues<string>(analysis.events, column);
   checkPresent(column, asked, present);
   return [...asked];
 }
 
-function distinctValues(table: ColumnTable, column: string): string[] {
-  return (table.rollup({ values: op.array_agg_distinct(column) }).get('values') as (string | null)[])
-    .filter((v): v is string => v != null)
-    .sort();
+/** The values a column holds, nulls left out, in ascending order. */
+function distinctValues<T extends string | number>(table: ColumnTable, column: string): T[] {
+  return (table.rollup({ values: op.array_agg_distinct(column) }).get('values') as (T | null)[])
+    .filter((v): v is T => v != null)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 function checkPresent<T>(what: string, asked: readonly T[], present: readonly T[], whats = `${what}s`): void {
@@ -130,11 +131,11 @@ function addressFilter(analysis: Analysis, filter: SubsetFilter): { ips: Set<str
   const located = analysis.aggregates.ips;
   const parts: string[] = [];
   if (countries) {
-    checkPresent('country', countries, distinctValues(located, 'country'), 'countries');
+    checkPresent('country', countries, distinctValues<string>(located, 'country'), 'countries');
     parts.push(`${countries.length === 1 ? 'country' : 'countries'} ${countries.join(', ')}`);
   }
   if (asns) {
-    checkPresent('asn', asns, (located.rollup({ values: op.array_agg_distinct('asn') }).get('values') as (number | null)[]).filter((v): v is number => v != null).sort((a, b) => a - b));
+    checkPresent('asn', asns, distinctValues<number>(located, 'asn'));
     parts.push(`${asns.length === 1 ? 'AS' : 'ASes'} ${asns.join(', ')}`);
   }
   // Every located address, not only those with attack events: their unban lines go along too.
