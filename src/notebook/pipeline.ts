@@ -61,6 +61,24 @@ export const DEFAULT_PARAMETERS: Parameters = {
   splitDate: null,
 };
 
+/** Each parameter: its name in the parameters cell, its environment variable, and how that variable's text is read. */
+const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters; variable: string; read: (text: string, variable: string) => Parameters[K] } } = {
+  data: { cell: 'DATA', variable: 'BOTMAP_DATA', read: (text) => text.split(path.delimiter).filter(Boolean) },
+  mmdb: { cell: 'MMDB', variable: 'BOTMAP_MMDB', read: (text) => text },
+  asnMmdb: { cell: 'ASN_MMDB', variable: 'BOTMAP_ASN_MMDB', read: (text) => text },
+  out: { cell: 'OUT', variable: 'BOTMAP_OUT', read: (text) => text },
+  theme: { cell: 'THEME', variable: 'BOTMAP_THEME', read: (text) => themeNamed(text).name },
+  top: { cell: 'TOP', variable: 'BOTMAP_TOP', read: (text, variable) => positiveInteger(variable, text) },
+  labels: { cell: 'LABELS', variable: 'BOTMAP_LABELS', read: (text, variable) => positiveInteger(variable, text) },
+  zoomed: { cell: 'ZOOMED', variable: 'BOTMAP_ZOOMED', read: (text, variable) => positiveInteger(variable, text) },
+  clusterRadiusKm: { cell: 'CLUSTER_KM', variable: 'BOTMAP_CLUSTER_KM', read: (text, variable) => positiveInteger(variable, text) },
+  projection: { cell: 'PROJECTION', variable: 'BOTMAP_PROJECTION', read: (text, variable) => oneOf(variable, text, PROJECTION_NAMES) },
+  // Checked once every source is known (see parameters()).
+  timeZone: { cell: 'TIME_ZONE', variable: 'BOTMAP_TZ', read: (text) => text },
+  splitDate: { cell: 'SPLIT_DATE', variable: 'BOTMAP_SPLIT', read: (text) => text },
+  ipv6Prefix64: { cell: 'IPV6_64', variable: 'BOTMAP_IPV6_64', read: (text) => /^(1|true|yes)$/i.test(text) },
+};
+
 /**
  * The run's parameters: the defaults, then the notebook's own values, then `BOTMAP_DATA`
  * (paths separated by the system path delimiter, `:` on Linux), `BOTMAP_MMDB`, `BOTMAP_OUT`,
@@ -70,21 +88,13 @@ export const DEFAULT_PARAMETERS: Parameters = {
  */
 export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.ProcessEnv = process.env): Parameters {
   const p: Parameters = { ...DEFAULT_PARAMETERS, ...overrides };
-  if (env.BOTMAP_DATA) p.data = env.BOTMAP_DATA.split(path.delimiter).filter(Boolean);
-  if (env.BOTMAP_MMDB) p.mmdb = env.BOTMAP_MMDB;
-  if (env.BOTMAP_OUT) p.out = env.BOTMAP_OUT;
-  if (env.BOTMAP_THEME) p.theme = themeNamed(env.BOTMAP_THEME).name;
-  if (env.BOTMAP_LABELS) p.labels = positiveInteger('BOTMAP_LABELS', env.BOTMAP_LABELS);
-  if (env.BOTMAP_TOP) p.top = positiveInteger('BOTMAP_TOP', env.BOTMAP_TOP);
-  if (env.BOTMAP_ASN_MMDB) p.asnMmdb = env.BOTMAP_ASN_MMDB;
-  if (env.BOTMAP_CLUSTER_KM) p.clusterRadiusKm = positiveInteger('BOTMAP_CLUSTER_KM', env.BOTMAP_CLUSTER_KM);
-  if (env.BOTMAP_IPV6_64) p.ipv6Prefix64 = /^(1|true|yes)$/i.test(env.BOTMAP_IPV6_64);
-  if (env.BOTMAP_PROJECTION) p.projection = oneOf('BOTMAP_PROJECTION', env.BOTMAP_PROJECTION, PROJECTION_NAMES);
-  if (env.BOTMAP_ZOOMED) p.zoomed = positiveInteger('BOTMAP_ZOOMED', env.BOTMAP_ZOOMED);
-  if (env.BOTMAP_TZ) p.timeZone = env.BOTMAP_TZ;
+  for (const key of Object.keys(PARAMETER_SOURCES) as (keyof Parameters)[]) {
+    const { variable, read } = PARAMETER_SOURCES[key];
+    const text = env[variable];
+    if (text) (p as Record<keyof Parameters, unknown>)[key] = read(text, variable);
+  }
   // Checked here, where it is known which name the zone came by.
   timeZone(p.timeZone, env.BOTMAP_TZ ? 'BOTMAP_TZ' : 'timeZone');
-  if (env.BOTMAP_SPLIT) p.splitDate = env.BOTMAP_SPLIT;
   const root = projectRoot();
   return {
     ...p,
@@ -270,29 +280,12 @@ export function notebookParameters(cell: CellParameters, env: NodeJS.ProcessEnv 
   return params;
 }
 
-/** Each parameter: its name in the parameters cell and its environment variable. */
-const PARAMETER_NAMES: Record<keyof Parameters, [cell: keyof CellParameters, variable: string]> = {
-  data: ['DATA', 'BOTMAP_DATA'],
-  mmdb: ['MMDB', 'BOTMAP_MMDB'],
-  asnMmdb: ['ASN_MMDB', 'BOTMAP_ASN_MMDB'],
-  out: ['OUT', 'BOTMAP_OUT'],
-  theme: ['THEME', 'BOTMAP_THEME'],
-  top: ['TOP', 'BOTMAP_TOP'],
-  labels: ['LABELS', 'BOTMAP_LABELS'],
-  zoomed: ['ZOOMED', 'BOTMAP_ZOOMED'],
-  clusterRadiusKm: ['CLUSTER_KM', 'BOTMAP_CLUSTER_KM'],
-  projection: ['PROJECTION', 'BOTMAP_PROJECTION'],
-  timeZone: ['TIME_ZONE', 'BOTMAP_TZ'],
-  splitDate: ['SPLIT_DATE', 'BOTMAP_SPLIT'],
-  ipv6Prefix64: ['IPV6_64', 'BOTMAP_IPV6_64'],
-};
-
 /** What the environment changed of the cell's parameters, one sentence each. */
 function parameterOverrides(fromCell: Parameters, used: Parameters): string[] {
   const show = (value: unknown) => (Array.isArray(value) ? value.join(path.delimiter) : JSON.stringify(value));
-  return (Object.keys(PARAMETER_NAMES) as (keyof Parameters)[])
+  return (Object.keys(PARAMETER_SOURCES) as (keyof Parameters)[])
     .filter((key) => JSON.stringify(fromCell[key]) !== JSON.stringify(used[key]))
-    .map((key) => `${PARAMETER_NAMES[key][1]} overrides ${PARAMETER_NAMES[key][0]} of the parameters cell: ${show(used[key])} instead of ${show(fromCell[key])}.`);
+    .map((key) => `${PARAMETER_SOURCES[key].variable} overrides ${PARAMETER_SOURCES[key].cell} of the parameters cell: ${show(used[key])} instead of ${show(fromCell[key])}.`);
 }
 
 function parametersOfCell(cell: CellParameters, env: NodeJS.ProcessEnv): Parameters {
