@@ -100,7 +100,8 @@ export async function executeNotebook(notebookFile: string, outDir: string, env:
 /** What one cell of a kernel session did: its displays' MIME bundles, its printed text, its error. */
 export interface CellResult {
   ok: boolean;
-  outputs: { data?: Record<string, string>; stream?: string; text?: string }[];
+  /** As nbformat holds them: `display_data` and `execute_result` with their `data`, `stream` with its `name` and `text`, `error`. */
+  outputs: { output_type: string; data?: Record<string, string>; name?: string; text?: string }[];
   error: string | null;
 }
 
@@ -117,7 +118,7 @@ export async function kernelSession(folder: string, cells: string[], env: NodeJS
   const resultsFile = path.join(folderOfFiles, 'results.jsonl');
   fs.writeFileSync(cellsFile, JSON.stringify(cells));
   try {
-    const result = await run(python, [path.join(import.meta.dirname, 'kernel_session.py'), folder, 'tslab', cellsFile, resultsFile], env, folder);
+    const result = await run(python, [path.join(import.meta.dirname, 'run_notebook.py'), '--cells', folder, 'tslab', cellsFile, resultsFile], env, folder);
     const lines = fs.existsSync(resultsFile) ? fs.readFileSync(resultsFile, 'utf8').split('\n').filter(Boolean) : [];
     if (result.code !== 0 || lines.length !== cells.length) throw new Error(`kernel session in ${folder} stopped (exit ${result.code}) after ${lines.length} of ${cells.length} cells: ${result.stderr.trim()}`);
     return lines.map((line) => JSON.parse(line) as CellResult);

@@ -2,6 +2,7 @@
 
 Usage: run_notebook.py NOTEBOOK OUT_IPYNB OUT_HTML [KERNEL]
        run_notebook.py --many OUT_DIR KERNEL NOTEBOOK...   (one JSON line per notebook, see run_many)
+       run_notebook.py --cells FOLDER KERNEL CELLS_JSON RESULTS_JSONL   (see run_cells)
 
 Prints one JSON line: {"ok": true} or {"ok": false, "cell": N, "message": "..."} where N counts
 code cells from 1. Used instead of `jupyter nbconvert --execute` because the tslab kernel
@@ -148,7 +149,31 @@ def run_many(out_dir, sources, kernel):
         stop(upcoming)
 
 
+def run_cells(folder, kernel, cells_file, results_file):
+    """Runs code cells one after another in one kernel, as a person at a notebook does.
+
+    CELLS_JSON holds a JSON array of code; later cells may run earlier ones again. Unlike a
+    notebook run it goes on after a failing cell. Writes one JSON line per cell to RESULTS_JSONL
+    (a file: a display's megabyte of SVG written to a pipe arrived cut): {"ok", "outputs" (as
+    nbformat holds them), "error"}.
+    """
+    with open(cells_file, encoding='utf-8') as cells_json:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code) for code in json.load(cells_json)])
+    client = NotebookClient(nb, kernel_name=kernel, timeout=300, resources={'metadata': {'path': folder}})
+    with client.setup_kernel(), open(results_file, 'w', encoding='utf-8') as results:
+        for index, cell in enumerate(nb.cells):
+            try:
+                client.execute_cell(cell, index)
+                error = None
+            except CellExecutionError as failure:
+                error = error_message(cell, failure)
+            results.write(json.dumps({'ok': error is None, 'outputs': cell.outputs, 'error': error}) + '\n')
+
+
 def main():
+    if sys.argv[1] == '--cells':
+        run_cells(*sys.argv[2:6])
+        return
     if sys.argv[1] == '--many':
         run_many(sys.argv[2], sys.argv[4:], sys.argv[3])
         return
