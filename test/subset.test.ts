@@ -47,6 +47,9 @@ describe('subset', () => {
     const map = svgText(worldMapChart(october));
     expect(map).toContain('subset: jail sshd · server web1 · 2026-10-01 to 2026-10-31 · 2026-10-01 – 2026-10-25');
     expect(svgText(timelineChart(october))).toContain('subset: jail sshd · server web1');
+    // Cut to exactly the days its events span, the window is named once.
+    const lastWeek = subset(whole, { jails: ['sshd'], servers: ['web1'], from: '2026-10-19', to: '2026-10-25' });
+    expect(svgText(worldMapChart(lastWeek))).toContain('>subset: jail sshd · server web1 · 2026-10-19 to 2026-10-25 · 473 addresses in 266 cities');
     expect(svgText(worldMapChart(whole))).not.toContain('subset');
   });
 

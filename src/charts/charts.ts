@@ -51,6 +51,8 @@ export function dataWindow(analysis: Analysis): string {
   if (first == null || last == null) return `${scope}no event times (read ${analysis.summary.generated_at.slice(0, 10)})`;
   const zone = zoneOf(analysis);
   const [from, to] = [first, last].map((ms) => isoDay(ms + zone.offsetAt(ms)));
+  // A subset cut to exactly the days its events span names them already.
+  if (analysis.subset?.endsWith(`${from} to ${to}`)) return scope.slice(0, -' · '.length);
   return scope + (from === to ? from : `${from} – ${to}`);
 }
 
