@@ -38,7 +38,8 @@ export interface Summary {
   inputs: InputReport[];
   /** Inputs that could not be read to the end; their counts cover only what was read. */
   failed_inputs: { file: string; error: string }[];
-  window: { first_event: string | null; last_event: string | null };
+  /** The first and last event analysed; `from` and `to`: the days the run was limited to (FROM, TO parameters), null for no bound. */
+  window: { first_event: string | null; last_event: string | null; from?: string | null; to?: string | null };
   events: { total: number; attacks: number; by_kind: Record<string, number> };
   ips: {
     distinct: number;

@@ -15,6 +15,7 @@ import type { ProgressSink } from './progress';
 import { themeNamed } from '../charts/theme';
 import { PROJECTIONS, type ProjectionName } from '../charts/geo';
 import { timeZone } from '../time-zone';
+import { daysWindow, eventsInWindow, isDay, windowText } from './window';
 
 /** Every input a run takes. Notebooks set them in their parameters cell; `BOTMAP_*` variables override. */
 export interface Parameters {
@@ -43,6 +44,10 @@ export interface Parameters {
   timeZone: string | null;
   /** Where `04-compare` splits the data in two (YYYY-MM-DD); null for the middle of the data's window. */
   splitDate: string | null;
+  /** The first day (YYYY-MM-DD, in the run's zone) whose events are analysed; null for no bound. Events without a time are then left out. */
+  from: string | null;
+  /** The last day (YYYY-MM-DD, inclusive, in the run's zone) whose events are analysed; null for no bound. */
+  to: string | null;
 }
 
 export const DEFAULT_PARAMETERS: Parameters = {
@@ -59,6 +64,8 @@ export const DEFAULT_PARAMETERS: Parameters = {
   zoomed: 2,
   timeZone: null,
   splitDate: null,
+  from: null,
+  to: null,
 };
 
 /** Each parameter: its name in the parameters cell, its environment variable, and how that variable's text is read. */
@@ -77,13 +84,16 @@ const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters
   timeZone: { cell: 'TIME_ZONE', variable: 'BOTMAP_TZ', read: (text) => text },
   splitDate: { cell: 'SPLIT_DATE', variable: 'BOTMAP_SPLIT', read: (text) => text },
   ipv6Prefix64: { cell: 'IPV6_64', variable: 'BOTMAP_IPV6_64', read: (text) => /^(1|true|yes)$/i.test(text) },
+  from: { cell: 'FROM', variable: 'BOTMAP_FROM', read: (text, variable) => day(variable, text) },
+  to: { cell: 'TO', variable: 'BOTMAP_TO', read: (text, variable) => day(variable, text) },
 };
 
 /**
  * The run's parameters: the defaults, then the notebook's own values, then `BOTMAP_DATA`
  * (paths separated by the system path delimiter, `:` on Linux), `BOTMAP_MMDB`, `BOTMAP_OUT`,
  * `BOTMAP_THEME`, `BOTMAP_LABELS`, `BOTMAP_TOP`, `BOTMAP_ASN_MMDB`, `BOTMAP_CLUSTER_KM`,
- * `BOTMAP_IPV6_64`, `BOTMAP_PROJECTION`, `BOTMAP_ZOOMED`, `BOTMAP_TZ`, `BOTMAP_SPLIT`. Relative paths are taken from the project
+ * `BOTMAP_IPV6_64`, `BOTMAP_PROJECTION`, `BOTMAP_ZOOMED`, `BOTMAP_TZ`, `BOTMAP_SPLIT`, `BOTMAP_FROM`,
+ * `BOTMAP_TO`. Relative paths are taken from the project
  * folder, so a notebook (whose working folder is `notebooks/`) and a script agree.
  */
 export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.ProcessEnv = process.env): Parameters {
@@ -95,6 +105,12 @@ export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.Proc
   }
   // Checked here, where it is known which name the zone came by.
   timeZone(p.timeZone, env.BOTMAP_TZ ? 'BOTMAP_TZ' : 'timeZone');
+  for (const key of ['from', 'to'] as const) {
+    const { variable } = PARAMETER_SOURCES[key];
+    const value = p[key];
+    if (value != null) day(env[variable] ? variable : key, value);
+  }
+  daysWindow(p.from, p.to, p.timeZone);
   const root = projectRoot();
   return {
     ...p,
@@ -110,6 +126,11 @@ const PROJECTION_NAMES = Object.keys(PROJECTIONS) as ProjectionName[];
 function oneOf<T extends string>(name: string, text: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(text)) throw new Error(`${name} must be one of ${allowed.join(', ')}; got "${text}".`);
   return text as T;
+}
+
+function day(name: string, text: string): string {
+  if (!isDay(text)) throw new Error(`${name} must be a day written YYYY-MM-DD (2026-10-01), got "${text}".`);
+  return text;
 }
 
 function positiveInteger(name: string, text: string): number {
@@ -225,12 +246,15 @@ function reopenedOnLookup(params: Parameters, parts: DescribedParts): Pick<Analy
 function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
   const { load, locations, networks } = parts;
   const { database, asnDatabase } = reopenedOnLookup(params, parts);
-  const events = eventsTable(load);
+  const allEvents = eventsTable(load);
+  const window = daysWindow(params.from, params.to, params.timeZone);
+  const events = window ? eventsInWindow(allEvents, window) : allEvents;
   const addresses = locatedAddresses(load.store.addresses, locations, networks);
   const aggregates = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
   // Database warnings (an old database; a Country database: no city results) lead the notes too.
   const warnings = [...database.warnings, ...asnDatabase.warnings];
   const notes: string[] = [];
+  if (window) notes.push(windowNote(params, events.numRows(), allEvents));
   if (params.ipv6Prefix64) {
     notes.push(
       `IPv6 addresses are counted by /64 network: ${aggregates.counting.ipv6Networks64.toLocaleString('en-US')} /64 networks for ${load.store.addresses.filter((a) => a.version === 6).length.toLocaleString('en-US')} IPv6 addresses; rankings count ${aggregates.counting.attackers.toLocaleString('en-US')} attackers.`,
@@ -246,7 +270,16 @@ function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
     warnings,
     notes,
   });
+  summary.window = { ...summary.window, from: params.from, to: params.to };
   return { parameters: params, load, database, asnDatabase, locations, networks, events, addresses, aggregates, summary };
+}
+
+/** What a FROM/TO window kept of the events read, and what it had to leave out for want of a time. */
+function windowNote(params: Parameters, kept: number, all: ColumnTable): string {
+  const count = (n: number) => n.toLocaleString('en-US');
+  const untimed = all.filter((d: any) => d.time == null).numRows();
+  const leftOut = untimed > 0 ? `; ${count(untimed)} events without a time (ban lists, status dumps) are left out` : '';
+  return `Window ${windowText(params.from, params.to)} (FROM, TO): ${count(kept)} of ${count(all.numRows())} events${leftOut}.`;
 }
 
 /** The values of a notebook's parameters cell, as a person types them ('' for "the default"). */
@@ -264,6 +297,9 @@ export interface CellParameters {
   TIME_ZONE: string;
   SPLIT_DATE: string;
   IPV6_64: boolean;
+  /** Optional, so that parameters cells written before them still run. */
+  FROM?: string;
+  TO?: string;
 }
 
 /**
@@ -290,6 +326,8 @@ function parameterOverrides(fromCell: Parameters, used: Parameters): string[] {
 
 function parametersOfCell(cell: CellParameters, env: NodeJS.ProcessEnv): Parameters {
   if (!env.BOTMAP_TZ) timeZone(cell.TIME_ZONE, 'TIME_ZONE');
+  if (!env.BOTMAP_FROM && cell.FROM) day('FROM', cell.FROM);
+  if (!env.BOTMAP_TO && cell.TO) day('TO', cell.TO);
   return parameters(
     {
       data: cell.DATA,
@@ -305,6 +343,8 @@ function parametersOfCell(cell: CellParameters, env: NodeJS.ProcessEnv): Paramet
       timeZone: cell.TIME_ZONE || null,
       splitDate: cell.SPLIT_DATE || null,
       ipv6Prefix64: cell.IPV6_64,
+      from: cell.FROM || null,
+      to: cell.TO || null,
     },
     env,
   );

@@ -1,7 +1,7 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import { analysisOfEvents, type Analysis } from './pipeline';
-import { timeZone } from '../time-zone';
+import { dayInstant, eventsInWindow, isDay, type TimeWindow } from './window';
 
 const op = aq.op;
 
@@ -49,7 +49,7 @@ export function subset(analysis: Analysis, filter: SubsetFilter | ColumnTable): 
   }
   const window = timeWindow(analysis, filter);
   if (window) {
-    events = events.params(window).filter((d: any, $: any) => d.time != null && d.time >= $.from && d.time <= $.to);
+    events = eventsInWindow(events, window);
     parts.push(windowText(filter));
   }
   const addresses = addressFilter(analysis, filter);
@@ -95,23 +95,18 @@ function checkPresent<T>(what: string, asked: readonly T[], present: readonly T[
   }
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /** `from`/`to` as Dates; a day taken in the run's time zone, `to` to the end of its day. */
-function timeWindow(analysis: Analysis, filter: SubsetFilter): { from: Date; to: Date } | null {
+function timeWindow(analysis: Analysis, filter: SubsetFilter): TimeWindow | null {
   if (filter.from == null && filter.to == null) return null;
-  const from = filter.from == null ? new Date(-8.64e15) : instant(analysis, 'from', filter.from, 0);
-  const to = filter.to == null ? new Date(8.64e15) : instant(analysis, 'to', filter.to, 1);
+  const from = filter.from == null ? new Date(-8.64e15) : instant(analysis, 'from', filter.from, false);
+  const to = filter.to == null ? new Date(8.64e15) : instant(analysis, 'to', filter.to, true);
   if (from > to) throw new Error(`subset: from (${from.toISOString()}) is after to (${to.toISOString()}).`);
   return { from, to };
 }
 
-function instant(analysis: Analysis, name: string, value: Date | string, daysAfter: number): Date {
-  if (typeof value === 'string' && DAY.test(value)) {
-    const [year, month, day] = value.split('-').map(Number);
-    // The day's last millisecond for `to`, so that "to the 31st" takes in the whole 31st.
-    return new Date(timeZone(analysis.parameters.timeZone).wallClockToEpoch(year, month, day + daysAfter, 0, 0, 0, 0) - daysAfter);
-  }
+/** A Date or ISO text as a Date; a day (`YYYY-MM-DD`) taken in the run's zone, its end when `end`. */
+function instant(analysis: Analysis, name: string, value: Date | string, end: boolean): Date {
+  if (typeof value === 'string' && isDay(value)) return dayInstant(value, analysis.parameters.timeZone, end);
   const date = value instanceof Date ? value : new Date(value);
   if (Number.isNaN(date.getTime())) throw new Error(`subset: ${name} must be a Date or ISO text (2026-10-01, 2026-10-01T12:00:00Z); got ${JSON.stringify(String(value))}.`);
   return date;
