@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { findDuplicates } from '../src/load/duplicates';
 import { EventStore } from '../src/load/events';
+import { eventsTable } from '../src/load/events-table';
 
 describe('findDuplicates', () => {
   const second = Date.UTC(2026, 9, 1, 10, 0, 0);
@@ -24,6 +25,7 @@ describe('findDuplicates', () => {
     // Input 1 has 3 where input 0 had 2: its first 2 are duplicates; input 2's one is within them.
     expect(Array.from(duplicate)).toEqual([1, 1, 0, 0, 0, 1, 0, 0, 0]);
     expect(perInput).toEqual([0, 2, 1, 0, 0, 0]);
+    expect(eventsTable({ store, inputs: Array.from({ length: 6 }, (_, i) => ({ file: `${i}.log` })) }).numRows()).toBe(6);
   });
 
   it('drops nothing of a single input but a listed ban listed again', () => {

@@ -384,6 +384,7 @@ const F2B_REPORT = {
   lines: 26,
   records: 8,
   events: 8,
+  duplicates: 0,
   skipped: {
     'server message': 2,
     'jail started/stopped': 3,
@@ -429,11 +430,12 @@ describe('fail2ban-log', () => {
   });
 
   it('reads a .gz file as a stream', async () => {
-    // Two servers, so the second file is not the first one's rotation.
+    // Two folders, so the second file is not the first one's rotation.
     const dir = fixture({ 'web3/fail2ban.log.2.gz': gzipSync(F2B_LOG), 'web3/old/fail2ban.log.1': F2B_LOG.replace(/\n/g, '\r\n') });
     const result = await load([dir]);
     expect(result.inputs.map((r) => path.relative(dir, r.file))).toEqual([path.join('web3', 'fail2ban.log.2.gz'), path.join('web3', 'old', 'fail2ban.log.1')]);
-    for (const report of result.inputs) expect(report).toMatchObject({ server: 'web3', ...F2B_REPORT });
+    // Both are server web3's: the second file's events, the first's again, are its duplicates.
+    result.inputs.forEach((report, input) => expect(report).toMatchObject({ server: 'web3', ...F2B_REPORT, duplicates: input === 0 ? 0 : 8 }));
     const events = eventsOf(result);
     expect(events.filter((e) => e.input === 1).map(({ server, input, ...e }) => e)).toEqual(F2B_EVENTS);
     expect(events.filter((e) => e.input === 0).map(({ server, input, ...e }) => e)).toEqual(F2B_EVENTS);

@@ -8,7 +8,7 @@
  *   what several formats share (sshd messages, syslog prefixes, times);
  * - `events.ts`: the event store (typed columns) the parsers write into; `duplicates.ts`: which
  *   events repeat others (a copy of a log, overlapping exports) and count once; `events-table.ts`:
- *   the same events as an Arquero table, one row per event, for the later stages and the user.
+ *   the same events as an Arquero table, one row per event counted, for the later stages and the user.
  */
 export { loadPaths, detectFormat, givenToLocation, INPUT_FORMATS, FORMATS, type LoadOptions, type LoadResult } from './load';
 export type { LoadProgress } from './progress';
