@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { open } from 'node:fs/promises';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BotMapError } from '../src/errors';
 import { EVENT_KINDS } from '../src/load/events';
 import { fail2banLog } from '../src/load/formats/fail2ban-log';
@@ -12,21 +11,10 @@ import { detectFormat, loadPaths, type LoadResult } from '../src/load/load';
 import { readChunks } from '../src/load/read-chunks';
 import type { InputReport } from '../src/types';
 import { seededRandom } from './support/random';
+import { fixtureFolders } from './support/fixture-folders';
 
-const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'botmap-load-'));
-afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
-
-let fixtureCount = 0;
-/** Writes `files` (relative path → content) into a fresh folder and returns the folder. */
-function fixture(files: Record<string, string | Buffer>): string {
-  const dir = path.join(tmpRoot, `case${++fixtureCount}`);
-  for (const [rel, content] of Object.entries(files)) {
-    const file = path.join(dir, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, content);
-  }
-  return dir;
-}
+/** `fixture(files)` writes `files` (relative path → content) into a fresh folder and returns the folder. */
+const { root: tmpRoot, folder: fixture } = fixtureFolders('botmap-load-');
 
 function lines(...rows: string[]): string {
   return rows.join('\n') + '\n';
