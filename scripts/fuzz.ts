@@ -285,7 +285,7 @@ export function parserProperty(format: InputFormat) {
       }
     });
     check(emitted === counted, `${format}: ${emitted} events emitted, ${counted} counted`);
-    const report: InputReport = { file: 'f', format, server: 's', lines: lines.length, records: 0, events: 0, skipped: {}, skipped_examples: {} };
+    const report: InputReport = { file: 'f', format, server: 's', lines: lines.length, records: 0, events: 0, duplicates: 0, skipped: {}, skipped_examples: {} };
     state.finish?.(report);
   });
 }

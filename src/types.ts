@@ -66,6 +66,13 @@ export interface InputReport {
   records: number;
   /** Records (events) those lines yielded; a status line listing 50 banned addresses is one line, 50 events. */
   events: number;
+  /**
+   * Of those events, the duplicates (see `findDuplicates`): events an earlier input of the same
+   * server already has (a copy of a log, overlapping exports, fail2ban's database beside its
+   * log), and listed bans without a time listed before or banned with a time on that server.
+   * They stay in `records` and `events`; every other figure leaves them out. 0 when none.
+   */
+  duplicates: number;
   /** Lines that yielded nothing, by reason. `records + sum(skipped) == lines`. */
   skipped: Record<SkipReason, number>;
   /** The first few line numbers (1-based) for each skip reason, to find them in the file. */

@@ -34,7 +34,8 @@ describe('comparePeriods', () => {
     { ip: '200.45.1.1', kind: 'found', time: day(21), jail: 'sshd' },
     { ip: '200.45.1.2', kind: 'ban', time: day(22), jail: 'sshd' },
     { ip: '200.45.1.2', kind: 'unban', time: day(2), jail: 'sshd' },
-    { ip: '175.16.199.1', kind: 'listed', time: null, jail: 'sshd' },
+    // Listed in another jail than its ban: a listed ban beside a timed ban of its jail is that ban, not counted again.
+    { ip: '175.16.199.1', kind: 'listed', time: null, jail: 'recidive' },
   ];
 
   it('splits at the middle of the window by default', () => {

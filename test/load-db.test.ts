@@ -1,6 +1,7 @@
 /**
- * fail2ban's sqlite database: test databases are built here with sql.js in fail2ban's schemas
- * (v4 with `bips`, and the old ones without `bips`/`bantime`/`bancount`, REAL `timeofban`).
+ * fail2ban's sqlite database: test databases are built with sql.js (`support/fail2ban-db.ts`) in
+ * fail2ban's schemas (v4 with `bips`, and the old ones without `bips`/`bantime`/`bancount`, REAL
+ * `timeofban`).
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,23 +14,10 @@ import { eventsTable } from '../src/load/events-table';
 import { loadPaths, type LoadResult } from '../src/load/load';
 import type { InputReport } from '../src/types';
 import { UTC } from '../src/time-zone';
+import { V4_SCHEMA, fail2banDatabase } from './support/fail2ban-db';
 
 const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'botmap-db-'));
 afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
-
-const V4_SCHEMA = `
-CREATE TABLE fail2banDb(version INTEGER);
-CREATE TABLE jails(name TEXT NOT NULL UNIQUE, enabled INTEGER NOT NULL DEFAULT 1);
-CREATE TABLE logs(jail TEXT NOT NULL, path TEXT, firstlinemd5 TEXT, lastfilepos INTEGER DEFAULT 0, FOREIGN KEY(jail) REFERENCES jails(name) ON DELETE CASCADE, UNIQUE(jail, path), UNIQUE(jail, path, firstlinemd5));
-CREATE TABLE bans(jail TEXT NOT NULL, ip TEXT, timeofban INTEGER NOT NULL, bantime INTEGER NOT NULL, bancount INTEGER NOT NULL DEFAULT 1, data JSON, FOREIGN KEY(jail) REFERENCES jails(name));
-CREATE INDEX bans_jail_timeofban_ip ON bans(jail, timeofban);
-CREATE INDEX bans_jail_ip ON bans(jail, ip);
-CREATE INDEX bans_ip ON bans(ip);
-CREATE TABLE bips(ip TEXT NOT NULL, jail TEXT NOT NULL, timeofban INTEGER NOT NULL, bantime INTEGER NOT NULL, bancount INTEGER NOT NULL DEFAULT 1, data JSON, PRIMARY KEY(ip, jail), FOREIGN KEY(jail) REFERENCES jails(name));
-INSERT INTO fail2banDb(version) VALUES (4);
-INSERT INTO jails(name, enabled) VALUES ('sshd', 1), ('recidive', 1);
-INSERT INTO logs(jail, path, firstlinemd5, lastfilepos) VALUES ('sshd', '/var/log/auth.log', 'd41d8cd98f00b204e9800998ecf8427e', 4096);
-`;
 
 const V1_SCHEMA = `
 CREATE TABLE fail2banDb(version INTEGER);
@@ -39,22 +27,6 @@ CREATE TABLE bans(jail TEXT NOT NULL, ip TEXT, timeofban INTEGER NOT NULL, data 
 INSERT INTO fail2banDb(version) VALUES (1);
 INSERT INTO jails(name, enabled) VALUES ('ssh', 1);
 `;
-
-type Row = (string | number | null)[];
-
-async function database(schema: string, inserts: { sql: string; rows: Row[] }[]): Promise<Uint8Array> {
-  const SQL = await initSqlJs();
-  const db = new SQL.Database();
-  db.run(schema);
-  for (const { sql, rows } of inserts) {
-    const statement = db.prepare(sql);
-    for (const row of rows) statement.run(row);
-    statement.free();
-  }
-  const bytes = db.export();
-  db.close();
-  return bytes;
-}
 
 let cases = 0;
 function folder(files: Record<string, Uint8Array | string>): string {
@@ -107,7 +79,7 @@ describe('fail2ban database', () => {
       ],
       failures: 3,
     };
-    const bytes = await database(V4_SCHEMA, [
+    const bytes = await fail2banDatabase(V4_SCHEMA, [
       {
         sql: BAN_SQL,
         rows: [
@@ -150,7 +122,7 @@ describe('fail2ban database', () => {
   });
 
   it('reads the old schema: REAL timeofban, no bips, no bantime', async () => {
-    const bytes = await database(V1_SCHEMA, [
+    const bytes = await fail2banDatabase(V1_SCHEMA, [
       {
         sql: 'INSERT INTO bans(jail, ip, timeofban, data) VALUES (?, ?, ?, ?)',
         rows: [
@@ -168,7 +140,7 @@ describe('fail2ban database', () => {
   });
 
   it('reads a gzipped database, and says a sqlite file without bans is not a fail2ban database', async () => {
-    const v1 = await database(V1_SCHEMA, [{ sql: 'INSERT INTO bans(jail, ip, timeofban, data) VALUES (?, ?, ?, ?)', rows: [['ssh', '192.0.2.191', 1, null]] }]);
+    const v1 = await fail2banDatabase(V1_SCHEMA, [{ sql: 'INSERT INTO bans(jail, ip, timeofban, data) VALUES (?, ?, ?, ?)', rows: [['ssh', '192.0.2.191', 1, null]] }]);
     const SQL = await initSqlJs();
     const other = new SQL.Database();
     other.run('CREATE TABLE notes(text TEXT); INSERT INTO notes VALUES (1);');
@@ -183,7 +155,7 @@ describe('fail2ban database', () => {
   });
 
   it("has no lines: its events' line is null in the events table, after a text file's", async () => {
-    const v1 = await database(V1_SCHEMA, [{ sql: 'INSERT INTO bans(jail, ip, timeofban, data) VALUES (?, ?, ?, ?)', rows: [['ssh', '192.0.2.194', 1, null]] }]);
+    const v1 = await fail2banDatabase(V1_SCHEMA, [{ sql: 'INSERT INTO bans(jail, ip, timeofban, data) VALUES (?, ?, ?, ?)', rows: [['ssh', '192.0.2.194', 1, null]] }]);
     const result = await load([folder({ 'a.txt': '\n192.0.2.193\n', 'b.sqlite3': v1 })]);
     expect(eventsTable(result).select('ip', 'line').objects()).toEqual([
       { ip: '192.0.2.193', line: 2 },

@@ -236,6 +236,7 @@ describe('fail2ban.log', () => {
       lines: 10,
       records: 4,
       events: 4,
+      duplicates: 0,
       ranges: 0,
       skipped: { 'server message': 2, 'jail started/stopped': 3, 'already banned': 1 },
       skipped_examples: { 'server message': [1, 4], 'jail started/stopped': [2, 3, 5], 'already banned': [8] },

@@ -1,9 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { open } from 'node:fs/promises';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { BotMapError } from '../src/errors';
 import { EVENT_KINDS } from '../src/load/events';
 import { fail2banLog } from '../src/load/formats/fail2ban-log';
@@ -12,21 +11,10 @@ import { detectFormat, loadPaths, type LoadResult } from '../src/load/load';
 import { readChunks } from '../src/load/read-chunks';
 import type { InputReport } from '../src/types';
 import { seededRandom } from './support/random';
+import { fixtureFolders } from './support/fixture-folders';
 
-const tmpRoot = mkdtempSync(path.join(os.tmpdir(), 'botmap-load-'));
-afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
-
-let fixtureCount = 0;
-/** Writes `files` (relative path → content) into a fresh folder and returns the folder. */
-function fixture(files: Record<string, string | Buffer>): string {
-  const dir = path.join(tmpRoot, `case${++fixtureCount}`);
-  for (const [rel, content] of Object.entries(files)) {
-    const file = path.join(dir, rel);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, content);
-  }
-  return dir;
-}
+/** `fixture(files)` writes `files` (relative path → content) into a fresh folder and returns the folder. */
+const { root: tmpRoot, folder: fixture } = fixtureFolders('botmap-load-');
 
 function lines(...rows: string[]): string {
   return rows.join('\n') + '\n';
@@ -384,6 +372,7 @@ const F2B_REPORT = {
   lines: 26,
   records: 8,
   events: 8,
+  duplicates: 0,
   skipped: {
     'server message': 2,
     'jail started/stopped': 3,
@@ -429,11 +418,12 @@ describe('fail2ban-log', () => {
   });
 
   it('reads a .gz file as a stream', async () => {
-    // Two servers, so the second file is not the first one's rotation.
+    // Two folders, so the second file is not the first one's rotation.
     const dir = fixture({ 'web3/fail2ban.log.2.gz': gzipSync(F2B_LOG), 'web3/old/fail2ban.log.1': F2B_LOG.replace(/\n/g, '\r\n') });
     const result = await load([dir]);
     expect(result.inputs.map((r) => path.relative(dir, r.file))).toEqual([path.join('web3', 'fail2ban.log.2.gz'), path.join('web3', 'old', 'fail2ban.log.1')]);
-    for (const report of result.inputs) expect(report).toMatchObject({ server: 'web3', ...F2B_REPORT });
+    // Both are server web3's: the second file's events, the first's again, are its duplicates.
+    result.inputs.forEach((report, input) => expect(report).toMatchObject({ server: 'web3', ...F2B_REPORT, duplicates: input === 0 ? 0 : 8 }));
     const events = eventsOf(result);
     expect(events.filter((e) => e.input === 1).map(({ server, input, ...e }) => e)).toEqual(F2B_EVENTS);
     expect(events.filter((e) => e.input === 0).map(({ server, input, ...e }) => e)).toEqual(F2B_EVENTS);

@@ -10,7 +10,7 @@ function summary(): Summary {
     botmap_version: '0.1.0',
     generated_at: '2026-11-26T00:00:00.000Z',
     database: { type: 'GeoLite2-City', build_date: '2026-09-18', file: 'x.mmdb', attribution: 'This product includes GeoLite2 data created by MaxMind' },
-    inputs: [{ file: `logs/${hostile}.log`, format: 'fail2ban-log', server: `"><img src=x onerror=alert(1)>`, lines: 3, records: 2, events: 2, skipped: { [hostile]: 1 }, skipped_examples: {} }],
+    inputs: [{ file: `logs/${hostile}.log`, format: 'fail2ban-log', server: `"><img src=x onerror=alert(1)>`, lines: 3, records: 2, events: 2, duplicates: 0, skipped: { [hostile]: 1 }, skipped_examples: {} }],
     failed_inputs: [{ file: 'broken.gz', error: `unexpected end of file ${hostile}` }],
     window: { first_event: '2026-09-14T00:00:00.000Z', last_event: '2026-10-25T00:00:00.000Z' },
     events: { total: 2, attacks: 2, by_kind: { ban: 2 } },

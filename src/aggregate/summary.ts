@@ -40,7 +40,12 @@ export interface Summary {
   failed_inputs: { file: string; error: string }[];
   /** The first and last event analysed; `from` and `to`: the days the run was limited to (FROM, TO parameters), null for no bound. */
   window: { first_event: string | null; last_event: string | null; from?: string | null; to?: string | null };
-  events: { total: number; attacks: number; by_kind: Record<string, number> };
+  /**
+   * The events counted (each once), the attack events among them, and both by kind; `duplicates`:
+   * the events the inputs repeated and that are counted once elsewhere, the sum of the inputs'
+   * `duplicates` (of the whole run, in a subset's summary too).
+   */
+  events: { total: number; attacks: number; by_kind: Record<string, number>; duplicates?: number };
   ips: {
     distinct: number;
     ipv4: number;
@@ -135,7 +140,7 @@ export function buildSummary(input: SummaryInput): Summary {
     asn_database: input.asnDatabase ?? null,
     inputs: input.inputs,
     failed_inputs: input.inputs.filter((i) => i.error).map((i) => ({ file: i.file, error: i.error! })),
-    ...eventFigures(input.events, input.aggregates, input),
+    ...withDuplicates(eventFigures(input.events, input.aggregates, input), input.inputs),
     charts: {},
     tables: {},
     warnings,
@@ -171,6 +176,11 @@ export function eventFigures(events: ColumnTable, aggregates: Aggregates, top: P
     top_countries: aggregates.countries.slice(0, top.topCountries ?? 50).objects() as Summary['top_countries'],
     top_asns: aggregates.asns.slice(0, top.topAsns ?? 50).objects() as Summary['top_asns'],
   };
+}
+
+/** The figures with `events.duplicates`, the duplicates of `inputs` (see `InputReport.duplicates`). */
+export function withDuplicates<T extends { events: Summary['events'] }>(figures: T, inputs: readonly InputReport[]): T {
+  return { ...figures, events: { ...figures.events, duplicates: inputs.reduce((sum, input) => sum + input.duplicates, 0) } };
 }
 
 /** A failed input's error for a console line, naming its file once (load errors usually name it already). */

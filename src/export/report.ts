@@ -17,7 +17,7 @@ export function htmlTable(rows: readonly Record<string, unknown>[], columns: rea
   return `<table>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
-/** What was read: one row per input with its format and the accounting of its lines. */
+/** What was read: one row per input with its format, the accounting of its lines and its events counted elsewhere (`duplicates`). */
 export function inputsTableHtml(analysis: Analysis): string {
   const rows = analysis.load.inputs.map((input) => ({
     file: input.file,
@@ -26,6 +26,7 @@ export function inputsTableHtml(analysis: Analysis): string {
     lines: input.lines,
     records: input.records,
     events: input.events,
+    duplicates: input.duplicates,
     skipped:
       Object.entries(input.skipped)
         .sort((a, b) => b[1] - a[1])
@@ -37,7 +38,7 @@ export function inputsTableHtml(analysis: Analysis): string {
   const warning = failed.length
     ? `<p style="color:#b00020"><b>${failed.length} input(s) could not be read completely</b>; their counts cover what was read.</p>`
     : '';
-  return `${warning}${htmlTable(rows, ['file', 'server', 'format', 'lines', 'records', 'events', 'skipped', 'error'])}`;
+  return `${warning}${htmlTable(rows, ['file', 'server', 'format', 'lines', 'records', 'events', 'duplicates', 'skipped', 'error'])}`;
 }
 
 /** The addresses by how precisely they were placed, and the database that placed them. */
@@ -194,15 +195,15 @@ export function countryNetworkHtml(analysis: Analysis, countries = 10, networksP
   return htmlTable(table, ['country', 'addresses', 'networks'], ['country', 'addresses', `top ${networksPerCountry} networks (addresses)`]);
 }
 
-/** Attack events and distinct addresses per jail and per server. */
+/** Attack events and distinct addresses per jail and per server, duplicates left out (see `findDuplicates`). */
 export function jailsAndServersHtml(analysis: Analysis): string {
-  const store = analysis.load.store;
+  const { store, duplicate } = analysis.load;
   const { ip, kind, jail, server } = store.columns();
   const attackCodes = new Set(EVENT_KINDS.flatMap((k, code) => (ATTACK_KINDS.has(k) ? [code] : [])));
   const tally = (codes: ArrayLike<number>, names: readonly string[], empty: string) => {
     const stats = new Map<number, { events: number; ips: Set<number> }>();
     for (let i = 0; i < ip.length; i++) {
-      if (!attackCodes.has(kind[i])) continue;
+      if (!attackCodes.has(kind[i]) || duplicate[i] === 1) continue;
       let s = stats.get(codes[i]);
       if (!s) stats.set(codes[i], (s = { events: 0, ips: new Set() }));
       s.events++;

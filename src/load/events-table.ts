@@ -1,5 +1,6 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
+import { findDuplicates } from './duplicates';
 import { EVENT_KINDS, type EventStore } from './events';
 
 /**
@@ -66,6 +67,8 @@ export interface EventsSource {
   store: EventStore;
   /** The input files, in reading order (`LoadResult.inputs`). */
   inputs: readonly { file: string }[];
+  /** The events to leave out (`LoadResult.duplicate`); found by `findDuplicates` when absent. */
+  duplicate?: Uint8Array;
 }
 
 /**
@@ -73,13 +76,13 @@ export interface EventsSource {
  * (the normalised address), `kind`, `jail` (null for none), `server`, `user` (null for none),
  * `file` and `line`: the 1-based line of `file` the event was read from, null for an input that
  * has no lines (a row of fail2ban's sqlite database). Filter it with Arquero verbs and hand it to
- * `aggregate` like the whole.
+ * `aggregate` like the whole. Duplicates (see `findDuplicates`) are not in it: each event counts once.
  *
- * The columns read the store's typed columns: building the table copies no event, and a value
- * is made only when read.
+ * The columns read the store's typed columns: building the table copies no event (unless there
+ * are duplicates to leave out), and a value is made only when read.
  */
-export function eventsTable({ store, inputs }: EventsSource): ColumnTable {
-  const columns = store.columns();
+export function eventsTable({ store, inputs, duplicate }: EventsSource): ColumnTable {
+  const columns = columnsWithout(store, duplicate ?? findDuplicates(store, inputs.length).duplicate);
   const addresses = store.addresses;
   const jails = store.jails.values;
   const users = store.users.values;
@@ -94,4 +97,25 @@ export function eventsTable({ store, inputs }: EventsSource): ColumnTable {
     file: new DictionaryColumn(columns.input, (code) => inputs[code].file, inputs.length),
     line: new CodedColumn(columns.line, (line) => (line === 0 ? null : line)),
   } as never);
+}
+
+/**
+ * The store's columns without the events marked in `leftOut`: the store's own columns when none
+ * is, else copies of the rest, so that the table stays unfiltered (Arquero's groupings by code
+ * take only unfiltered tables) and every row is an event counted once.
+ */
+function columnsWithout(store: EventStore, leftOut: Uint8Array): Omit<ReturnType<EventStore['columns']>, 'user' | 'server' | 'input'> & Record<'user' | 'server' | 'input', Uint32Array> {
+  const all = store.columns();
+  const n = store.length;
+  let leftOutCount = 0;
+  for (let event = 0; event < n; event++) leftOutCount += leftOut[event] === 1 ? 1 : 0;
+  if (leftOutCount === 0) return all;
+  const rows = new Uint32Array(n - leftOutCount);
+  for (let event = 0, row = 0; event < n; event++) if (leftOut[event] !== 1) rows[row++] = event;
+  const pick = <T extends Uint8Array | Uint16Array | Uint32Array | Float64Array>(column: T): T => {
+    const picked = new (column.constructor as new (length: number) => T)(rows.length);
+    for (let row = 0; row < rows.length; row++) picked[row] = column[rows[row]];
+    return picked;
+  };
+  return { ip: pick(all.ip), kind: pick(all.kind), time: pick(all.time), jail: pick(all.jail), line: pick(all.line), user: pick(all.user), server: pick(all.server), input: pick(all.input) };
 }

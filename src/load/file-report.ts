@@ -23,7 +23,7 @@ export class FileReport {
     readonly display: string,
     server: string,
   ) {
-    this.report = { file: display, format: 'unknown', server, lines: 0, records: 0, events: 0, skipped: {}, skipped_examples: {} };
+    this.report = { file: display, format: 'unknown', server, lines: 0, records: 0, events: 0, duplicates: 0, skipped: {}, skipped_examples: {} };
   }
 
   skip(reason: string, lineNo: number): void {

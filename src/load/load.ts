@@ -19,6 +19,7 @@ import { BotMapError } from '../errors';
 import { timeZone, type TimeZone } from '../time-zone';
 import { displayPath } from '../project';
 import { printable } from '../html';
+import { findDuplicates } from './duplicates';
 import { EventStore, storeWriters } from './events';
 import { FileReport, formatChars } from './file-report';
 import { commonParent, fsErrorText, listFiles, readErrorText, serverName, specialKind, type FileEntry } from './files';
@@ -73,6 +74,12 @@ export interface LoadResult {
    * The locate stage should use these instead of the database (see `givenToLocation`).
    */
   givenLocations: Map<number, GivenLocation>;
+  /**
+   * 1 for each event of `store` that repeats one of another input of its server (see
+   * `findDuplicates`): kept in the store and in its input's `events`, counted in its input's
+   * `duplicates`, left out of the events table and everything drawn from it.
+   */
+  duplicate: Uint8Array;
 }
 
 /** Lines longer than this (characters) are skipped as LINE_TOO_LONG. */
@@ -84,7 +91,8 @@ export const MAX_LINE_LENGTH = 1024 * 1024;
  * back up the tree is not followed round); files named explicitly are always read. A path named
  * twice is read once. The files of a rotation group (same folder and base name, see `rotationOf`)
  * are read oldest first, in the places the group's files take. A path that does not exist throws
- * a BotMapError before anything is read.
+ * a BotMapError before anything is read. An event read from several inputs of one server counts
+ * once: the others are its `duplicate`s (see `findDuplicates`).
  *
  * Anything else that goes wrong with one file is reported on its `InputReport` and the run goes
  * on: `error` (it is listed in `summary.failed_inputs`) for a file that cannot be read (a broken
@@ -126,7 +134,9 @@ export async function loadPaths(paths: string[], options: LoadOptions = {}): Pro
     inputs.push(await loadFile(file, printable(serverName(file.path, root)), inputs.length, context));
   }
   progress.end();
-  return { store, inputs, ranges, givenLocations };
+  const { duplicate, perInput } = findDuplicates(store, inputs.length);
+  inputs.forEach((report, input) => (report.duplicates = perInput[input]));
+  return { store, inputs, ranges, givenLocations, duplicate };
 }
 
 /**

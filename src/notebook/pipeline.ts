@@ -9,7 +9,7 @@ import { locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, type Geo
 import { readAnalysisSnapshot, type DescribedParts, type SnapshotKey, type SnapshotParts } from './snapshot';
 import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from '../locate/networks';
 import { projectRoot } from '../project';
-import { buildSummary, eventFigures, type Summary } from '../aggregate/summary';
+import { buildSummary, eventFigures, withDuplicates, type Summary } from '../aggregate/summary';
 import type { Location } from '../types';
 import type { ProgressSink } from './progress';
 import { themeNamed } from '../charts/theme';
@@ -167,7 +167,7 @@ export interface Analysis {
 export function analysisOfEvents(analysis: Analysis, events: ColumnTable): Analysis {
   const { ipv6Prefix64, clusterRadiusKm } = analysis.parameters;
   const aggregates = aggregate(events, analysis.addresses, { ipv6Prefix64, clusterRadiusKm });
-  return { ...analysis, events, aggregates, summary: { ...analysis.summary, ...eventFigures(events, aggregates) } };
+  return { ...analysis, events, aggregates, summary: { ...analysis.summary, ...withDuplicates(eventFigures(events, aggregates), analysis.load.inputs) } };
 }
 
 export function botmapVersion(): string {

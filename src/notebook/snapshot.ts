@@ -28,6 +28,8 @@ export interface AnalysisSnapshot {
   format: typeof FORMAT;
   key: SnapshotKey;
   store: EventStoreSnapshot;
+  /** The load's `duplicate` mask: found once, when the inputs were read. */
+  duplicate: Uint8Array;
   inputs: InputReport[];
   ranges: RangeRecord[];
   givenLocations: Map<number, GivenLocation>;
@@ -37,7 +39,7 @@ export interface AnalysisSnapshot {
   networks: (Network | null)[];
 }
 
-const FORMAT = 'botmap-analysis-2';
+const FORMAT = 'botmap-analysis-3';
 
 export interface SnapshotParts {
   key: SnapshotKey;
@@ -55,6 +57,7 @@ export function writeAnalysisSnapshot(file: string, parts: SnapshotParts): void 
     format: FORMAT,
     key: parts.key,
     store: parts.load.store.snapshot(),
+    duplicate: parts.load.duplicate,
     inputs: parts.load.inputs,
     ranges: parts.load.ranges,
     givenLocations: parts.load.givenLocations,
@@ -80,7 +83,7 @@ export function readAnalysisSnapshot(file: string, key: SnapshotKey): DescribedP
   if (snapshot?.format !== FORMAT || !sameKey(snapshot.key, key)) return null;
   return {
     key: snapshot.key,
-    load: { store: EventStore.restore(snapshot.store), inputs: snapshot.inputs, ranges: snapshot.ranges, givenLocations: snapshot.givenLocations },
+    load: { store: EventStore.restore(snapshot.store), duplicate: snapshot.duplicate, inputs: snapshot.inputs, ranges: snapshot.ranges, givenLocations: snapshot.givenLocations },
     database: snapshot.database,
     asnDatabase: snapshot.asnDatabase,
     locations: snapshot.locations,
