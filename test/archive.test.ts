@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BotMapError, exportParquet, ingestPaths, readArchive, loadPaths, type IngestResult } from '../src/index';
+import { BotMapError, eventsTable, exportParquet, ingestPaths, loadPaths, readArchive, type IngestResult } from '../src/index';
 import { findDuplicates } from '../src/archive/interim-duplicates';
 import { archivePath, openArchive } from '../src/archive/open';
 import { UTC } from '../src/time-zone';
@@ -130,10 +130,12 @@ describe('readArchive', () => {
   it('reads the events back into an EventStore, one input per file record', async () => {
     const contents = await readArchive(archive);
     expect(contents.store.length).toBe(SAMPLE_NEW);
-    expect(contents.files.map((f) => f.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-    const { input, line } = contents.store.columns();
+    expect(contents.inputs.map((f) => f.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    const { input } = contents.store.columns();
     expect([...new Set(input)].sort()).toEqual([0, 1, 3]);
-    expect(line[0]).toBeGreaterThan(0);
+    const table = eventsTable(contents);
+    const ban = (table.objects() as { file: string; line: number }[]).find((row) => row.file === WEB1_LOG && row.line === 6);
+    expect(ban).toEqual({ time: new Date(Date.UTC(2026, 8, 14, 0, 3, 0, 484)), ip: '195.182.154.27', kind: 'ban', jail: 'sshd', server: 'web1', user: null, file: WEB1_LOG, line: 6 });
   });
 
   it('hides a ban listed without a time once a later ingest brings the timed ban', async () => {
@@ -234,8 +236,10 @@ describe('exportParquet', () => {
       { server: 'web1', month: '2026-10', events: 24_350n, timed: 24_350n },
     ]);
     const columns = await sql(path.join(work, 'reader.duckdb'), `DESCRIBE SELECT * FROM read_parquet('${glob}', hive_partitioning = true)`);
+    const [firstBan] = await sql(path.join(work, 'reader.duckdb'), `SELECT epoch_ms(time) AS ms FROM read_parquet('${glob}', hive_partitioning = true) WHERE kind = 'ban' ORDER BY time LIMIT 1`);
+    expect(firstBan.ms).toBe(BigInt(Date.UTC(2026, 8, 14, 0, 3, 0, 484)));
     expect(columns.map((c) => `${c.column_name} ${c.column_type}`)).toEqual([
-      'jail VARCHAR', 'address VARCHAR', 'kind VARCHAR', 'time TIMESTAMP', 'user VARCHAR', 'file_id INTEGER', 'line INTEGER', 'month VARCHAR', 'server VARCHAR',
+      'jail VARCHAR', 'address VARCHAR', 'kind VARCHAR', 'time TIMESTAMP WITH TIME ZONE', 'user VARCHAR', 'file_id INTEGER', 'line INTEGER', 'month VARCHAR', 'server VARCHAR',
     ]);
   });
 

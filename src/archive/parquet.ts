@@ -9,9 +9,14 @@ import { printable } from '../html';
 import { displayPath } from '../project';
 import { openArchive } from './open';
 
-/** The month an event falls in (UTC) names its folder; a ban listed without a time falls in none (`month=__HIVE_DEFAULT_PARTITION__`, read back as NULL). */
-const EXPORTED_EVENTS = `SELECT server, strftime(time, '%Y-%m') AS month, jail, address, kind, time, "user", file_id, line
-  FROM events ORDER BY server, time, file_id, line`;
+/**
+ * The month an event falls in (UTC) names its folder; a ban listed without a time falls in none
+ * (`month=__HIVE_DEFAULT_PARTITION__`, read back as NULL). Times leave as instants (Parquet's
+ * isAdjustedToUTC), so pandas and Spark read them as UTC rather than as a local wall clock;
+ * `timezone('UTC', …)` says the archive's zoneless TIMESTAMP is UTC (a cast would take DuckDB's zone).
+ */
+const EXPORTED_EVENTS = `SELECT server, strftime(time, '%Y-%m') AS month, jail, address, kind, timezone('UTC', time) AS time, "user", file_id, line
+  FROM events ORDER BY server, events.time, file_id, line`;
 
 export interface ParquetExport {
   /** The folder written, as messages name it. */

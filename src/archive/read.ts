@@ -31,10 +31,14 @@ export interface ArchivedFile {
   error: string | null;
 }
 
-/** The archive's events and files: the store's input `i` is `files[i]`, as a load's is `inputs[i]`. */
+/**
+ * The archive's events and its file records, shaped as a load's result: the store's input `i` is
+ * `inputs[i]`, so `eventsTable(contents)` names each event's file and line.
+ */
 export interface ArchiveContents {
   store: EventStore;
-  files: ArchivedFile[];
+  /** Every file record, in ingest order (records of files none of whose events were new included). */
+  inputs: ArchivedFile[];
 }
 
 /** The archived columns of an event, in the order `EVENT_COLUMNS` selects them. */
@@ -48,14 +52,14 @@ export const EVENT_COLUMNS = `server, jail, address, kind, CAST(epoch_us(time) A
 export async function readArchive(file: string, options: { waitMs?: number } = {}): Promise<ArchiveContents> {
   const archive = await openArchive(file, { mode: 'read', waitMs: options.waitMs });
   try {
-    const files = await readFileRecords(archive.connection);
+    const inputs = await readFileRecords(archive.connection);
     const { store: whole, fileIds } = await readEvents(archive.connection, `SELECT ${EVENT_COLUMNS} FROM events ORDER BY file_id, line`, [], archive.display);
     // The archive is one input to the rule: its rows are distinct events already (ingest kept only new ones).
     const { duplicate } = findDuplicates(whole, 1);
-    const inputOfId = new Map(files.map((f, index) => [f.id, index]));
+    const inputOfId = new Map(inputs.map((f, index) => [f.id, index]));
     const store = new EventStore();
     appendEvents(store, whole, { input: (i) => inputOfId.get(fileIds[i]) ?? 0, keep: (i) => duplicate[i] === 0 });
-    return { store, files };
+    return { store, inputs };
   } finally {
     archive.close();
   }
