@@ -55,6 +55,7 @@ export async function ingestPaths(paths: string[], options: IngestOptions): Prom
       onFile: (file, input) => (files[input] = file),
       onProgress: (p) => options.onProgress?.({ stage: 'Reading', done: p.bytes, total: p.totalBytes, message: `${path.basename(p.file)}: ${p.lines.toLocaleString('en-US')} lines` }),
     });
+    // Locked since it was opened: what matching reads is still what the archive holds at the commit.
     const matched = await matchWithArchive(archive, load.store, load.inputs.length);
     const records = await fileRecords(load.inputs, files, matched);
     const written = await writeIngest(archive, matched, records, options.onProgress);

@@ -63,8 +63,10 @@ async function describeIncoming(archive: OpenArchive, loaded: EventStore): Promi
     if (!Number.isNaN(time[i])) {
       first.set(server[i], Math.min(first.get(server[i]) ?? Infinity, time[i]));
       last.set(server[i], Math.max(last.get(server[i]) ?? -Infinity, time[i]));
-    } else if (kind[i] === KIND_CODES.listed && !listed.has(`${server[i]} ${jail[i]} ${ip[i]}`)) {
-      listed.add(`${server[i]} ${jail[i]} ${ip[i]}`);
+    } else if (kind[i] === KIND_CODES.listed) {
+      const place = `${server[i]} ${jail[i]} ${ip[i]}`;
+      if (listed.has(place)) continue;
+      listed.add(place);
       places.appendVarchar(loaded.servers.values[server[i]]);
       if (jail[i] === 0) places.appendNull();
       else places.appendVarchar(loaded.jails.values[jail[i]]);
