@@ -52,6 +52,14 @@ export interface EventOrigin {
   input: number;
 }
 
+/** Events `[start, end)` of the store, all from one origin: a server's code and an input. */
+export interface EventRun {
+  start: number;
+  end: number;
+  server: number;
+  input: number;
+}
+
 /** Raw address texts remembered (as an address index, or as not an address); beyond it they are parsed each time. */
 const RAW_TEXTS_REMEMBERED = 5_000_000;
 
@@ -208,6 +216,12 @@ export class EventStore {
 
   get length(): number {
     return this.count;
+  }
+
+  /** The runs of events from one origin, in store order: events `[start, end)`, their server's code and their input. */
+  runs(): EventRun[] {
+    const { runStart, runServer, runInput } = this;
+    return runStart.map((start, run) => ({ start, end: runStart[run + 1] ?? this.count, server: runServer[run], input: runInput[run] }));
   }
 
   /** What the store holds, as plain data and typed arrays (copies), for `EventStore.restore`. */

@@ -6,11 +6,13 @@
  *   (per-file accounting); `progress.ts` throttles progress reports;
  * - `formats/`: one parser per export format (add a format here), and `formats/grammar/` for
  *   what several formats share (sshd messages, syslog prefixes, times);
- * - `events.ts`: the event store (typed columns) the parsers write into; `events-table.ts`:
+ * - `events.ts`: the event store (typed columns) the parsers write into; `duplicates.ts`: which
+ *   events repeat others (a copy of a log, overlapping exports) and count once; `events-table.ts`:
  *   the same events as an Arquero table, one row per event, for the later stages and the user.
  */
 export { loadPaths, detectFormat, givenToLocation, INPUT_FORMATS, FORMATS, type LoadOptions, type LoadResult } from './load';
 export type { LoadProgress } from './progress';
-export { EventStore, EVENT_KINDS, type EventOrigin } from './events';
+export { EventStore, EVENT_KINDS, type EventOrigin, type EventRun } from './events';
+export { findDuplicates, SAME_EVENT_FIELDS, SAME_LISTING_FIELDS, type Duplicates, type KeyField } from './duplicates';
 export { eventsTable, type EventsSource } from './events-table';
 export type { FormatParser, LineParser, LineResult, ParseContext, Emit } from './formats/parser';
