@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BotMapError, eventsTable, exportParquet, ingestPaths, loadPaths, readArchive, type IngestResult } from '../src/index';
-import { findDuplicates } from '../src/archive/interim-duplicates';
+import { findDuplicates } from '../src/load/duplicates';
 import { archivePath, openArchive } from '../src/archive/open';
 import { UTC } from '../src/time-zone';
 import { archiveCounts, sql } from './support/archive';

@@ -6,8 +6,8 @@
  * - `ingest.ts`: `ingestPaths`, exports → new events and file records, in one transaction, through
  *   `matching.ts` (which events the archive holds already: the duplicate rule) and `write.ts`;
  * - `read.ts`: `readArchive`, the archive's events back into an `EventStore`, and its file records;
- * - `parquet.ts`: `exportParquet`, the events as Parquet partitioned by server and month;
- * - `interim-duplicates.ts`: TEMPORARY stand-in for `load/duplicates.ts` (branch wt15-dedup).
+ * - `parquet.ts`: `exportParquet`, the events as Parquet partitioned by server and month.
+ * What counts as the same event is `findDuplicates` (`load/duplicates.ts`), BotMap's one rule of it.
  */
 export { ARCHIVE_SCHEMA_VERSION } from './schema';
 export { archivePath, DEFAULT_ARCHIVE, DEFAULT_WAIT_MS } from './open';

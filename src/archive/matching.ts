@@ -1,10 +1,10 @@
 /**
  * Which of a run's events the archive holds already. The archive's events that could be the same
  * as new ones are read into a store as input 0, the run's inputs follow as 1 … n, and the one
- * duplicate rule (`findDuplicates`, as a run applies it to its own inputs) says which are new.
+ * duplicate rule (`findDuplicates`, the same for a run's own inputs) says which are new.
  */
 import { KIND_CODES, type EventStore } from '../load/events';
-import { findDuplicates } from './interim-duplicates';
+import { findDuplicates } from '../load/duplicates';
 import { type OpenArchive, duckdb } from './open';
 import { EVENT_COLUMNS, appendEvents, readEvents } from './read';
 

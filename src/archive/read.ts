@@ -6,7 +6,7 @@ import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { BotMapError } from '../errors';
 import { EventStore, KIND_CODES } from '../load/events';
 import type { EventKind, InputFormat } from '../types';
-import { findDuplicates } from './interim-duplicates';
+import { findDuplicates } from '../load/duplicates';
 import { openArchive } from './open';
 
 /** One ingested file, as the archive's `files` table records it. Times are epoch ms (UTC). */
@@ -45,9 +45,9 @@ export interface ArchiveContents {
 export const EVENT_COLUMNS = `server, jail, address, kind, CAST(epoch_us(time) AS DOUBLE) / 1000 AS time_ms, "user", file_id, line`;
 
 /**
- * Every event of the archive in `file`, with the rule for timeless listed bans applied as a run's
- * duplicates are: a ban listed without a time counts once per server, jail and address, and not at
- * all where the archive has a timed ban of it (which a later ingest may have brought).
+ * Every event of the archive in `file`, with `findDuplicates`'s rule for timeless listed bans
+ * applied: a ban listed without a time counts once per server, jail and address, and not at all
+ * where the archive has a timed ban of it (which a later ingest may have brought).
  */
 export async function readArchive(file: string, options: { waitMs?: number } = {}): Promise<ArchiveContents> {
   const archive = await openArchive(file, { mode: 'read', waitMs: options.waitMs });
