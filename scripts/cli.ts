@@ -2,18 +2,23 @@
  * `botmap <files or folders...> [--out dir]`: the notebooks' pipeline without Jupyter, for cron
  * jobs that refresh the charts nightly (and for the bench). Writes the same files as `npm start`
  * (summary.json, charts/, tables/, index.html); the executed notebooks are `npm start`'s alone.
+ * `botmap ingest` and `botmap export-parquet` feed the archive and export it (src/archive/).
  * Started by `bin/botmap.js`, or directly with `tsx scripts/cli.ts`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { BotMapError } from '../src/errors';
 import { namingFile } from '../src/aggregate/summary';
+import { archivePath, DEFAULT_ARCHIVE, DEFAULT_WAIT_MS } from '../src/archive/open';
+import { ingestPaths } from '../src/archive/ingest';
+import { exportParquet } from '../src/archive/parquet';
 import { INPUT_FORMATS } from '../src/load/load';
 import { DEFAULT_PARAMETERS, botmapVersion, parameters, type Parameters } from '../src/notebook/pipeline';
-import { terminalProgress } from '../src/notebook/progress';
+import { progressFile, terminalProgress, type ProgressSink } from '../src/notebook/progress';
 import { runPipeline } from '../src/notebook/run';
+import { timeZone } from '../src/time-zone';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,6 +38,8 @@ function wrapList(words: readonly string[], indent: number, width: number): stri
 }
 
 export const USAGE = `Usage: botmap [options] <file or folder>...
+       botmap ingest [--archive <file>] [--wait <seconds>] <file or folder>...
+       botmap export-parquet [--archive <file>] <folder>
 
 Reads fail2ban exports (fail2ban.log, fail2ban-client status output, lists of addresses and
 the other formats BotMap detects; plain or .gz; folders are read recursively), places every
@@ -58,11 +65,24 @@ BOTMAP_FROM and BOTMAP_TO (analyse only the events of these days, YYYY-MM-DD).
 Relative paths are taken from the current folder. Exit status: 0 when the files were
 written (inputs that could not be read completely are reported as warnings), 1 on an error.
 
+The archive keeps the events of every export ingested, beyond what fail2ban keeps:
+  ingest          adds the events of the files the archive does not hold yet, with a record
+                  of each file, in one transaction; prints one line:
+                  ingest: <new> new events, <duplicates> duplicates, <files> files
+  export-parquet  writes the archive's events into <folder> as Parquet, one folder per server
+                  and month (<folder>/server=<server>/month=<YYYY-MM>/data_0.parquet)
+      --archive <file>   the archive, a DuckDB database (default: ${DEFAULT_ARCHIVE} in the
+                         project folder, or $BOTMAP_ARCHIVE); ingest creates it
+      --wait <seconds>   how long to wait while another BotMap writes the archive
+                         (default ${DEFAULT_WAIT_MS / 1000})
+
 Examples:
   npx botmap /var/log/fail2ban.log /var/log/fail2ban.log.1 /var/log/fail2ban.log.2.gz
   npx botmap ~/exports --out /srv/www/botmap --theme light
   # crontab: refresh the charts every night at 03:15
-  15 3 * * *  cd /opt/botmap && npx botmap --quiet /var/log/fail2ban.log* --out /srv/www/botmap`;
+  15 3 * * *  cd /opt/botmap && npx botmap --quiet /var/log/fail2ban.log* --out /srv/www/botmap
+  npx botmap ingest ~/exports            # every week, into data/private/archive.duckdb
+  npx botmap export-parquet ~/botmap-parquet`;
 
 interface CliOutput {
   stdout: NodeJS.WritableStream;
@@ -73,26 +93,17 @@ interface CliOutput {
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: CliOutput = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const say = (text: string) => io.stdout.write(`${text}\n`);
   try {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args: argv,
-        allowPositionals: true,
-        strict: true,
-        options: {
-          out: { type: 'string', short: 'o' },
-          mmdb: { type: 'string' },
-          theme: { type: 'string' },
-          format: { type: 'string' },
-          quiet: { type: 'boolean', short: 'q' },
-          help: { type: 'boolean', short: 'h' },
-          version: { type: 'boolean' },
-        },
-      });
-    } catch (error) {
-      throw new BotMapError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '.')} (see botmap --help)`);
-    }
-    const { values, positionals } = parsed;
+    if (argv[0] === 'ingest') return await ingestCommand(argv.slice(1), env, io);
+    if (argv[0] === 'export-parquet') return await exportParquetCommand(argv.slice(1), env, io);
+    const { values, positionals } = options(argv, {
+      out: { type: 'string', short: 'o' },
+      mmdb: { type: 'string' },
+      theme: { type: 'string' },
+      format: { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean' },
+    });
     if (values.help) {
       say(USAGE);
       return 0;
@@ -129,6 +140,87 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
   }
 }
 
+/** The options and positionals of `argv`; a wrong option is a one-line error. */
+function options<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], known: T) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: known });
+  } catch (error) {
+    throw new BotMapError(`${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '.')} (see botmap --help)`);
+  }
+}
+
+/** The archive commands' options. */
+const ARCHIVE_OPTIONS = {
+  archive: { type: 'string' },
+  wait: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/**
+ * The folder relative paths are taken from: where the user typed the command. `npm run ingest`
+ * runs from the project folder and says where that was in INIT_CWD (read only then: an npm
+ * script that starts botmap elsewhere passes its own INIT_CWD on).
+ */
+function callerFolder(env: NodeJS.ProcessEnv): string {
+  return env.npm_lifecycle_event === 'ingest' && env.INIT_CWD ? env.INIT_CWD : process.cwd();
+}
+
+/** `--wait <seconds>` in ms. */
+function waitMs(given: string | undefined): number | undefined {
+  if (given === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(given)) throw new BotMapError(`--wait takes a number of seconds, got "${given}".`);
+  return Number(given) * 1000;
+}
+
+/** Progress on a terminal, and into BOTMAP_PROGRESS_FILE when set (how a script or a test follows an ingest). */
+function commandProgress(io: CliOutput, env: NodeJS.ProcessEnv): ProgressSink | undefined {
+  const sinks = [io.stderr.isTTY ? terminalProgress(io.stderr) : undefined, env.BOTMAP_PROGRESS_FILE ? progressFile(env.BOTMAP_PROGRESS_FILE) : undefined];
+  const used = sinks.filter((sink): sink is ProgressSink => sink !== undefined);
+  return used.length === 0 ? undefined : (p) => used.forEach((sink) => sink(p));
+}
+
+/** `botmap ingest`: the new events of the exports into the archive; one line says how many. */
+async function ingestCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliOutput): Promise<number> {
+  const { values, positionals } = options(argv, ARCHIVE_OPTIONS);
+  if (values.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const cwd = callerFolder(env);
+  if (positionals.length === 0) throw new BotMapError('Give the files or folders to ingest: botmap ingest <file or folder>... [--archive file] (see botmap --help).');
+  const result = await ingestPaths(existingPaths(positionals, cwd), {
+    archive: archivePath(values.archive, env, cwd),
+    waitMs: waitMs(values.wait),
+    timeZone: timeZone(env.BOTMAP_TZ),
+    onProgress: commandProgress(io, env),
+  });
+  for (const input of result.inputs) if (input.error !== undefined) io.stderr.write(`botmap: warning: ${namingFile({ file: input.file, error: input.error })}\n`);
+  io.stdout.write(`ingest: ${result.newEvents} new events, ${result.duplicates} duplicates, ${result.files.length} files\n`);
+  return 0;
+}
+
+/** `botmap export-parquet <folder>`: the archive's events as Parquet. */
+async function exportParquetCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliOutput): Promise<number> {
+  const { values, positionals } = options(argv, ARCHIVE_OPTIONS);
+  if (values.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new BotMapError('Give one folder to write the Parquet files into: botmap export-parquet [--archive file] <folder> (see botmap --help).');
+  const cwd = callerFolder(env);
+  const written = await exportParquet(archivePath(values.archive, env, cwd), path.resolve(cwd, positionals[0]), { waitMs: waitMs(values.wait) });
+  io.stdout.write(`export-parquet: ${written.events} events in ${written.partitions} server/month folders under ${written.folder}\n`);
+  return 0;
+}
+
+/** The given paths, absolute (from `cwd`); a missing one stops the command, naming it. */
+function existingPaths(given: string[], cwd: string): string[] {
+  const paths = given.map((p) => path.resolve(cwd, p));
+  const missing = given.filter((_, i) => !fs.existsSync(paths[i]));
+  if (missing.length) throw new BotMapError(`No such file or folder: ${missing.join(', ')}. Give existing files or folders of fail2ban exports.`);
+  return paths;
+}
+
 /**
  * The run's parameters: the options, else `BOTMAP_*` variables, else the defaults. Paths given
  * on the command line or in the variables are taken from the current folder.
@@ -143,9 +235,7 @@ function cliParameters(
   const fromEnv = env.BOTMAP_DATA ? env.BOTMAP_DATA.split(path.delimiter).filter(Boolean) : [];
   const given = positionals.length ? positionals : fromEnv;
   if (given.length === 0) throw new BotMapError('Give the files or folders to read: botmap <file or folder>... [--out dir] (see botmap --help).');
-  const missing = given.filter((p) => !fs.existsSync(resolve(p)));
-  if (missing.length) throw new BotMapError(`No such file or folder: ${missing.join(', ')}. Give existing files or folders of fail2ban exports.`);
-  const data = given.map(resolve);
+  const data = existingPaths(given, cwd);
   const theme = values.theme ?? env.BOTMAP_THEME;
   if (theme !== undefined && theme !== 'dark' && theme !== 'light') throw new BotMapError(`Unknown theme "${theme}": use dark or light.`);
   const mmdb = values.mmdb ?? env.BOTMAP_MMDB;

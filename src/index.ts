@@ -1,6 +1,7 @@
 /**
  * BotMap's public API, one block per stage of the pipeline:
- * load → locate → aggregate → charts → export, and the notebook's run of them all.
+ * load → locate → aggregate → charts → export, and the notebook's run of them all; beside them,
+ * the archive that keeps the events of every export ingested.
  * tslab resolves no folder imports, so each stage is imported by its `index` file.
  */
 export * from './types';
@@ -14,3 +15,4 @@ export * from './aggregate/index';
 export * from './charts/index';
 export * from './export/index';
 export * from './notebook/index';
+export * from './archive/index';

@@ -56,6 +56,12 @@ export interface LoadOptions {
   maxGzBytes?: number;
   /** The zone times without an offset are wall clock in (see `timeZone`). Default: this machine's. */
   timeZone?: TimeZone;
+  /**
+   * Called with each file's absolute path just before it is read, and its index in `inputs`:
+   * reports name files as people read them (relative to the project, printable), which is no
+   * path to open again (the archive hashes each file it ingests).
+   */
+  onFile?: (file: string, input: number) => void;
 }
 
 export interface LoadResult {
@@ -131,6 +137,7 @@ export async function loadPaths(paths: string[], options: LoadOptions = {}): Pro
     timeZone: options.timeZone ?? timeZone(null),
   };
   for (const file of files) {
+    options.onFile?.(file.path, inputs.length);
     inputs.push(await loadFile(file, printable(serverName(file.path, root)), inputs.length, context));
   }
   progress.end();

@@ -20,26 +20,35 @@ interface TslabLike {
 /**
  * A progress bar that redraws in place in a notebook output (tslab.newDisplay()),
  * at most every 100 ms and always at the end of a stage. With `BOTMAP_PROGRESS_FILE` set, the
- * latest state is also written there as JSON.
+ * latest state is also written there (see `progressFile`).
  */
 export function notebookProgress(tslab: TslabLike): ProgressSink {
   const display = tslab.newDisplay();
   // `npm start` runs notebooks headlessly and shows this progress on its terminal from the file.
   const file = process.env.BOTMAP_PROGRESS_FILE;
+  const toFile = file ? progressFile(file) : undefined;
   const due = progressThrottle(100);
   return (p) => {
     if (!due(p.done >= p.total)) return;
-    if (file) {
-      try {
-        fs.writeFileSync(file, JSON.stringify(p));
-      } catch {
-        // Progress is a courtesy: never fail a run over it.
-      }
-    }
+    toFile?.(p);
     const pct = p.total > 0 ? Math.min(100, Math.round((100 * p.done) / p.total)) : 100;
     display.html(
       `<div style="font-family:monospace"><b>${escapeHtml(p.stage)}</b> <progress value="${pct}" max="100" style="width:16em"></progress> ${pct}% · ${escapeHtml(p.message)}</div>`,
     );
+  };
+}
+
+/**
+ * Writes each progress state given to `file` as JSON, replacing the last: how another process
+ * follows a run without a terminal (`npm start` its notebooks, a test an ingest).
+ */
+export function progressFile(file: string): ProgressSink {
+  return (p) => {
+    try {
+      fs.writeFileSync(file, JSON.stringify(p));
+    } catch {
+      // Progress is a courtesy: never fail a run over it.
+    }
   };
 }
 

@@ -1,0 +1,16 @@
+/**
+ * Archive: the events of every export ever ingested, in an embedded DuckDB database, so the
+ * history outlives fail2ban's (logs rotate away, its database purges bans after a day).
+ * - `open.ts`: where the archive is (`archivePath`), opening or creating it, waiting while another
+ *   BotMap writes it, the schema version check; `schema.ts`: its tables;
+ * - `ingest.ts`: `ingestPaths`, exports → new events and file records, in one transaction, through
+ *   `matching.ts` (which events the archive holds already: the duplicate rule) and `write.ts`;
+ * - `read.ts`: `readArchive`, the archive's events back into an `EventStore`, and its file records;
+ * - `parquet.ts`: `exportParquet`, the events as Parquet partitioned by server and month.
+ * What counts as the same event is `findDuplicates` (`load/duplicates.ts`), BotMap's one rule of it.
+ */
+export { ARCHIVE_SCHEMA_VERSION } from './schema';
+export { archivePath, DEFAULT_ARCHIVE, DEFAULT_WAIT_MS } from './open';
+export { ingestPaths, type IngestOptions, type IngestResult } from './ingest';
+export { readArchive, type ArchiveContents, type ArchivedFile } from './read';
+export { exportParquet, type ParquetExport } from './parquet';
