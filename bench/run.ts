@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { compiled } from '../bin/compiled.js';
 import { FORMATS } from '../src/load/load';
 import { openGeoDatabase, resolveDatabasePath } from '../src/locate/database';
+import { archiveInputs, type ArchiveInputs } from './archive';
 import { generateInputs, type Inputs } from './generate';
 import type { StageName, StageOptions, StageResult } from './stage';
 
@@ -123,12 +124,19 @@ const spread = (f: Figure, unit: (n: number) => string) => `${unit(f.median)} ($
 
 // --- The jobs --------------------------------------------------------------------------------
 
+/** Whether a job ran (and so has figures to report). */
+function has(x: Job<unknown>): boolean {
+  return x.enabled && x.results.length > 0;
+}
+
 interface Environment {
   inputs: Inputs;
   database: string;
   cBench: string | null;
   python: string | null;
   authParser: boolean;
+  /** The ~10M-event archive and the next export (issue 15); null when no archive job runs. */
+  archive: ArchiveInputs | null;
 }
 
 /** A measured job: run once per round; `results` holds one entry per round. */
@@ -205,6 +213,45 @@ interface CommandResult {
   tables: number;
 }
 
+interface ArchiveCommandResult {
+  wallSeconds: number;
+  maxRssMB: number;
+  /** `ingest`: what its line said; `archive`: the events analysed. */
+  newEvents: number;
+  duplicates: number;
+}
+
+/**
+ * `botmap` (with `args`) in a process of its own, its peak memory measured by maxrss.mjs. The
+ * archive jobs: ingest the next export into a copy of the ~10M-event archive, analyse the archive.
+ */
+function botmapCommand(scratch: string, args: string[]): { r: Spawned; maxRssMB: number } {
+  const rssFile = path.join(scratch, 'archive-rss.json');
+  fs.rmSync(rssFile, { force: true });
+  const r = run(process.execPath, ['--import', pathToFileURL(path.join(ROOT, 'bench', 'maxrss.mjs')).href, path.join('bin', 'botmap.js'), ...args], cleanEnv({ BOTMAP_BENCH_RSS: rssFile }));
+  if (r.status !== 0) throw failure(`botmap ${args.join(' ')}`, r);
+  return { r, maxRssMB: (JSON.parse(fs.readFileSync(rssFile, 'utf8')) as { maxRssKB: number }).maxRssKB / 1024 };
+}
+
+function ingestJob(scratch: string, inputs: ArchiveInputs): ArchiveCommandResult {
+  const copy = path.join(scratch, 'archive-copy.duckdb');
+  fs.rmSync(copy, { force: true });
+  fs.copyFileSync(inputs.archive, copy);
+  const { r, maxRssMB } = botmapCommand(scratch, ['ingest', inputs.nextExport, '--archive', copy]);
+  const said = /ingest: (\d+) new events, (\d+) duplicates, (\d+) files/.exec(r.stdout);
+  if (!said) throw new Error(`botmap ingest printed no "ingest: …" line:\n${r.stdout}`);
+  fs.rmSync(copy, { force: true });
+  return { wallSeconds: r.wallSeconds, maxRssMB, newEvents: Number(said[1]), duplicates: Number(said[2]) };
+}
+
+function archiveAnalysisJob(scratch: string, inputs: ArchiveInputs): ArchiveCommandResult {
+  const dir = path.join(scratch, 'archive-analysis');
+  fs.rmSync(dir, { recursive: true, force: true });
+  const { r, maxRssMB } = botmapCommand(scratch, ['--quiet', inputs.archive, '--out', dir]);
+  const summary = JSON.parse(fs.readFileSync(path.join(dir, 'summary.json'), 'utf8'));
+  return { wallSeconds: r.wallSeconds, maxRssMB, newEvents: summary.events.total, duplicates: summary.events.duplicates ?? 0 };
+}
+
 function jobs(env: Environment) {
   const { inputs } = env;
   const f2b = inputs.fail2banLog.file;
@@ -259,6 +306,8 @@ function jobs(env: Environment) {
     }),
     notebook: job('notebook', 'notebook cell re-run on loaded data: aggregate + world map + SVG', () => runStage('notebook', { files: [f2b], repeat: 4 })),
     kernel: job('kernel', 'notebooks through a real tslab kernel: import, Run All of 01-botmap, npm start on the sample', () => kernelJob(out('kernel'))),
+    ingest: job('ingest', 'botmap ingest: the next 1M-line export into an archive of ~10M events', () => ingestJob(scratch, env.archive!), env.archive !== null, 'skipped: not asked for'),
+    archive: job('archive', 'botmap on the ~10M-event archive (every chart SVG + PNG, tables, summary.json, index.html)', () => archiveAnalysisJob(scratch, env.archive!), env.archive !== null, 'skipped: not asked for'),
   };
 }
 
@@ -351,7 +400,6 @@ function analyseResults(j: Jobs, env: Environment, scale: Scale | null): Report 
   const ratios: Line[] = [];
   const targets: Target[] = [];
   const notes: string[] = [];
-  const has = (x: Job<unknown>) => x.enabled && x.results.length > 0;
 
   // Parse.
   const parseLines: Line[] = [];
@@ -584,6 +632,7 @@ function analyseResults(j: Jobs, env: Environment, scale: Scale | null): Report 
     targets.push({ target: 'notebook: re-running an aggregate + render cell ≤ 0.7 s', measured: ms(rerun.median), pass: rerun.median <= 700 });
   }
   if (has(j.kernel)) kernelTargets(j.kernel, figures, targets);
+  if (has(j.ingest) || has(j.archive)) archiveTargets(j.ingest, j.archive, figures, targets);
   // Notebooks: the data is loaded once per notebook (one analyse() call) and reused by its cells.
   const notebookDir = path.join(ROOT, 'notebooks');
   const calls = fs
@@ -629,6 +678,25 @@ function kernelTargets(x: Job<KernelResult>, figures: Report['figures'], targets
   targets.push({ target: 'notebook: importing BotMap in a cold kernel ≤ 1.5 s', measured: sec(imported.median), pass: imported.median <= 1.5 });
   targets.push({ target: 'notebook: Run All of 01-botmap on the sample ≤ 8 s from a cold kernel', measured: sec(runAll.median), pass: runAll.median <= 8 });
   targets.push({ target: '`npm start` on the sample ≤ 20 s for all notebooks together', measured: sec(npmStart.median), pass: npmStart.median <= 20 });
+}
+
+/** The archive jobs' figures and their four targets (issue 15). */
+function archiveTargets(ingest: Job<ArchiveCommandResult>, analysis: Job<ArchiveCommandResult>, figures: Report['figures'], targets: Target[]): void {
+  const lines: Line[] = [];
+  for (const [x, what, seconds, memory] of [
+    [ingest, 'ingest a 1M-line log into an archive of 10M events', 15, 1024],
+    [analysis, 'the botmap command on an archive of 10M events', 10, 1536],
+  ] as const) {
+    if (!has(x)) continue;
+    const wall = figure(x.results.map((r) => r.wallSeconds));
+    const peak = figure(x.results.map((r) => r.maxRssMB));
+    const r0 = x.results[0];
+    const counts = x === ingest ? `${int(r0.newEvents)} new events, ${int(r0.duplicates)} duplicates` : `${int(r0.newEvents)} events analysed`;
+    lines.push({ label: `${x.what} (${counts})`, value: `${spread(wall, sec)} · peak ${spread(peak, mb)}` });
+    targets.push({ target: `${what} ≤ ${seconds} s`, measured: sec(wall.median), pass: wall.median <= seconds });
+    targets.push({ target: `${what}: peak memory ≤ ${(memory / 1024).toFixed(memory % 1024 ? 1 : 0)} GB`, measured: mb(peak.median), pass: peak.median <= memory });
+  }
+  figures.push({ section: 'Archive (DuckDB; the archive built once from fail2ban.log copied eleven spans back, untimed)', lines });
 }
 
 // --- Output ----------------------------------------------------------------------------------
@@ -733,9 +801,12 @@ async function main(): Promise<number> {
   const authParser = FORMATS.some((f) => f.format === 'auth-log');
   if (!authParser) log('  auth.log: parser not available (no auth-log format in src/load/load.ts FORMATS yet): its parse target is skipped.');
 
-  const env: Environment = { inputs, database, cBench, python, authParser };
+  const wantsArchive = !opts.only || opts.only.has('ingest') || opts.only.has('archive');
+  const archive = wantsArchive ? await archiveInputs(path.join(CACHE, 'archive'), inputs.fail2banLog.file, log) : null;
+  if (archive) log(`  archive ${path.relative(ROOT, archive.archive)}: ${int(archive.events)} events; next export ${int(archive.lines)} lines`);
+  const env: Environment = { inputs, database, cBench, python, authParser, archive };
   const j = jobs(env);
-  const order: Job<unknown>[] = [j.parseLog, j.parseGz, j.parseAuth, j.parseList, j.locate, j.cLookups, j.aggregate, j.map, j.export, j.pipeline, j.python, j.e2e, j.notebook, j.kernel];
+  const order: Job<unknown>[] = [j.parseLog, j.parseGz, j.parseAuth, j.parseList, j.locate, j.cLookups, j.aggregate, j.map, j.export, j.pipeline, j.python, j.e2e, j.notebook, j.kernel, j.ingest, j.archive];
   const active = order.filter((x) => x.enabled && (!opts.only || opts.only.has(x.name)));
 
   const stageBundle = await compiled('bench/stage.ts');
