@@ -38,6 +38,7 @@ function wrapList(words: readonly string[], indent: number, width: number): stri
 }
 
 export const USAGE = `Usage: botmap [options] <file or folder>...
+       botmap [options]                 (reads the archive in $BOTMAP_ARCHIVE)
        botmap ingest [--archive <file>] [--wait <seconds>] <file or folder>...
        botmap export-parquet [--archive <file>] <folder>
 
@@ -47,6 +48,9 @@ address with an offline MaxMind database, and writes the same files as \`npm sta
 Jupyter:
 
   <out>/summary.json  <out>/charts/*.svg|png  <out>/tables/*.csv  <out>/index.html
+
+A BotMap archive (botmap ingest) among the paths is read as one, beside any new files; with
+no paths, the archive in $BOTMAP_ARCHIVE is read (paths typed beat it), else $BOTMAP_DATA.
 
 Options:
   -o, --out <dir>        output folder (default: ./output, or $BOTMAP_OUT)
@@ -78,6 +82,8 @@ The archive keeps the events of every export ingested, beyond what fail2ban keep
 
 Examples:
   npx botmap /var/log/fail2ban.log /var/log/fail2ban.log.1 /var/log/fail2ban.log.2.gz
+  npx botmap data/private/archive.duckdb --out ~/botmap-history   # everything ingested
+  BOTMAP_FROM=2026-10-01 BOTMAP_TO=2026-10-31 npx botmap data/private/archive.duckdb
   npx botmap ~/exports --out /srv/www/botmap --theme light
   # crontab: refresh the charts every night at 03:15
   15 3 * * *  cd /opt/botmap && npx botmap --quiet /var/log/fail2ban.log* --out /srv/www/botmap
@@ -222,8 +228,10 @@ function existingPaths(given: string[], cwd: string): string[] {
 }
 
 /**
- * The run's parameters: the options, else `BOTMAP_*` variables, else the defaults. Paths given
- * on the command line or in the variables are taken from the current folder.
+ * The run's parameters: the options, else `BOTMAP_*` variables, else the defaults. What is read:
+ * the paths typed, else the archive in `BOTMAP_ARCHIVE`, else `BOTMAP_DATA` (see `inputPaths`:
+ * typed paths beat an archive a cron job exports for `botmap ingest`). Paths given on the
+ * command line or in the variables are taken from the current folder.
  */
 function cliParameters(
   positionals: string[],
@@ -233,14 +241,17 @@ function cliParameters(
   const cwd = process.cwd();
   const resolve = (p: string) => path.resolve(cwd, p);
   const fromEnv = env.BOTMAP_DATA ? env.BOTMAP_DATA.split(path.delimiter).filter(Boolean) : [];
+  const archive = positionals.length === 0 && env.BOTMAP_ARCHIVE ? resolve(env.BOTMAP_ARCHIVE) : null;
   const given = positionals.length ? positionals : fromEnv;
-  if (given.length === 0) throw new BotMapError('Give the files or folders to read: botmap <file or folder>... [--out dir] (see botmap --help).');
-  const data = existingPaths(given, cwd);
+  if (given.length === 0 && archive === null) throw new BotMapError('Give the files or folders to read: botmap <file or folder>... [--out dir] (see botmap --help).');
+  // The archive is checked when it is read: its error says it is no archive.
+  const data = archive === null ? existingPaths(given, cwd) : [];
   const theme = values.theme ?? env.BOTMAP_THEME;
   if (theme !== undefined && theme !== 'dark' && theme !== 'light') throw new BotMapError(`Unknown theme "${theme}": use dark or light.`);
   const mmdb = values.mmdb ?? env.BOTMAP_MMDB;
   const overrides: Partial<Parameters> & { format?: string } = {
     data,
+    archive,
     out: resolve(values.out ?? env.BOTMAP_OUT ?? 'output'),
     mmdb: mmdb ? resolve(mmdb) : null,
     theme: theme ?? DEFAULT_PARAMETERS.theme,
@@ -256,7 +267,7 @@ function cliParameters(
   if (env.BOTMAP_ASN_MMDB) overrides.asnMmdb = resolve(env.BOTMAP_ASN_MMDB);
   // The options win over the variables they replace; the other BOTMAP_* variables apply as in npm start.
   const rest: NodeJS.ProcessEnv = { ...env };
-  for (const name of ['BOTMAP_DATA', 'BOTMAP_OUT', 'BOTMAP_MMDB', 'BOTMAP_THEME', 'BOTMAP_ASN_MMDB']) delete rest[name];
+  for (const name of ['BOTMAP_DATA', 'BOTMAP_ARCHIVE', 'BOTMAP_OUT', 'BOTMAP_MMDB', 'BOTMAP_THEME', 'BOTMAP_ASN_MMDB']) delete rest[name];
   try {
     return parameters(overrides, rest);
   } catch (error) {

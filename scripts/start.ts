@@ -9,7 +9,7 @@ import { BotMapError } from '../src/errors';
 import { namingFile } from '../src/aggregate/summary';
 import { openGeoDatabase } from '../src/locate/database';
 import { openAsnDatabase } from '../src/locate/networks';
-import { SNAPSHOT_VARIABLE, parameters, readAndLocate } from '../src/notebook/pipeline';
+import { SNAPSHOT_VARIABLE, inputPaths, parameters, readAndLocate } from '../src/notebook/pipeline';
 import { writeAnalysisSnapshot } from '../src/notebook/snapshot';
 import { projectRoot } from '../src/project';
 import { writeFileAtomic } from '../src/export/files';
@@ -44,8 +44,10 @@ const USAGE = `Usage: npm start [-- <file or folder>...]
 Runs BotMap's notebooks headlessly and writes everything to output/ (or $BOTMAP_OUT):
   output/summary.json, output/charts/*.svg|png, output/tables/*.csv, output/notebooks/*.ipynb|html
 
-With no paths, the sample data in data/sample/ is used. Environment: BOTMAP_MMDB (your own
-GeoLite2/GeoIP2 City .mmdb), BOTMAP_OUT, BOTMAP_THEME (dark|light), BOTMAP_LABELS, BOTMAP_TOP.`;
+With no paths, the archive in $BOTMAP_ARCHIVE is read when set, else the sample data in
+data/sample/. A BotMap archive among the paths is read as one (botmap ingest makes it).
+Environment: BOTMAP_MMDB (your own GeoLite2/GeoIP2 City .mmdb), BOTMAP_OUT, BOTMAP_THEME
+(dark|light), BOTMAP_LABELS, BOTMAP_TOP, BOTMAP_FROM and BOTMAP_TO (YYYY-MM-DD).`;
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -62,14 +64,18 @@ async function main(): Promise<number> {
     const missing = paths.filter((p) => !fs.existsSync(p));
     if (missing.length) throw new BotMapError(`No such file or folder: ${missing.join(', ')}`);
     env.BOTMAP_DATA = paths.join(path.delimiter);
+    // Paths typed beat an archive exported for botmap ingest (see inputPaths).
+    delete env.BOTMAP_ARCHIVE;
   }
+  if (env.BOTMAP_ARCHIVE) env.BOTMAP_ARCHIVE = path.resolve(callerDir, env.BOTMAP_ARCHIVE);
   if (env.BOTMAP_OUT) env.BOTMAP_OUT = path.resolve(callerDir, env.BOTMAP_OUT);
   if (env.BOTMAP_MMDB) env.BOTMAP_MMDB = path.resolve(callerDir, env.BOTMAP_MMDB);
   if (env.BOTMAP_ASN_MMDB) env.BOTMAP_ASN_MMDB = path.resolve(callerDir, env.BOTMAP_ASN_MMDB);
   const params = parameters({}, env);
   // Open the database here first: a wrong or missing database is reported plainly, before Jupyter starts.
   const database = openGeoDatabase(params.mmdb);
-  console.log(`BotMap: data ${params.data.map((d) => path.relative(root, d) || '.').join(', ')} · database ${database.info.type} (${database.info.build_date}) · output ${path.relative(root, params.out) || '.'}`);
+  const reading = params.archive !== null ? 'archive' : 'data';
+  console.log(`BotMap: ${reading} ${inputPaths(params).map((d) => path.relative(root, d) || '.').join(', ')} · database ${database.info.type} (${database.info.build_date}) · output ${path.relative(root, params.out) || '.'}`);
   const asnDatabase = openAsnDatabase(params.asnMmdb);
   for (const warning of [...database.warnings, ...asnDatabase.warnings]) console.log(`warning: ${warning}`);
 

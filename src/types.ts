@@ -58,7 +58,12 @@ export type SkipReason = string;
 /** The accounting for one input file: every line is either a record or skipped with a reason. */
 export interface InputReport {
   file: string;
-  format: InputFormat | 'unknown';
+  /**
+   * `botmap-archive`: a BotMap archive (DuckDB, recognised by its header), read as one input whose
+   * "lines" are its rows (see `load/archive-input.ts`); `unknown`: no format recognised.
+   */
+  format: InputFormat | 'botmap-archive' | 'unknown';
+  /** The server its events are attributed to; for an archive, the servers its rows name, joined by ", ". */
   server: string;
   /** Lines read. */
   lines: number;

@@ -157,6 +157,63 @@ describe('an ingest is one transaction', () => {
   }, 60_000);
 });
 
+describe('botmap reading the archive', () => {
+  /** The figures of a run that must not depend on where its events came from. */
+  const figures = (summary: any) => {
+    const { events, ips, window, top_cities, top_places, top_countries, top_asns } = summary;
+    return { events: { ...events, duplicates: undefined }, ips, window, top_cities, top_places, top_countries, top_asns };
+  };
+  const summaryOf = (out: string) => JSON.parse(fs.readFileSync(path.join(work, out, 'summary.json'), 'utf8'));
+  let fromArchive: ReturnType<typeof botmap>;
+  let typed: ReturnType<typeof botmap>;
+  let given: ReturnType<typeof botmap>;
+
+  beforeAll(async () => {
+    await ingestPaths([SAMPLE], { archive: path.join(work, 'read.duckdb'), timeZone: UTC });
+    // BOTMAP_ARCHIVE as a cron job exports it for botmap ingest; relative to the current folder.
+    fromArchive = botmap(['--out', 'from-archive'], work, { BOTMAP_ARCHIVE: 'read.duckdb' });
+    typed = botmap([SAMPLE, '--out', 'typed'], work, { BOTMAP_ARCHIVE: 'read.duckdb' });
+    given = botmap(['read.duckdb', '--out', 'given'], work);
+  }, 180_000);
+
+  it('BOTMAP_ARCHIVE with no paths: the archive is read, with the figures of the exports it holds', () => {
+    expect([fromArchive.status, fromArchive.stderr]).toEqual([0, '']);
+    expect(fromArchive.stdout).toMatch(/^3,234 distinct addresses \(.*\) from 1 input, 52,716 lines, in [\d.]+ s\.$/m);
+    const archived = summaryOf('from-archive');
+    expect(archived.inputs).toEqual([
+      { file: path.join(work, 'read.duckdb'), format: 'botmap-archive', server: 'mail1, web1', lines: 52_716, records: 52_716, events: 52_716, duplicates: 0, skipped: {}, skipped_examples: {} },
+    ]);
+    expect(figures(archived)).toEqual(figures(summaryOf('typed')));
+    expect(archived.events).toMatchObject({ total: 52_716, attacks: 48_065, duplicates: 0 });
+    expect(archived.ips.distinct).toBe(3_234);
+  });
+
+  it('paths typed beat BOTMAP_ARCHIVE', () => {
+    expect([typed.status, typed.stderr]).toEqual([0, '']);
+    const inputs = summaryOf('typed').inputs.map((input: { file: string; format: string }) => [path.relative(SAMPLE, path.resolve(ROOT, input.file)), input.format]);
+    expect(inputs).toEqual([
+      ['mail1/auth.log', 'auth-log'],
+      ['mail1/fail2ban-client-status-sshd.txt', 'fail2ban-status'],
+      ['web1/fail2ban-client-status-sshd.txt', 'fail2ban-status'],
+      ['web1/fail2ban.log', 'fail2ban-log'],
+    ]);
+    expect(summaryOf('typed').events).toMatchObject({ total: 52_716, duplicates: 30 });
+  });
+
+  it('an archive given as a path is read as one', () => {
+    expect([given.status, given.stderr]).toEqual([0, '']);
+    expect(summaryOf('given').inputs.map((input: { format: string }) => input.format)).toEqual(['botmap-archive']);
+    expect(figures(summaryOf('given'))).toEqual(figures(summaryOf('from-archive')));
+  });
+
+  it('a missing BOTMAP_ARCHIVE: one line naming it, exit 1', () => {
+    const missing = botmap(['--out', 'never'], work, { BOTMAP_ARCHIVE: 'missing.duckdb' });
+    const file = path.join(work, 'missing.duckdb');
+    expect([missing.status, missing.stdout, missing.stderr]).toEqual([1, '', `botmap: ${file}: no such archive (botmap ingest <exports> --archive ${file} makes one).\n`]);
+    expect(fs.existsSync(path.join(work, 'never'))).toBe(false);
+  });
+});
+
 /** Resolves with the progress written once the ingest is writing events (some, not all); rejects if it ends first. */
 async function writingStarted(file: string, done: Promise<unknown>): Promise<{ done: number; total: number }> {
   let ended = false;

@@ -12,7 +12,7 @@ import { BotMapError, eventsTable, exportParquet, ingestPaths, loadPaths, readAr
 import { findDuplicates } from '../src/load/duplicates';
 import { archivePath, openArchive } from '../src/archive/open';
 import { UTC } from '../src/time-zone';
-import { archiveCounts, sql } from './support/archive';
+import { archiveCounts, sql, writeOverlappingExport } from './support/archive';
 
 const ROOT = path.join(import.meta.dirname, '..');
 const SAMPLE = path.join(ROOT, 'data', 'sample');
@@ -96,20 +96,8 @@ describe('ingesting the sample', () => {
 
 describe('an overlapping later export', () => {
   it('adds only what is new: lines after the archive, and a repeat beyond the count the archive holds', async () => {
-    const lines = fs.readFileSync(WEB1_LOG, 'utf8').split('\n').filter(Boolean);
-    const secondHalf = lines.slice(lines.length / 2);
-    const lastFound = [...secondHalf].reverse().find((line) => line.includes(' Found '))!;
-    const later = [
-      '2026-10-26 00:10:01,100 fail2ban.filter         [741]: INFO    [sshd] Found 203.0.113.7 - 2026-10-26 00:10:01',
-      '2026-10-26 00:10:05,200 fail2ban.filter         [741]: INFO    [sshd] Found 203.0.113.7 - 2026-10-26 00:10:05',
-      '2026-10-26 00:10:09,300 fail2ban.actions        [741]: NOTICE  [sshd] Ban 203.0.113.7',
-      '2026-10-26 00:20:09,400 fail2ban.actions        [741]: NOTICE  [sshd] Unban 203.0.113.7',
-      // The same line twice in one file is two events; the archive holds one of them.
-      lastFound,
-    ];
     const file = path.join(work, 'week2', 'web1', 'fail2ban.log');
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, `${[...secondHalf, ...later].join('\n')}\n`);
+    writeOverlappingExport(file);
     const copy = path.join(work, 'overlap.duckdb');
     fs.copyFileSync(archive, copy);
     const result = await ingestPaths([file], { archive: copy, timeZone: UTC });

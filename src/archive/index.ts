@@ -6,11 +6,15 @@
  * - `ingest.ts`: `ingestPaths`, exports → new events and file records, in one transaction, through
  *   `matching.ts` (which events the archive holds already: the duplicate rule) and `write.ts`;
  * - `read.ts`: `readArchive`, the archive's events back into an `EventStore`, and its file records;
+ *   `readArchiveEvents`, the rows a run analyses (its FROM/TO window pushed into the SQL), which
+ *   `load/archive-input.ts` makes one input of a load: an archive is read wherever a path is;
+ * - `sql.ts`: `sql`, a query of the archive as an Arquero table, for notebooks;
  * - `parquet.ts`: `exportParquet`, the events as Parquet partitioned by server and month.
  * What counts as the same event is `findDuplicates` (`load/duplicates.ts`), BotMap's one rule of it.
  */
 export { ARCHIVE_SCHEMA_VERSION } from './schema';
 export { archivePath, DEFAULT_ARCHIVE, DEFAULT_WAIT_MS } from './open';
+export { sql, type SqlOptions } from './sql';
 export { ingestPaths, type IngestOptions, type IngestResult } from './ingest';
 export { readArchive, type ArchiveContents, type ArchivedFile } from './read';
 export { exportParquet, type ParquetExport } from './parquet';

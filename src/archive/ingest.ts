@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
+import { BotMapError } from '../errors';
 import type { EventStore } from '../load/events';
 import { loadPaths } from '../load/load';
 import type { ProgressSink } from '../notebook/progress';
@@ -52,7 +53,11 @@ export async function ingestPaths(paths: string[], options: IngestOptions): Prom
     const files: string[] = [];
     const load = await loadPaths(paths, {
       timeZone: options.timeZone,
-      onFile: (file, input) => (files[input] = file),
+      onFile: (file, input) => {
+        // Reading it would wait for this very ingest to let go of it.
+        if (file === archive.file) throw new BotMapError(`${archive.display}: the archive this ingest writes to is among its inputs: it cannot be ingested into itself.`);
+        files[input] = file;
+      },
       onProgress: (p) => options.onProgress?.({ stage: 'Reading', done: p.bytes, total: p.totalBytes, message: `${path.basename(p.file)}: ${p.lines.toLocaleString('en-US')} lines` }),
     });
     // Locked since it was opened: what matching reads is still what the archive holds at the commit.

@@ -28,6 +28,25 @@ export function duckdb(): Promise<DuckDB> {
   return (duckdbModule ??= import('@duckdb/node-api'));
 }
 
+/** The bytes at offset 8 of every DuckDB database file (after its header's checksum). */
+const DUCKDB_MAGIC = 'DUCK';
+
+/**
+ * True when `head` (a file's first bytes) begins as a DuckDB database does: a BotMap archive is
+ * recognised by this, and then by its metadata table when it is opened (see `openArchive`).
+ */
+export function isDuckDbHeader(head: Uint8Array): boolean {
+  if (head.length < 8 + DUCKDB_MAGIC.length) return false;
+  for (let i = 0; i < DUCKDB_MAGIC.length; i++) if (head[8 + i] !== DUCKDB_MAGIC.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
+ * The archive stayed locked by another BotMap for as long as the opening would wait. Unlike an
+ * archive that cannot be used, this is no fault of the file: a run stops rather than go on without it.
+ */
+export class ArchiveBusyError extends BotMapError {}
+
 /** An open archive. `close` it: until then no other process (or opening in this one) can write it. */
 export interface OpenArchive {
   /** Absolute path. */
@@ -65,7 +84,7 @@ export async function openArchive(file: string, options: OpenArchiveOptions): Pr
   const absolute = path.resolve(file);
   const display = printable(displayPath(absolute));
   const exists = fs.existsSync(absolute);
-  if (!exists && options.mode === 'read') throw new BotMapError(`${display}: no such archive (botmap ingest <exports> --archive ${display} makes one).`);
+  if (!exists && options.mode === 'read') throw noSuchArchive(display);
   if (exists && !fs.statSync(absolute).isFile()) throw new BotMapError(`${display}: not a BotMap archive (not a file).`);
   if (!exists) fs.mkdirSync(path.dirname(absolute), { recursive: true });
   const instance = await instanceWhenFree(absolute, display, options);
@@ -83,6 +102,11 @@ export async function openArchive(file: string, options: OpenArchiveOptions): Pr
     throw error;
   }
   return { file: absolute, display, connection, close };
+}
+
+/** Checks that `file` is an archive this BotMap reads, with `openArchive`'s errors, and lets it go again. */
+export async function checkArchive(file: string, waitMs?: number): Promise<void> {
+  (await openArchive(file, { mode: 'read', waitMs })).close();
 }
 
 /**
@@ -110,10 +134,15 @@ async function instanceWhenFree(file: string, display: string, options: OpenArch
     }
     const waited = Date.now() - started;
     if (waited >= waitMs) {
-      throw new BotMapError(`${display}: another BotMap (${holder}) is writing this archive; waited ${Math.round(waited / 1000)} s: try again when it has finished.`);
+      throw new ArchiveBusyError(`${display}: another BotMap (${holder}) is writing this archive; waited ${Math.round(waited / 1000)} s: try again when it has finished.`);
     }
     await new Promise((resolve) => setTimeout(resolve, Math.min(pause, Math.max(0, waitMs - waited))));
   }
+}
+
+/** The error for an archive file that is not there (`display`: as messages name it). */
+export function noSuchArchive(display: string): BotMapError {
+  return new BotMapError(`${display}: no such archive (botmap ingest <exports> --archive ${display} makes one).`);
 }
 
 /** What DuckDB said when it could not open the file, as a BotMap error naming the file. */

@@ -5,9 +5,10 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
 import { BotMapError } from '../errors';
 import { EventStore, KIND_CODES } from '../load/events';
-import type { EventKind, InputFormat } from '../types';
+import type { EventKind, InputReport } from '../types';
 import { findDuplicates } from '../load/duplicates';
-import { openArchive } from './open';
+import { duckdb, openArchive, type OpenArchive } from './open';
+import type { TimeWindow } from '../notebook/window';
 
 /** One ingested file, as the archive's `files` table records it. Times are epoch ms (UTC). */
 export interface ArchivedFile {
@@ -19,7 +20,7 @@ export interface ArchivedFile {
   /** SHA-256 of its bytes on disk (hex); null for a file that could not be read. */
   sha256: string | null;
   lines: number;
-  format: InputFormat | 'unknown';
+  format: InputReport['format'];
   server: string;
   firstEvent: number | null;
   lastEvent: number | null;
@@ -94,23 +95,88 @@ export async function readFileRecords(connection: DuckDBConnection): Promise<Arc
  * the file id of each. Rows ordered by server make few runs of the store.
  */
 export async function readEvents(connection: DuckDBConnection, sql: string, values: DuckDBValue[], display: string): Promise<{ store: EventStore; fileIds: number[] }> {
-  const store = new EventStore();
-  const fileIds: number[] = [];
-  const result = await connection.stream(sql, values);
+  const target: EventsTarget = { store: new EventStore(), input: 0, lines: true, fileIds: [] };
+  await readEventsInto(connection, { sql, values }, display, target);
+  return { store: target.store, fileIds: target.fileIds! };
+}
+
+/** Where `readEventsInto` puts the rows it reads. */
+export interface EventsTarget {
+  store: EventStore;
+  /** The input of the store the rows become. */
+  input: number;
+  /**
+   * Keep each row's `line` (of the file it was ingested from). False where the rows' input is the
+   * archive itself, whose lines they are not: they get none, as a row of fail2ban's database.
+   */
+  lines: boolean;
+  /** When given, receives the file id of each row. */
+  fileIds?: number[];
+}
+
+/** A query and the values of its `$1`, `$2` …. */
+export interface Query {
+  sql: string;
+  values: DuckDBValue[];
+}
+
+/** Appends the events `query` selects (`EVENT_COLUMNS`) to `target`, chunk by chunk. Returns the rows read. */
+export async function readEventsInto(connection: DuckDBConnection, query: Query, display: string, target: EventsTarget, onRows?: (rows: number) => void): Promise<number> {
+  const { store, input, fileIds } = target;
+  const result = await connection.stream(query.sql, query.values);
+  let rows = 0;
   for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const [server, jail, address, kind, time, user, fileId, line] = chunk.getColumns() as [string[], (string | null)[], string[], string[], (number | null)[], (string | null)[], number[], (number | null)[]];
     for (let row = 0; row < server.length; row++) {
       const code = KIND_CODES[kind[row] as EventKind];
       const ip = store.addressOf(address[row]);
       if (code === undefined || ip < 0) throw new BotMapError(`${display}: an event this BotMap cannot read (kind "${kind[row]}", address "${address[row]}"): was it written by a newer BotMap?`);
-      store.setOrigin({ server: server[row], input: 0 });
-      store.line = line[row] ?? 0;
+      store.setOrigin({ server: server[row], input });
+      store.line = target.lines ? (line[row] ?? 0) : 0;
       const jailCode = jail[row] === null ? 0 : store.jails.intern(jail[row]!);
       store.push(ip, code, time[row] ?? Number.NaN, jailCode, user[row] === null ? 0 : store.users.intern(user[row]!) + 1);
-      fileIds.push(fileId[row]);
+      fileIds?.push(fileId[row]);
     }
+    rows += server.length;
+    onRows?.(rows);
   }
-  return { store, fileIds };
+  return rows;
+}
+
+/**
+ * The archive's events a run analyses, appended to `target` (see `load/archive-input.ts`): every
+ * row or, given a FROM/TO `window`, only the rows with a time inside it. The window is pushed into
+ * the SQL so that a year-long archive is not read whole for one month: DuckDB skips the row groups
+ * whose smallest and largest time lie outside it, and the rows outside never reach JavaScript.
+ * What the run then analyses is what reading every row and leaving out those outside the window
+ * (`eventsInWindow`) gives:
+ * - a row without a time (a ban listed by `fail2ban-client status`) is outside every window, and
+ *   the duplicate rule leaves out such a listing for a timed ban, never a timed event for it;
+ * - the window compares Dates, whole milliseconds: a time (stored in microseconds) is inside when
+ *   its millisecond is, so the end bound is the millisecond after `to`, excluded;
+ * - an event of a new file and the archived events it repeats share their second, and a window
+ *   begins and ends on a whole second (days in a zone whose offset is whole minutes): they are
+ *   all inside it or all outside, so the new file's events inside it are found to be duplicates
+ *   as they would be with every row read.
+ * `onRows` hears the rows read so far and how many there are. Returns the rows read.
+ */
+export async function readArchiveEvents(archive: OpenArchive, target: EventsTarget, options: { window?: TimeWindow; onRows?: (rows: number, total: number) => void } = {}): Promise<number> {
+  const { connection, display } = archive;
+  const { where, values } = await windowCondition(options.window);
+  const counted = await connection.runAndReadAll(`SELECT COUNT(*) FROM events ${where}`, values);
+  const total = Number(counted.getColumnsJS()[0][0]);
+  options.onRows?.(0, total);
+  // No ORDER BY: DuckDB returns a plain scan's rows in the order they were appended (its
+  // preserve_insertion_order), ingest by ingest and file by file: a few runs of the store, and the same order every time.
+  return readEventsInto(connection, { sql: `SELECT ${EVENT_COLUMNS} FROM events ${where}`, values }, display, target, (rows) => options.onRows?.(rows, total));
+}
+
+/** The WHERE clause (empty without a window) that keeps the rows whose millisecond is inside `window`. */
+async function windowCondition(window: TimeWindow | undefined): Promise<{ where: string; values: DuckDBValue[] }> {
+  if (window === undefined) return { where: '', values: [] };
+  const { timestampValue } = await duckdb();
+  const microseconds = (ms: number) => timestampValue(BigInt(ms) * 1000n);
+  return { where: 'WHERE time >= $1 AND time < $2', values: [microseconds(window.from.getTime()), microseconds(window.to.getTime() + 1)] };
 }
 
 /**

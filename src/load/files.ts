@@ -23,6 +23,7 @@ export interface FileEntry {
 /** What listing the paths given found: the files, and the folders they were given in (for the data root). */
 export interface Listing {
   files: FileEntry[];
+  /** One per path given, in their order: the path itself for a folder, its folder for a file. */
   folders: string[];
 }
 

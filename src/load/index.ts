@@ -3,7 +3,8 @@
  * - `load.ts`: `loadPaths`, which reads each file through the pieces beside it: `files.ts` (files
  *   and folders), `rotation.ts` (rotated files, their seams), `gz.ts`, `line-splitter.ts`,
  *   `format-detection.ts`, `line-router.ts` (each line to the parser) and `file-report.ts`
- *   (per-file accounting); `progress.ts` throttles progress reports;
+ *   (per-file accounting); `progress.ts` throttles progress reports; `archive-input.ts` reads a
+ *   BotMap archive among the files as one input (the archive itself is `archive/`);
  * - `formats/`: one parser per export format (add a format here), and `formats/grammar/` for
  *   what several formats share (sshd messages, syslog prefixes, times);
  * - `events.ts`: the event store (typed columns) the parsers write into; `duplicates.ts`: which

@@ -7,7 +7,8 @@
  * The pieces, in the order a file meets them: `files.ts` lists the files, `rotation.ts` orders
  * rotated ones and finds their seams, `gz.ts` bounds .gz files, `line-splitter.ts` cuts bytes
  * into lines, `format-detection.ts` chooses the parser, `line-router.ts` takes each line to it,
- * `file-report.ts` counts what became of each line.
+ * `file-report.ts` counts what became of each line. A BotMap archive among the files is read by
+ * `archive-input.ts`, as one input, before the others.
  */
 import { constants as fsConstants, type Stats } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -19,6 +20,8 @@ import { BotMapError } from '../errors';
 import { timeZone, type TimeZone } from '../time-zone';
 import { displayPath } from '../project';
 import { printable } from '../html';
+import type { TimeWindow } from '../notebook/window';
+import { archivesFirst, loadArchive } from './archive-input';
 import { findDuplicates } from './duplicates';
 import { EventStore, storeWriters } from './events';
 import { FileReport, formatChars } from './file-report';
@@ -62,6 +65,11 @@ export interface LoadOptions {
    * path to open again (the archive hashes each file it ingests).
    */
   onFile?: (file: string, input: number) => void;
+  /**
+   * The instants the run analyses (its FROM/TO window, see `daysWindow`). An archive among the
+   * files then reads only its events inside it (see `readArchiveEvents`); other files are read whole.
+   */
+  window?: TimeWindow;
 }
 
 export interface LoadResult {
@@ -98,7 +106,9 @@ export const MAX_LINE_LENGTH = 1024 * 1024;
  * twice is read once. The files of a rotation group (same folder and base name, see `rotationOf`)
  * are read oldest first, in the places the group's files take. A path that does not exist throws
  * a BotMapError before anything is read. An event read from several inputs of one server counts
- * once: the others are its `duplicate`s (see `findDuplicates`).
+ * once: the others are its `duplicate`s (see `findDuplicates`). A BotMap archive (a DuckDB file
+ * with BotMap's metadata table) is one input, read before the other files so that it is the
+ * earlier one under that rule (see `archive-input.ts`); with `window`, only its rows inside it.
  *
  * Anything else that goes wrong with one file is reported on its `InputReport` and the run goes
  * on: `error` (it is listed in `summary.failed_inputs`) for a file that cannot be read (a broken
@@ -117,7 +127,11 @@ export async function loadPaths(paths: string[], options: LoadOptions = {}): Pro
     throw new BotMapError(`Unknown input format "${printable(String(options.format))}"; supported formats: ${supportedFormats()}.`);
   }
   orderRotations(files);
-  const root = options.root !== undefined ? path.resolve(options.root) : commonParent(folders);
+  // A forced format reads every file as that format, as it does an SQLite file.
+  const { files: ordered, archives } = options.format === undefined ? await archivesFirst(files) : { files, archives: new Set<FileEntry>() };
+  // Server names come from the folders of the exports: an archive's own folder is not one of them.
+  const exportFolders = folders.filter((_, i) => ![...archives].some((archive) => archive.path === path.resolve(paths[i])));
+  const root = options.root !== undefined ? path.resolve(options.root) : commonParent(exportFolders);
   const store = new EventStore();
   const inputs: InputReport[] = [];
   const ranges: RangeRecord[] = [];
@@ -136,9 +150,10 @@ export async function loadPaths(paths: string[], options: LoadOptions = {}): Pro
     maxGzBytes: options.maxGzBytes ?? gzLimitFromEnvironment(),
     timeZone: options.timeZone ?? timeZone(null),
   };
-  for (const file of files) {
+  for (const file of ordered) {
     options.onFile?.(file.path, inputs.length);
-    inputs.push(await loadFile(file, printable(serverName(file.path, root)), inputs.length, context));
+    if (archives.has(file)) inputs.push(await loadArchive(file, inputs.length, { store, progress, window: options.window }));
+    else inputs.push(await loadFile(file, printable(serverName(file.path, root)), inputs.length, context));
   }
   progress.end();
   const { duplicate, perInput } = findDuplicates(store, inputs.length);

@@ -10,7 +10,9 @@ import { readAnalysisSnapshot, type DescribedParts, type SnapshotKey, type Snaps
 import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from '../locate/networks';
 import { projectRoot } from '../project';
 import { buildSummary, eventFigures, withDuplicates, type Summary } from '../aggregate/summary';
-import type { Location } from '../types';
+import type { InputReport, Location } from '../types';
+import { checkArchive } from '../archive/open';
+import { ARCHIVE_FORMAT } from '../load/archive-input';
 import type { ProgressSink } from './progress';
 import { themeNamed } from '../charts/theme';
 import { PROJECTIONS, type ProjectionName } from '../charts/geo';
@@ -19,8 +21,10 @@ import { daysWindow, eventsInWindow, isDay, windowText } from './window';
 
 /** Every input a run takes. Notebooks set them in their parameters cell; `BOTMAP_*` variables override. */
 export interface Parameters {
-  /** Files and folders to read. */
+  /** Files and folders to read (a BotMap archive among them is read as one, see `loadPaths`). */
   data: string[];
+  /** A BotMap archive to read in place of `data` (see `inputPaths`); null: `data` is read. */
+  archive: string | null;
   /** A MaxMind City/Country .mmdb; null for the packaged GeoLite2 City database. */
   mmdb: string | null;
   /** Output folder. */
@@ -52,6 +56,7 @@ export interface Parameters {
 
 export const DEFAULT_PARAMETERS: Parameters = {
   data: ['data/sample'],
+  archive: null,
   mmdb: null,
   out: 'output',
   theme: 'dark',
@@ -68,9 +73,13 @@ export const DEFAULT_PARAMETERS: Parameters = {
   to: null,
 };
 
-/** Each parameter: its name in the parameters cell, its environment variable, and how that variable's text is read. */
-const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters; variable: string; read: (text: string, variable: string) => Parameters[K] } } = {
+/**
+ * Each parameter: its name in the parameters cell, its environment variable, how that variable's
+ * text is read, and what an override of it means beyond its value (said in the override report).
+ */
+const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters; variable: string; read: (text: string, variable: string) => Parameters[K]; meaning?: string } } = {
   data: { cell: 'DATA', variable: 'BOTMAP_DATA', read: (text) => text.split(path.delimiter).filter(Boolean) },
+  archive: { cell: 'ARCHIVE', variable: 'BOTMAP_ARCHIVE', read: (text) => text, meaning: 'the run reads this archive in place of DATA' },
   mmdb: { cell: 'MMDB', variable: 'BOTMAP_MMDB', read: (text) => text },
   asnMmdb: { cell: 'ASN_MMDB', variable: 'BOTMAP_ASN_MMDB', read: (text) => text },
   out: { cell: 'OUT', variable: 'BOTMAP_OUT', read: (text) => text },
@@ -90,7 +99,7 @@ const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters
 
 /**
  * The run's parameters: the defaults, then the notebook's own values, then `BOTMAP_DATA`
- * (paths separated by the system path delimiter, `:` on Linux), `BOTMAP_MMDB`, `BOTMAP_OUT`,
+ * (paths separated by the system path delimiter, `:` on Linux), `BOTMAP_ARCHIVE`, `BOTMAP_MMDB`, `BOTMAP_OUT`,
  * `BOTMAP_THEME`, `BOTMAP_LABELS`, `BOTMAP_TOP`, `BOTMAP_ASN_MMDB`, `BOTMAP_CLUSTER_KM`,
  * `BOTMAP_IPV6_64`, `BOTMAP_PROJECTION`, `BOTMAP_ZOOMED`, `BOTMAP_TZ`, `BOTMAP_SPLIT`, `BOTMAP_FROM`,
  * `BOTMAP_TO`. Relative paths are taken from the project
@@ -115,10 +124,21 @@ export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.Proc
   return {
     ...p,
     data: p.data.map((d) => path.resolve(root, d)),
+    archive: p.archive ? path.resolve(root, p.archive) : null,
     mmdb: p.mmdb ? path.resolve(root, p.mmdb) : null,
     asnMmdb: p.asnMmdb ? path.resolve(root, p.asnMmdb) : null,
     out: path.resolve(root, p.out),
   };
+}
+
+/**
+ * The files and folders a run reads, by the one rule of ARCHIVE: an archive set (in the
+ * parameters cell, `BOTMAP_ARCHIVE` or `npx botmap` with no paths) is read in place of DATA,
+ * wherever DATA came from. Paths typed on the command line (`npm start -- <paths>`, `npx botmap
+ * <paths>`) leave ARCHIVE out, so a `BOTMAP_ARCHIVE` exported for `botmap ingest` does not hide them.
+ */
+export function inputPaths(params: Pick<Parameters, 'data' | 'archive'>): string[] {
+  return params.archive !== null ? [params.archive] : params.data;
 }
 
 const PROJECTION_NAMES = Object.keys(PROJECTIONS) as ProjectionName[];
@@ -196,10 +216,12 @@ export const SNAPSHOT_VARIABLE = 'BOTMAP_ANALYSIS_SNAPSHOT';
 /** What decides a run's events, locations and networks (aggregation options aside). */
 export function snapshotKey(params: Parameters): SnapshotKey {
   return {
-    data: params.data.map((d) => path.resolve(d)),
+    data: inputPaths(params).map((d) => path.resolve(d)),
     mmdb: params.mmdb === null ? null : path.resolve(params.mmdb),
     asnMmdb: params.asnMmdb === null ? null : path.resolve(params.asnMmdb),
     timeZone: params.timeZone,
+    from: params.from,
+    to: params.to,
   };
 }
 
@@ -208,13 +230,15 @@ export function snapshotKey(params: Parameters): SnapshotKey {
  * databases are opened here unless the caller has opened them already (`npm start` does, first).
  */
 export async function readAndLocate(params: Parameters, progress?: ProgressSink, opened?: { database: GeoDatabase; asnDatabase: AsnDatabase }): Promise<SnapshotParts> {
-  // A wrong zone name fails before anything is opened or read.
+  // A wrong zone name, or an ARCHIVE that is not one, fails before anything is read.
   const zone = timeZone(params.timeZone);
+  if (params.archive !== null) await checkArchive(params.archive);
   // Checked now; the file itself (tens of MB) is read while the logs are.
   const opening = opened ? Promise.resolve(opened.database) : openGeoDatabaseInBackground(params.mmdb);
   const asnDatabase = opened?.asnDatabase ?? openAsnDatabase(params.asnMmdb);
-  const load = await loadPaths(params.data, {
+  const load = await loadPaths(inputPaths(params), {
     timeZone: zone,
+    window: daysWindow(params.from, params.to, params.timeZone) ?? undefined,
     onProgress: (p) =>
       progress?.({ stage: 'Reading', done: p.bytes, total: p.totalBytes, message: `${path.basename(p.file)}: ${p.lines.toLocaleString('en-US')} lines` }),
   });
@@ -254,7 +278,7 @@ function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
   // Database warnings (an old database; a Country database: no city results) lead the notes too.
   const warnings = [...database.warnings, ...asnDatabase.warnings];
   const notes: string[] = [];
-  if (window) notes.push(windowNote(params, events.numRows(), allEvents));
+  if (window) notes.push(windowNote(params, events.numRows(), allEvents, load.inputs));
   if (params.ipv6Prefix64) {
     notes.push(
       `IPv6 addresses are counted by /64 network: ${aggregates.counting.ipv6Networks64.toLocaleString('en-US')} /64 networks for ${load.store.addresses.filter((a) => a.version === 6).length.toLocaleString('en-US')} IPv6 addresses; rankings count ${aggregates.counting.attackers.toLocaleString('en-US')} attackers.`,
@@ -274,12 +298,17 @@ function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
   return { parameters: params, load, database, asnDatabase, locations, networks, events, addresses, aggregates, summary };
 }
 
-/** What a FROM/TO window kept of the events read, and what it had to leave out for want of a time. */
-function windowNote(params: Parameters, kept: number, all: ColumnTable): string {
+/**
+ * What a FROM/TO window kept of the events read, and what it had to leave out for want of a time;
+ * an archive's events outside the window were not read at all (see `readArchiveEvents`).
+ */
+function windowNote(params: Parameters, kept: number, all: ColumnTable, inputs: readonly InputReport[]): string {
   const count = (n: number) => n.toLocaleString('en-US');
   const untimed = all.filter((d: any) => d.time == null).numRows();
   const leftOut = untimed > 0 ? `; ${count(untimed)} events without a time (ban lists, status dumps) are left out` : '';
-  return `Window ${windowText(params.from, params.to)} (FROM, TO): ${count(kept)} of ${count(all.numRows())} events${leftOut}.`;
+  const archives = inputs.filter((input) => input.format === ARCHIVE_FORMAT).length;
+  const unread = archives > 0 ? `; of the ${archives === 1 ? 'archive' : 'archives'}, only the events inside the window were read` : '';
+  return `Window ${windowText(params.from, params.to)} (FROM, TO): ${count(kept)} of ${count(all.numRows())} events${leftOut}${unread}.`;
 }
 
 /** The values of a notebook's parameters cell, as a person types them ('' for "the default"). */
@@ -300,6 +329,7 @@ export interface CellParameters {
   /** Optional, so that parameters cells written before them still run. */
   FROM?: string;
   TO?: string;
+  ARCHIVE?: string;
 }
 
 /**
@@ -321,7 +351,10 @@ function parameterOverrides(fromCell: Parameters, used: Parameters): string[] {
   const show = (value: unknown) => (Array.isArray(value) ? value.join(path.delimiter) : JSON.stringify(value));
   return (Object.keys(PARAMETER_SOURCES) as (keyof Parameters)[])
     .filter((key) => JSON.stringify(fromCell[key]) !== JSON.stringify(used[key]))
-    .map((key) => `${PARAMETER_SOURCES[key].variable} overrides ${PARAMETER_SOURCES[key].cell} of the parameters cell: ${show(used[key])} instead of ${show(fromCell[key])}.`);
+    .map((key) => {
+      const { variable, cell, meaning } = PARAMETER_SOURCES[key];
+      return `${variable} overrides ${cell} of the parameters cell: ${show(used[key])} instead of ${show(fromCell[key])}${meaning && used[key] !== null ? `: ${meaning}` : ''}.`;
+    });
 }
 
 function parametersOfCell(cell: CellParameters, env: NodeJS.ProcessEnv): Parameters {
@@ -331,6 +364,7 @@ function parametersOfCell(cell: CellParameters, env: NodeJS.ProcessEnv): Paramet
   return parameters(
     {
       data: cell.DATA,
+      archive: cell.ARCHIVE || null,
       mmdb: cell.MMDB || null,
       asnMmdb: cell.ASN_MMDB || null,
       out: cell.OUT,

@@ -15,10 +15,14 @@ import type { GivenLocation, InputReport, Location, RangeRecord } from '../types
 
 /** What decides what was read and how it was located: a notebook whose parameters differ here analyses itself. */
 export interface SnapshotKey {
+  /** The paths read (see `inputPaths`). */
   data: string[];
   mmdb: string | null;
   asnMmdb: string | null;
   timeZone: string | null;
+  /** The FROM/TO window: an archive reads only its events inside it. */
+  from: string | null;
+  to: string | null;
 }
 
 /** A database as the analysis describes it, without its lookups. */
@@ -39,7 +43,7 @@ export interface AnalysisSnapshot {
   networks: (Network | null)[];
 }
 
-const FORMAT = 'botmap-analysis-3';
+const FORMAT = 'botmap-analysis-4';
 
 export interface SnapshotParts {
   key: SnapshotKey;
@@ -92,5 +96,6 @@ export function readAnalysisSnapshot(file: string, key: SnapshotKey): DescribedP
 }
 
 function sameKey(a: SnapshotKey, b: SnapshotKey): boolean {
-  return a.mmdb === b.mmdb && a.asnMmdb === b.asnMmdb && a.timeZone === b.timeZone && a.data.length === b.data.length && a.data.every((d, i) => d === b.data[i]);
+  const same = (key: 'mmdb' | 'asnMmdb' | 'timeZone' | 'from' | 'to') => a[key] === b[key];
+  return same('mmdb') && same('asnMmdb') && same('timeZone') && same('from') && same('to') && a.data.length === b.data.length && a.data.every((d, i) => d === b.data[i]);
 }

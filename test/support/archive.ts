@@ -38,3 +38,27 @@ export function writeLargeLog(file: string, lines: number): void {
   }
   fs.writeFileSync(file, chunk.join(''));
 }
+
+/** The sample's web1 fail2ban.log. */
+export const SAMPLE_WEB1_LOG = path.join(import.meta.dirname, '..', '..', 'data', 'sample', 'web1', 'fail2ban.log');
+
+/**
+ * web1's export of the week after the sample's, overlapping it: the second half of the sample's
+ * fail2ban.log (19,433 lines), then two Found lines, a Ban and an Unban of 203.0.113.7 after the
+ * sample ends, and the half's last Found line again (the same line twice in one file is two
+ * events, of which the sample holds one). Of its 19,393 events, 5 are not in the sample.
+ */
+export function writeOverlappingExport(file: string): void {
+  const lines = fs.readFileSync(SAMPLE_WEB1_LOG, 'utf8').split('\n').filter(Boolean);
+  const secondHalf = lines.slice(lines.length / 2);
+  const lastFound = [...secondHalf].reverse().find((line) => line.includes(' Found '))!;
+  const later = [
+    '2026-10-26 00:10:01,100 fail2ban.filter         [741]: INFO    [sshd] Found 203.0.113.7 - 2026-10-26 00:10:01',
+    '2026-10-26 00:10:05,200 fail2ban.filter         [741]: INFO    [sshd] Found 203.0.113.7 - 2026-10-26 00:10:05',
+    '2026-10-26 00:10:09,300 fail2ban.actions        [741]: NOTICE  [sshd] Ban 203.0.113.7',
+    '2026-10-26 00:20:09,400 fail2ban.actions        [741]: NOTICE  [sshd] Unban 203.0.113.7',
+    lastFound,
+  ];
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `${[...secondHalf, ...later].join('\n')}\n`);
+}
