@@ -32,16 +32,19 @@ export async function matchWithArchive(archive: OpenArchive, loaded: EventStore,
  * kind, the second and user, and hides a timeless listed ban behind a timed ban): those of the
  * new events' servers within their time window (whole seconds), every timeless event of those
  * servers, and the timed bans of the places (server, jail, address) the new events list without
- * a time, at any time.
+ * a time, at any time (the second part: those outside the window, so no event comes twice).
+ * Plain joins on the small temporary tables, which DuckDB streams: written as EXISTS subqueries
+ * joined by OR, the query materialised all 10.7M events of the bench's archive in mark joins
+ * (8.5 s and 1.7 GB of the ingest's 1.9 GB peak; as joins: 0.7 s and 150 MB).
  */
 const COLLIDING_EVENTS = `
-  SELECT ${EVENT_COLUMNS} FROM events e
-  WHERE e.server IN (SELECT server FROM incoming_servers) AND (
-    e.time IS NULL
-    OR EXISTS (SELECT 1 FROM incoming_servers s WHERE s.server = e.server AND e.time >= s.first AND e.time < s.after)
-    OR (e.kind = 'ban' AND EXISTS (
-      SELECT 1 FROM incoming_listed l WHERE l.server = e.server AND l.jail IS NOT DISTINCT FROM e.jail AND l.address = e.address)))
-  ORDER BY e.server`;
+  SELECT ${EVENT_COLUMNS} FROM events JOIN incoming_servers ON server = incoming_server
+  WHERE time IS NULL OR (time >= window_first AND time < window_after)
+  UNION ALL
+  SELECT ${EVENT_COLUMNS} FROM events JOIN incoming_servers ON server = incoming_server
+  JOIN incoming_listed ON listed_server = server AND listed_jail IS NOT DISTINCT FROM jail AND listed_address = address
+  WHERE kind = 'ban' AND time IS NOT NULL AND NOT COALESCE(time >= window_first AND time < window_after, false)
+  ORDER BY server`;
 
 /**
  * Temporary tables (this connection's, in memory) the query above joins: each server of the new
@@ -50,8 +53,9 @@ const COLLIDING_EVENTS = `
 async function describeIncoming(archive: OpenArchive, loaded: EventStore): Promise<void> {
   const { connection } = archive;
   const { timestampValue } = await duckdb();
-  await connection.run('CREATE OR REPLACE TEMP TABLE incoming_servers (server VARCHAR, first TIMESTAMP, after TIMESTAMP)');
-  await connection.run('CREATE OR REPLACE TEMP TABLE incoming_listed (server VARCHAR, jail VARCHAR, address VARCHAR)');
+  // Columns named apart from the events' own, which the query above names unqualified.
+  await connection.run('CREATE OR REPLACE TEMP TABLE incoming_servers (incoming_server VARCHAR, window_first TIMESTAMP, window_after TIMESTAMP)');
+  await connection.run('CREATE OR REPLACE TEMP TABLE incoming_listed (listed_server VARCHAR, listed_jail VARCHAR, listed_address VARCHAR)');
   const columns = loaded.columns();
   const { ip, kind, time, jail } = columns;
   const server = columns.server;
