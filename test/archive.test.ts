@@ -112,6 +112,14 @@ describe('an overlapping later export', () => {
       { kind: 'found', address: '187.247.177.9', line: 19_438 },
     ]);
   });
+
+  it('finds the timed bans of bans listed without a time, outside any window of the export', async () => {
+    // The status file alone has no time: only the archive's timed bans of its places match it.
+    const copy = path.join(work, 'listed-later.duckdb');
+    fs.copyFileSync(archive, copy);
+    const result = await ingestPaths([path.join(SAMPLE, 'web1', 'fail2ban-client-status-sshd.txt')], { archive: copy, timeZone: UTC });
+    expect([result.newEvents, result.duplicates]).toEqual([0, 30]);
+  });
 });
 
 describe('readArchive', () => {
