@@ -114,10 +114,10 @@ export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.Proc
   }
   // Checked here, where it is known which name the zone came by.
   timeZone(p.timeZone, env.BOTMAP_TZ ? 'BOTMAP_TZ' : 'timeZone');
+  // A variable's day was checked as it was read (PARAMETER_SOURCES); a day given in code is checked here.
   for (const key of ['from', 'to'] as const) {
-    const { variable } = PARAMETER_SOURCES[key];
     const value = p[key];
-    if (value != null) day(env[variable] ? variable : key, value);
+    if (value != null && !env[PARAMETER_SOURCES[key].variable]) day(key, value);
   }
   daysWindow(p.from, p.to, p.timeZone);
   const root = projectRoot();
