@@ -25,7 +25,7 @@ interface TimeWindow {
 /** Matches the run's events (`loaded`, `inputCount` inputs) against the archive's. */
 export async function matchWithArchive(archive: OpenArchive, loaded: EventStore, inputCount: number): Promise<Matched> {
   const window = await describeIncoming(archive, loaded);
-  const { store } = await readEvents(archive.connection, COLLIDING_EVENTS, [window.first, window.after], archive.display);
+  const store = await readEvents(archive.connection, COLLIDING_EVENTS, [window.first, window.after], archive.display);
   await archive.connection.run('DROP TABLE incoming_servers');
   await archive.connection.run('DROP TABLE incoming_listed');
   const input = loaded.columns().input;

@@ -8,6 +8,7 @@ import { EventStore, KIND_CODES } from '../load/events';
 import type { EventKind, InputReport } from '../types';
 import { findDuplicates } from '../load/duplicates';
 import { duckdb, openArchive, type OpenArchive } from './open';
+import { scanEvents, type EventRows, type ScanTarget } from './scan';
 import type { TimeWindow } from '../notebook/window';
 
 /** One ingested file, as the archive's `files` table records it. Times are epoch ms (UTC). */
@@ -54,12 +55,14 @@ export async function readArchive(file: string, options: { waitMs?: number } = {
   const archive = await openArchive(file, { mode: 'read', waitMs: options.waitMs });
   try {
     const inputs = await readFileRecords(archive.connection);
-    const { store: whole, fileIds } = await readEvents(archive.connection, `SELECT ${EVENT_COLUMNS} FROM events ORDER BY file_id, line`, [], archive.display);
+    const whole: ScanTarget = { store: new EventStore(), input: 0, lines: true, fileIds: [] };
+    await scanEvents(archive.connection, { values: [] }, archive.display, whole);
     // The archive is one input to the rule: its rows are distinct events already (ingest kept only new ones).
-    const { duplicate } = findDuplicates(whole, 1);
+    const { duplicate } = findDuplicates(whole.store, 1);
     const inputOfId = new Map(inputs.map((f, index) => [f.id, index]));
+    const fileIds = whole.fileIds!;
     const store = new EventStore();
-    appendEvents(store, whole, { input: (i) => inputOfId.get(fileIds[i]) ?? 0, keep: (i) => duplicate[i] === 0 });
+    appendEvents(store, whole.store, { input: (i) => inputOfId.get(fileIds[i]) ?? 0, keep: (i) => duplicate[i] === 0 });
     return { store, inputs };
   } finally {
     archive.close();
@@ -91,56 +94,26 @@ export async function readFileRecords(connection: DuckDBConnection): Promise<Arc
 }
 
 /**
- * The events `sql` selects (`EVENT_COLUMNS`), as input 0 of a new store, read chunk by chunk; and
- * the file id of each. Rows ordered by server make few runs of the store.
+ * The events `sql` selects (`EVENT_COLUMNS`), as input 0 of a new store, read with their texts:
+ * for the few rows an ingest compares new events with. Many rows (a run's analysis) are read
+ * as codes instead (`scanEvents`), which `sql` of any shape (matching's UNION ALL) cannot be.
  */
-export async function readEvents(connection: DuckDBConnection, sql: string, values: DuckDBValue[], display: string): Promise<{ store: EventStore; fileIds: number[] }> {
-  const target: EventsTarget = { store: new EventStore(), input: 0, lines: true, fileIds: [] };
-  await readEventsInto(connection, { sql, values }, display, target);
-  return { store: target.store, fileIds: target.fileIds! };
-}
-
-/** Where `readEventsInto` puts the rows it reads. */
-export interface EventsTarget {
-  store: EventStore;
-  /** The input of the store the rows become. */
-  input: number;
-  /**
-   * Keep each row's `line` (of the file it was ingested from). False where the rows' input is the
-   * archive itself, whose lines they are not: they get none, as a row of fail2ban's database.
-   */
-  lines: boolean;
-  /** When given, receives the file id of each row. */
-  fileIds?: number[];
-}
-
-/** A query and the values of its `$1`, `$2` …. */
-export interface Query {
-  sql: string;
-  values: DuckDBValue[];
-}
-
-/** Appends the events `query` selects (`EVENT_COLUMNS`) to `target`, chunk by chunk. Returns the rows read. */
-export async function readEventsInto(connection: DuckDBConnection, query: Query, display: string, target: EventsTarget, onRows?: (rows: number) => void): Promise<number> {
-  const { store, input, fileIds } = target;
-  const result = await connection.stream(query.sql, query.values);
-  let rows = 0;
+export async function readEvents(connection: DuckDBConnection, sql: string, values: DuckDBValue[], display: string): Promise<EventStore> {
+  const store = new EventStore();
+  const result = await connection.stream(sql, values);
   for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    const [server, jail, address, kind, time, user, fileId, line] = chunk.getColumns() as [string[], (string | null)[], string[], string[], (number | null)[], (string | null)[], number[], (number | null)[]];
+    const [server, jail, address, kind, time, user, , line] = chunk.getColumns() as [string[], (string | null)[], string[], string[], (number | null)[], (string | null)[], number[], (number | null)[]];
     for (let row = 0; row < server.length; row++) {
       const code = KIND_CODES[kind[row] as EventKind];
       const ip = store.addressOf(address[row]);
       if (code === undefined || ip < 0) throw new BotMapError(`${display}: an event this BotMap cannot read (kind "${kind[row]}", address "${address[row]}"): was it written by a newer BotMap?`);
-      store.setOrigin({ server: server[row], input });
-      store.line = target.lines ? (line[row] ?? 0) : 0;
+      store.setOrigin({ server: server[row], input: 0 });
+      store.line = line[row] ?? 0;
       const jailCode = jail[row] === null ? 0 : store.jails.intern(jail[row]!);
       store.push(ip, code, time[row] ?? Number.NaN, jailCode, user[row] === null ? 0 : store.users.intern(user[row]!) + 1);
-      fileIds?.push(fileId[row]);
     }
-    rows += server.length;
-    onRows?.(rows);
   }
-  return rows;
+  return store;
 }
 
 /**
@@ -160,23 +133,16 @@ export async function readEventsInto(connection: DuckDBConnection, query: Query,
  *   as they would be with every row read.
  * `onRows` hears the rows read so far and how many there are. Returns the rows read.
  */
-export async function readArchiveEvents(archive: OpenArchive, target: EventsTarget, options: { window?: TimeWindow; onRows?: (rows: number, total: number) => void } = {}): Promise<number> {
-  const { connection, display } = archive;
-  const { where, values } = await windowCondition(options.window);
-  const counted = await connection.runAndReadAll(`SELECT COUNT(*) FROM events ${where}`, values);
-  const total = Number(counted.getColumnsJS()[0][0]);
-  options.onRows?.(0, total);
-  // No ORDER BY: DuckDB returns a plain scan's rows in the order they were appended (its
-  // preserve_insertion_order), ingest by ingest and file by file: a few runs of the store, and the same order every time.
-  return readEventsInto(connection, { sql: `SELECT ${EVENT_COLUMNS} FROM events ${where}`, values }, display, target, (rows) => options.onRows?.(rows, total));
+export async function readArchiveEvents(archive: OpenArchive, target: ScanTarget, options: { window?: TimeWindow; onRows?: (rows: number, total: number) => void } = {}): Promise<number> {
+  return scanEvents(archive.connection, await windowRows(options.window), archive.display, target, options.onRows);
 }
 
-/** The WHERE clause (empty without a window) that keeps the rows whose millisecond is inside `window`. */
-async function windowCondition(window: TimeWindow | undefined): Promise<{ where: string; values: DuckDBValue[] }> {
-  if (window === undefined) return { where: '', values: [] };
+/** The rows whose millisecond is inside `window` (all rows without one). */
+async function windowRows(window: TimeWindow | undefined): Promise<EventRows> {
+  if (window === undefined) return { values: [] };
   const { timestampValue } = await duckdb();
   const microseconds = (ms: number) => timestampValue(BigInt(ms) * 1000n);
-  return { where: 'WHERE time >= $1 AND time < $2', values: [microseconds(window.from.getTime()), microseconds(window.to.getTime() + 1)] };
+  return { condition: 'time >= $1 AND time < $2', values: [microseconds(window.from.getTime()), microseconds(window.to.getTime() + 1)] };
 }
 
 /**
