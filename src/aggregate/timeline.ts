@@ -141,30 +141,27 @@ export function eventsOverTime(source: TimeSource, options: TimeOptions & { bin?
   let first = Infinity;
   let last = -Infinity;
   let timed = 0;
-  const untimed = eachTimedAttack(source, (_, t) => {
+  // One pass counts by day, and weeks are summed from the days once the span is known: the span
+  // read in a pass of its own cost 0.3 s at 10.7M events.
+  // Counted by number (day, jail code, server code): a text key per event cost 200 ms at 1M events.
+  const jailCount = source.jails.length;
+  const serverCount = source.servers.length;
+  const days = new Map<number, TimelineRow>();
+  const untimed = eachTimedAttack(source, (i, t) => {
     timed++;
     if (t < first) first = t;
     if (t > last) last = t;
+    const start = zone.dayStart(t);
+    const key = (Math.round(start / DAY_MS) * jailCount + columns.jail[i]) * serverCount + columns.server[i];
+    const row = days.get(key);
+    if (row) row.events++;
+    else days.set(key, { start, end: start + DAY_MS, jail: source.jails[columns.jail[i]] || NO_JAIL, server: source.servers[columns.server[i]] ?? '', events: 1 });
   });
   const hasTimes = timed > 0;
   const bin = options.bin && options.bin !== 'auto' ? options.bin : chooseBin(hasTimes ? first : null, hasTimes ? last : null);
-  // Counted by number (bin, jail code, server code): a text key per event cost 200 ms at 1M events.
-  const jailCount = source.jails.length;
-  const serverCount = source.servers.length;
-  const counts = new Map<number, TimelineRow>();
+  const counts = bin === 'day' ? days : weeksOf(days);
   const jailTotals = new Map<string, number>();
   const serverTotals = new Map<string, number>();
-  eachTimedAttack(source, (i, t) => {
-    const day = zone.dayStart(t);
-    const start = bin === 'day' ? day : weekStart(day);
-    const key = (Math.round(start / DAY_MS) * jailCount + columns.jail[i]) * serverCount + columns.server[i];
-    const row = counts.get(key);
-    if (row) row.events++;
-    else {
-      const jail = source.jails[columns.jail[i]] || NO_JAIL;
-      counts.set(key, { start, end: start + (bin === 'day' ? DAY_MS : WEEK_MS), jail, server: source.servers[columns.server[i]] ?? '', events: 1 });
-    }
-  });
   for (const row of counts.values()) {
     jailTotals.set(row.jail, (jailTotals.get(row.jail) ?? 0) + row.events);
     serverTotals.set(row.server, (serverTotals.get(row.server) ?? 0) + row.events);
@@ -182,6 +179,19 @@ export function eventsOverTime(source: TimeSource, options: TimeOptions & { bin?
     servers: byTotal(serverTotals),
     timeZone: zone.name,
   };
+}
+
+/** The day rows of `eventsOverTime` summed by week (same jail and server). */
+function weeksOf(days: Map<number, TimelineRow>): Map<string, TimelineRow> {
+  const weeks = new Map<string, TimelineRow>();
+  for (const day of days.values()) {
+    const start = weekStart(day.start);
+    const key = JSON.stringify([start, day.jail, day.server]);
+    const week = weeks.get(key);
+    if (week) week.events += day.events;
+    else weeks.set(key, { ...day, start, end: start + WEEK_MS });
+  }
+  return weeks;
 }
 
 export interface HourWeekdayCell {
