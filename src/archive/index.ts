@@ -8,6 +8,7 @@
  * - `read.ts`: `readArchive`, the archive's events back into an `EventStore`, and its file records;
  *   `readArchiveEvents`, the rows a run analyses (its FROM/TO window pushed into the SQL), which
  *   `load/archive-input.ts` makes one input of a load: an archive is read wherever a path is;
+ *   both read the rows through `scan.ts` (`scanEvents`: codes, not texts, per row);
  * - `sql.ts`: `sql`, a query of the archive as an Arquero table, for notebooks;
  * - `parquet.ts`: `exportParquet`, the events as Parquet partitioned by server and month.
  * What counts as the same event is `findDuplicates` (`load/duplicates.ts`), BotMap's one rule of it.
