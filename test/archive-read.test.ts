@@ -96,6 +96,15 @@ describe('an archive given as a path', () => {
     expect(fromArchive.summary.failed_inputs).toStrictEqual([]);
   });
 
+  it('keeps its rows in the order they were ingested, run after run (DuckDB\'s joins alone would shuffle them)', async () => {
+    const { sql } = await import('./support/archive');
+    const rows = await sql(archive, `SELECT epoch_ms(time) AS time, address, kind FROM events ORDER BY rowid`);
+    const events = fromArchive.events.objects() as { time: Date | null; ip: string; kind: string }[];
+    expect(events.map((event) => [event.time?.getTime() ?? null, event.ip, event.kind])).toStrictEqual(rows.map((row) => [row.time === null ? null : Number(row.time), row.address, row.kind]));
+    const again = await analyse(run({ data: [archive] }));
+    expect(again.events.objects()).toStrictEqual(fromArchive.events.objects());
+  });
+
   it('gives its events the archive as their file and no line (a line is of the export a row came from)', () => {
     const ban = fromArchive.events.objects().find((row: any) => row.kind === 'ban' && row.time?.getTime() === Date.UTC(2026, 8, 14, 0, 3, 0, 484));
     expect(ban).toStrictEqual({ time: new Date(Date.UTC(2026, 8, 14, 0, 3, 0, 484)), ip: '195.182.154.27', kind: 'ban', jail: 'sshd', server: 'web1', user: null, file: archive, line: null });
@@ -166,6 +175,15 @@ describe('what is not an archive to read', () => {
     const load = await loadPaths([other, path.join(SAMPLE, 'mail1')], { timeZone: UTC });
     expect(load.inputs[0]).toMatchObject({ file: other, format: 'unknown', lines: 0, records: 0, error: `${other}: not a BotMap archive (a DuckDB database without BotMap's botmap_archive table).` });
     expect(load.inputs.slice(1).map((input) => input.format)).toStrictEqual(['auth-log', 'fail2ban-status']);
+  });
+
+  it('an archive with a row this BotMap cannot read (a kind from a newer BotMap) is a failed input naming it', async () => {
+    const newer = path.join(work, 'newer-kind.duckdb');
+    fs.copyFileSync(archive, newer);
+    const { sql } = await import('./support/archive');
+    await sql(newer, `UPDATE events SET kind = 'probe' WHERE rowid = 5`);
+    const load = await loadPaths([newer], { timeZone: UTC });
+    expect(load.inputs[0]).toMatchObject({ file: newer, format: 'botmap-archive', error: `${newer}: an event this BotMap cannot read (kind "probe"): was it written by a newer BotMap?` });
   });
 
   it('an archive cannot be ingested into itself', async () => {
