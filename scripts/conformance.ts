@@ -91,7 +91,9 @@ export function checkFile(file: string, text: string): Verdict[] {
       parsers.set(active.key, parser);
     }
     const emitted: string[] = [];
-    const result = parser.parseLine(line, lineNo, (ip) => {
+    const result = parser.parseLine(line, lineNo, (ip, kind) => {
+      // A successful login is an event of its own (it trusts the address), not a failure.
+      if (kind !== 'failure') return normaliseAddress(ip) !== null;
       const address = normaliseAddress(ip);
       if (address === null) return false;
       emitted.push(address.ip);

@@ -16,7 +16,12 @@ export type EventKind =
   /** The address was listed as banned in a snapshot (`fail2ban-client status`, a plain list). */
   | 'listed'
   /** A failed login seen in an auth log. */
-  | 'failure';
+  | 'failure'
+  /**
+   * A successful login seen in an auth log (sshd `Accepted … for USER from ADDR`). Never an attack:
+   * it makes its address trusted (see `aggregate/trusted.ts`).
+   */
+  | 'accepted';
 
 /** Kinds that count as attack events in rankings; the others are kept but not counted. */
 export const ATTACK_KINDS: ReadonlySet<EventKind> = new Set<EventKind>(['ban', 'found', 'listed', 'failure']);

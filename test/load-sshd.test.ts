@@ -13,15 +13,15 @@ import { SyslogPrefixReader } from '../src/load/formats/grammar/syslog';
 import { UTC } from '../src/time-zone';
 import { checkFile, evaluateCondition } from '../scripts/conformance';
 
-/** Runs lines through one auth-log parser; per line: the failures' address@user, or the skip reason. */
+/** Runs lines through one auth-log parser; per line: the failures' address@user (other kinds as kind:address@user), or the skip reason. */
 function run(lines: string[]): (string | string[])[] {
   const parser = authLog.begin(NULL_CONTEXT);
   return lines.map((line, i) => {
     const got: string[] = [];
-    const result = parser.parseLine(line, i + 1, (ip, _kind, _time, _jail, user) => {
+    const result = parser.parseLine(line, i + 1, (ip, kind, _time, _jail, user) => {
       const address = normaliseAddress(ip);
       if (address === null) return false;
-      got.push(`${address.ip}@${user ?? ''}`);
+      got.push(`${kind === 'failure' ? '' : `${kind}:`}${address.ip}@${user ?? ''}`);
       return true;
     });
     return typeof result === 'number' ? got : result;
@@ -69,7 +69,16 @@ describe('sshd failures', () => {
   });
 
   it.each([
-    ['Accepted publickey for alice from 192.0.2.1 port 22 ssh2: ED25519 SHA256:abc', 'sshd message naming the connection, not a failure'],
+    ['Accepted publickey for alice from 192.0.2.1 port 22 ssh2: ED25519 SHA256:abc', ['accepted:192.0.2.1@alice']],
+    ['Accepted password for bob from 2001:db8::7 port 22 ssh2', ['accepted:2001:db8::7@bob']],
+    ['Accepted keyboard-interactive/pam for carol from 192.0.2.3 port 50022 ssh2', ['accepted:192.0.2.3@carol']],
+    ['message repeated 2 times: [ Accepted password for dave from 192.0.2.4 port 22 ssh2]', ['accepted:192.0.2.4@dave', 'accepted:192.0.2.4@dave']],
+  ])('%s is a successful login, not a failure', (message, expected) => {
+    expect(run([P + message])).toEqual([expected]);
+  });
+
+  it.each([
+    ['Accepted publickey for alice from admin.example.com port 22 ssh2: ED25519 SHA256:abc', 'sshd message naming the connection, not a failure'],
     ['Failed publickey for alice from 192.0.2.1 port 22 ssh2: RSA SHA256:abc', 'sshd message naming the connection, not a failure'],
     ['Connection closed by 192.0.2.1 port 22', 'sshd message naming the connection, not a failure'],
     ['Received disconnect from 192.0.2.1 port 22:11: disconnected by user', 'sshd message naming the connection, not a failure'],
@@ -126,7 +135,7 @@ describe('sshd failures', () => {
       ]),
     ).toEqual([
       'sshd message naming the connection, not a failure',
-      ['192.0.2.9@alice'],
+      ['accepted:192.0.2.9@alice', '192.0.2.9@alice'],
       'sshd message naming the connection, not a failure',
       'sshd failure without an address (counted when the connection names it)',
     ]);

@@ -4,7 +4,8 @@ import { detached } from './detached';
 import type { Emit, EventSink } from './formats/parser';
 import type { AttackEvent, EventKind } from '../types';
 
-export const EVENT_KINDS: readonly EventKind[] = ['ban', 'unban', 'restore', 'found', 'listed', 'failure'];
+/** Every kind, in code order: a new kind goes at the end, so the codes of the others never change. */
+export const EVENT_KINDS: readonly EventKind[] = ['ban', 'unban', 'restore', 'found', 'listed', 'failure', 'accepted'];
 
 /** Each kind's code in the `kind` column (its index in EVENT_KINDS). */
 export const KIND_CODES = Object.fromEntries(EVENT_KINDS.map((kind, code) => [kind, code])) as Readonly<Record<EventKind, number>>;

@@ -5,6 +5,7 @@ import { Fail2banMessages, isFail2banDaemon } from './fail2ban-log';
 import { BLANK_LINE, HOSTNAME, NOT_AN_ADDRESS, NULL_CONTEXT, isBlank, mostLines, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
 import { SshdMessage } from './grammar/sshd';
 import { Outcome, SshdTracker } from './grammar/sshd-tracker';
+import { Verdict } from './grammar/sshd-verdict';
 import { SyslogPrefixReader, isAuthProgram, isSshd } from './grammar/syslog';
 
 /**
@@ -19,6 +20,8 @@ import { SyslogPrefixReader, isAuthProgram, isSshd } from './grammar/syslog';
  * failures follows fail2ban's `sshd` filter in `aggressive` mode (see `./sshd`), so where sshd
  * logs several lines for one attempt (`Invalid user x from …` and `Failed password for invalid
  * user x from …`) each counts, as fail2ban counts them. `message repeated N times: [ … ]` counts N.
+ * A successful login (`Accepted password|publickey|keyboard-interactive/pam for USER from ADDR`)
+ * is an event of kind `accepted`: never an attack, it makes its address trusted.
  * fail2ban's own lines in the same file (syslog) are read as in fail2ban-log.
  * Times without a year take it from the file's modification time.
  */
@@ -48,9 +51,11 @@ export class SshdReader {
   read(line: string, at: number, connection: string | number, time: number | null, emit: Emit): LineResult {
     const m = this.message;
     if (!m.classify(line, at)) return NOT_A_FAILURE;
+    // Read before the tracker, which may reuse the message's fields.
+    const logins = m.verdict === Verdict.Gained ? this.accepted(m, time, emit) : 0;
     const outcome = this.tracker.feed(connection, m, time);
-    if (outcome === Outcome.NotFailure) return CONNECTION_MESSAGE;
-    if (outcome === Outcome.Pending) return PENDING;
+    if (outcome === Outcome.NotFailure) return logins > 0 ? logins : CONNECTION_MESSAGE;
+    if (outcome === Outcome.Pending) return logins > 0 ? logins : PENDING;
     const host = this.tracker.host;
     const user = this.tracker.user;
     let n = 0;
@@ -58,8 +63,18 @@ export class SshdReader {
       if (!emit(host, 'failure', time, SSHD_JAIL, user)) break;
       n++;
     }
-    if (n > 0) return n;
+    if (n + logins > 0) return n + logins;
     return looksLikeHostname(host) ? HOSTNAME : NOT_AN_ADDRESS;
+  }
+
+  /**
+   * A successful login (`Accepted METHOD for USER from ADDR`): an event of kind `accepted`, with
+   * no jail (it is no jail's business), which makes the address trusted. Returns the events stored.
+   */
+  private accepted(m: SshdMessage, time: number | null, emit: Emit): number {
+    let n = 0;
+    if (m.host !== null) for (let i = 0; i < m.repeat && emit(m.host, 'accepted', time, null, m.user); i++) n++;
+    return n;
   }
 
   /** Forgets every process (a new file, or a new section of a sample). */

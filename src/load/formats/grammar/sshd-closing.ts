@@ -86,8 +86,11 @@ export function changeOfUser(msg: SshdMessage, s: string): boolean {
   return msg.set(Verdict.Fail, m[2], m[1], true);
 }
 
-/** `Accepted METHOD for USER from HOST …`: a successful login. */
+/**
+ * `Accepted METHOD for USER from HOST …`: a successful login; METHOD `password`, `publickey`,
+ * `hostbased`, `keyboard-interactive/pam`, `gssapi-with-mic`…
+ */
 export function accepted(msg: SshdMessage, s: string): boolean {
-  const m = /^Accepted \w+ for (\S+) from (\S+)(?:\s|$)/.exec(s);
+  const m = /^Accepted [\w-]+(?:\/[\w-]+)? for (\S+) from (\S+)(?:\s|$)/.exec(s);
   return m !== null && msg.set(Verdict.Gained, m[2], m[1], true);
 }
