@@ -55,7 +55,9 @@ export type InputFormat =
   /** `journalctl -o json` export: one JSON object per line. */
   | 'journal-json'
   /** CSV or TSV with a header naming an `ip` column. */
-  | 'csv';
+  | 'csv'
+  /** fail2ban's jail settings (`jail.conf`, `jail.local`, `jail.d/*.conf`): read for their `ignoreip`, no events. */
+  | 'fail2ban-jail';
 
 /** Why a line carried no record. Free text, but each parser uses a small fixed set. */
 export type SkipReason = string;
@@ -144,6 +146,18 @@ export interface RangeRecord {
   server: string;
   /** Index of the input file in the load result's `inputs`. */
   input: number;
+}
+
+/** An address or network an input says is the user's own: an `ignoreip` entry of a fail2ban jail file. */
+export interface TrustedEntry {
+  /** The address or network in its normal form (`192.0.2.10`, `198.51.100.0/24`). */
+  network: string;
+  /** The file it was read from, as reports name it. */
+  file: string;
+  /** The jail file's section (`DEFAULT`, `sshd`), null before any. */
+  section: string | null;
+  /** Its 1-based line. */
+  line: number;
 }
 
 /** How precisely an address was placed. */

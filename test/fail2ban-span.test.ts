@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { dottedQuad } from '../src/locate/address';
 import { EVENT_KINDS } from '../src/load/events';
 import { fail2banLog } from '../src/load/formats/fail2ban-log';
-import type { Emit, EventSink, LineResult, ParseContext } from '../src/load/formats/parser';
+import { NULL_CONTEXT, type Emit, type EventSink, type LineResult, type ParseContext } from '../src/load/formats/parser';
 import { seededRandom } from './support/random';
 import { UTC } from '../src/time-zone';
 
@@ -91,7 +91,7 @@ interface Run {
 }
 
 function context(ranges: unknown[][]): ParseContext {
-  return { mtime: Date.UTC(2026, 8, 20), timeZone: UTC, range: (cidr, kind, time, jail) => (ranges.push([cidr, kind, time, jail]), true), locate: () => undefined };
+  return { ...NULL_CONTEXT, mtime: Date.UTC(2026, 8, 20), timeZone: UTC, range: (cidr, kind, time, jail) => (ranges.push([cidr, kind, time, jail]), true) };
 }
 
 function collector(events: unknown[][]): Emit {

@@ -24,7 +24,7 @@ function run(lines: string[]): (string | string[])[] {
       got.push(`${kind === 'failure' ? '' : `${kind}:`}${address.ip}@${user ?? ''}`);
       return true;
     });
-    return typeof result === 'number' ? got : result;
+    return typeof result === 'number' ? got : String(result);
   });
 }
 

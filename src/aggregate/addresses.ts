@@ -12,15 +12,16 @@ import { CodedColumn, DictionaryColumn } from '../load/events-table';
 const op = aq.op;
 
 /** The columns of `locatedAddresses` besides `ip`. */
-export const ADDRESS_COLUMNS = ['version', 'network64', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'asn', 'org'];
+export const ADDRESS_COLUMNS = ['version', 'network64', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'asn', 'org', 'trusted'];
 
 /**
  * The located addresses as a table keyed by `ip`: `ip, version, network64, country,
- * country_name, city, subdivision, latitude, longitude, accuracy_radius, precision, asn, org`
+ * country_name, city, subdivision, latitude, longitude, accuracy_radius, precision, asn, org, trusted`
  * (`network64`: the /64 of an IPv6 address, null for IPv4; `asn`/`org` null when unknown or not
- * public). `locations` and `networks` are aligned with `addresses`.
+ * public), `trusted` (a boolean: the user's own address, see `aggregate/trusted.ts`). `locations`,
+ * `networks` and `trusted` (1 for trusted, as `trustedAddresses` gives it) are aligned with `addresses`.
  */
-export function locatedAddresses(addresses: readonly NormalisedAddress[], locations: readonly Location[], networks: readonly (Network | null)[] = []): ColumnTable {
+export function locatedAddresses(addresses: readonly NormalisedAddress[], locations: readonly Location[], networks: readonly (Network | null)[] = [], trusted?: Uint8Array): ColumnTable {
   return aq.table({
     ip: addresses.map((a) => a.ip),
     version: addresses.map((a) => a.version),
@@ -35,6 +36,7 @@ export function locatedAddresses(addresses: readonly NormalisedAddress[], locati
     precision: locations.map((l) => l.precision),
     asn: addresses.map((_, i) => networks[i]?.asn ?? null),
     org: addresses.map((_, i) => networks[i]?.org ?? null),
+    trusted: addresses.map((_, i) => trusted?.[i] === 1),
   });
 }
 

@@ -22,7 +22,7 @@ export interface AggregateOptions {
  */
 export interface Aggregates {
   /**
-   * One row per distinct address: `ip, version, events, records, first_seen, last_seen, country, country_name, city, subdivision, latitude, longitude, accuracy_radius, precision, asn, org, attacker`
+   * One row per distinct address: `ip, version, events, records, first_seen, last_seen, country, country_name, city, subdivision, latitude, longitude, accuracy_radius, precision, asn, org, trusted, attacker`
    * (times in epoch ms, null when unknown; `asn`/`org` null when unknown or not public; `attacker`
    * is what rankings count: the address, or its `/64` network when `ipv6Prefix64` is on).
    */
@@ -72,7 +72,7 @@ export function aggregate(events: ColumnTable, addresses: ColumnTable, options: 
   };
 }
 
-const IPS_COLUMNS = ['ip', 'version', 'events', 'records', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'asn', 'org', 'attacker'];
+const IPS_COLUMNS = ['ip', 'version', 'events', 'records', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'asn', 'org', 'trusted', 'attacker'];
 
 /**
  * The rollup expression counting a group's attackers in a column of them (null where a row

@@ -60,6 +60,12 @@ export interface Summary {
     ipv6_networks_64?: number;
     /** What the rankings' `ips` count: distinct addresses, or with `options.ipv6_prefix64` each IPv6 /64 once. */
     attackers?: number;
+    /**
+     * Trusted addresses (the user's own: logged in, in a jail file's `ignoreip`, in `BOTMAP_TRUSTED`),
+     * listed in `tables/trusted.csv`. Unless `options.include_trusted`, they and their events are
+     * left out of every other figure, table and chart; with it, they are counted there too.
+     */
+    trusted?: number;
   };
   /** How the rankings count. */
   options?: {
@@ -67,6 +73,8 @@ export interface Summary {
     ipv6_prefix64: boolean;
     /** Radius of the places in top_places, km. */
     cluster_radius_km: number;
+    /** True when trusted addresses are counted and drawn with the attackers (`BOTMAP_INCLUDE_TRUSTED=1`). */
+    include_trusted?: boolean;
   };
   top_cities: { city: string; subdivision: string | null; country: string; country_name: string; latitude: number; longitude: number; ips: number; events: number }[];
   /** Cities grouped into places (metro areas) within `options.cluster_radius_km`, largest first. */
@@ -96,6 +104,9 @@ export interface SummaryInput {
   /** Shown first in `notes` too. */
   warnings?: string[];
   notes?: string[];
+  /** How many addresses are trusted (`ips.trusted`), and whether they are counted with the others. Default 0, false. */
+  trusted?: number;
+  includeTrusted?: boolean;
   /** The time of the run (epoch ms); default now. */
   now?: number;
 }
@@ -140,7 +151,7 @@ export function buildSummary(input: SummaryInput): Summary {
     asn_database: input.asnDatabase ?? null,
     inputs: input.inputs,
     failed_inputs: input.inputs.filter((i) => i.error).map((i) => ({ file: i.file, error: i.error! })),
-    ...withDuplicates(eventFigures(input.events, input.aggregates, input), input.inputs),
+    ...withTrusted(withDuplicates(eventFigures(input.events, input.aggregates, input), input.inputs), input.trusted ?? 0, input.includeTrusted ?? false),
     charts: {},
     tables: {},
     warnings,
@@ -181,6 +192,11 @@ export function eventFigures(events: ColumnTable, aggregates: Aggregates, top: P
 /** The figures with `events.duplicates`, the duplicates of `inputs` (see `InputReport.duplicates`). */
 export function withDuplicates<T extends { events: Summary['events'] }>(figures: T, inputs: readonly InputReport[]): T {
   return { ...figures, events: { ...figures.events, duplicates: inputs.reduce((sum, input) => sum + input.duplicates, 0) } };
+}
+
+/** The figures with `ips.trusted` and `options.include_trusted`: of the whole run, in a subset's summary too. */
+export function withTrusted<T extends Pick<Summary, 'ips' | 'options'>>(figures: T, trusted: number, includeTrusted: boolean): T {
+  return { ...figures, ips: { ...figures.ips, trusted }, options: figures.options && { ...figures.options, include_trusted: includeTrusted } };
 }
 
 /** A failed input's error for a console line, naming its file once (load errors usually name it already). */

@@ -14,6 +14,7 @@ import { encodePng } from '../png';
 import type { Analysis } from '../notebook/pipeline';
 import type { Summary } from '../aggregate/summary';
 import { hasUsernames, topUsernames } from '../aggregate/usernames';
+import { TRUSTED_COLUMNS } from '../aggregate/trusted';
 
 /** The SVG as a standalone XML document. */
 export function svgText(chart: Chart | SvgNode): string {
@@ -253,7 +254,7 @@ export function writeJson(file: string, value: unknown): void {
 }
 
 /** ips.csv's columns, in order. A contract: add columns, never rename or drop one. */
-export const IPS_COLUMNS = ['ip', 'events', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'version', 'records', 'asn', 'org'] as const;
+export const IPS_COLUMNS = ['ip', 'events', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'version', 'records', 'asn', 'org', 'trusted'] as const;
 export const CITIES_COLUMNS = ['city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events'] as const;
 export const COUNTRIES_COLUMNS = ['country', 'name', 'ips', 'events', 'ips_city', 'ips_country_only'] as const;
 /** places.csv: one row per place, largest first; `cities` lists the member cities' names, largest first, separated by `;`. */
@@ -274,6 +275,8 @@ function writeTables(analysis: Analysis, out: string, summary: Summary): void {
   const placeRows = places.map((p) => ({ ...p, city_count: p.cities.length, cities: p.cities.map((c) => c.city).join(';') }));
   writeFileAtomic(file('places'), toCsv(PLACES_COLUMNS, placeRows));
   writeTableCsv(asns, file('asns'), ASNS_COLUMNS);
+  // Written by every run, empty but for its header when no address is trusted, so that it is always there to read.
+  writeTableCsv(analysis.trusted, file('trusted'), TRUSTED_COLUMNS);
   if (hasUsernames(analysis)) {
     writeFileAtomic(file('usernames'), toCsv(USERNAMES_COLUMNS, topUsernames(analysis, Number.MAX_SAFE_INTEGER).map((row) => ({ ...row }))));
   }
@@ -319,7 +322,7 @@ function runSummary(analysis: Analysis, out: string): Summary {
 }
 
 /**
- * Writes the run's files under `out`: `summary.json`, `tables/{ips,cities,countries,places,asns}.csv`,
+ * Writes the run's files under `out`: `summary.json`, `tables/{ips,cities,countries,places,asns,trusted}.csv`,
  * `tables/usernames.csv` when some input carries user names, and
  * `charts/<name>.{svg,png}` for each chart given. Returns the summary with the paths filled in.
  */

@@ -3,7 +3,7 @@
  * `records + sum(skipped) === lines`, with the first line numbers of each reason as examples.
  */
 import { printable } from '../html';
-import { BLANK_LINE, LINE_TOO_LONG, NO_RECORD, type LineResult } from './formats/parser';
+import { BLANK_LINE, LINE_TOO_LONG, NO_RECORD, SETTING_RECORD, type LineResult } from './formats/parser';
 import type { InputReport } from '../types';
 
 const EXAMPLES_PER_REASON = 5;
@@ -39,7 +39,9 @@ export class FileReport {
 
   /** Counts what a parser made of line `lineNo`: its events, or why it has none. */
   count(result: LineResult, lineNo: number): void {
-    if (typeof result === 'number') {
+    if (result === SETTING_RECORD) {
+      this.records++;
+    } else if (typeof result === 'number') {
       if (result > 0) {
         this.records++;
         this.events += result;
@@ -74,7 +76,8 @@ export class FileReport {
       );
     }
     if (report.error === undefined && lines > 0 && records === 0 && this.skippedFor(BLANK_LINE) === lines) warnings.push(`${display}: only blank lines (${lines.toLocaleString('en-US')}): nothing to read.`);
-    if (warnings.length > 0) report.warnings = warnings;
+    // A parser's own warnings (see `LineParser.finish`) come first.
+    if (warnings.length > 0) report.warnings = [...(report.warnings ?? []), ...warnings];
     if (report.error !== undefined) report.error = printable(report.error);
     return report;
   }

@@ -7,6 +7,7 @@ import { authLog } from './formats/auth-log';
 import { csv } from './formats/csv';
 import { fail2banBanip } from './formats/fail2ban-banip';
 import { fail2banBanned } from './formats/fail2ban-banned';
+import { fail2banJail } from './formats/fail2ban-jail';
 import { fail2banLog } from './formats/fail2ban-log';
 import { fail2banStatus } from './formats/fail2ban-status';
 import { ipList } from './formats/ip-list';
@@ -18,7 +19,7 @@ import type { InputFormat } from '../types';
  * The line formats, in the order detection tries them: the most distinctive first.
  * (`fail2ban-db` is not among them: a database is recognised by its SQLite header.)
  */
-export const FORMATS: readonly FormatParser[] = [fail2banStatus, fail2banBanned, fail2banLog, authLog, journalJson, csv, fail2banBanip, ipList];
+export const FORMATS: readonly FormatParser[] = [fail2banStatus, fail2banBanned, fail2banLog, authLog, journalJson, fail2banJail, csv, fail2banBanip, ipList];
 
 /** Every format, as `LoadOptions.format` accepts them. */
 export const INPUT_FORMATS: readonly InputFormat[] = [...FORMATS.map((parser) => parser.format), 'fail2ban-db'];
@@ -108,7 +109,7 @@ function chooseParser(chosen: FormatParser | undefined, nonBlank: number, contex
     format: null,
     error:
       `unrecognised format: its first lines are not fail2ban-client output, a fail2ban.log, an auth log, ` +
-      `a journal export, a CSV with an ip column or a list of addresses (supported formats: ${supportedFormats()}).${contentHint(head)}`,
+      `a journal export, fail2ban's jail settings, a CSV with an ip column or a list of addresses (supported formats: ${supportedFormats()}).${contentHint(head)}`,
   };
 }
 

@@ -15,7 +15,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { normaliseCidr } from '../locate/address';
+import { normaliseCidr, parseNetwork } from '../locate/address';
 import { BotMapError } from '../errors';
 import { timeZone, type TimeZone } from '../time-zone';
 import { displayPath } from '../project';
@@ -35,7 +35,7 @@ import { LineSplitter, encodingOf } from './line-splitter';
 import { Progress, type LoadProgress } from './progress';
 import { READ_CHUNK, readChunks } from './read-chunks';
 import { RotationTail, SeamFilter, orderRotations, rotationKey } from './rotation';
-import type { EventKind, GivenLocation, InputFormat, InputReport, Location, RangeRecord } from '../types';
+import type { EventKind, GivenLocation, InputFormat, InputReport, Location, RangeRecord, TrustedEntry } from '../types';
 
 export { FORMATS, INPUT_FORMATS, detectFormat } from './format-detection';
 
@@ -89,6 +89,11 @@ export interface LoadResult {
    */
   givenLocations: Map<number, GivenLocation>;
   /**
+   * The addresses and networks the inputs say are the user's own (fail2ban's `ignoreip` in a
+   * jail file), in reading order: their addresses are trusted (see `aggregate/trusted.ts`).
+   */
+  trusted: TrustedEntry[];
+  /**
    * 1 for each event of `store` that repeats one of another input of its server (see
    * `findDuplicates`): kept in the store and in its input's `events`, counted in its input's
    * `duplicates`, left out of the events table and everything drawn from it.
@@ -136,6 +141,7 @@ export async function loadPaths(paths: string[], options: LoadOptions = {}): Pro
   const inputs: InputReport[] = [];
   const ranges: RangeRecord[] = [];
   const givenLocations = new Map<number, GivenLocation>();
+  const trusted: TrustedEntry[] = [];
   const progress = new Progress(options.onProgress, files.reduce((sum, f) => sum + f.size, 0));
   const maxLineLength = options.maxLineLength ?? MAX_LINE_LENGTH;
   if (!(maxLineLength >= 1)) throw new BotMapError(`The maximum line length must be at least 1 character, got ${maxLineLength}.`);
@@ -145,6 +151,7 @@ export async function loadPaths(paths: string[], options: LoadOptions = {}): Pro
     forced: options.format,
     ranges,
     givenLocations,
+    trusted,
     tails: new Map(),
     maxLineLength,
     maxGzBytes: options.maxGzBytes ?? gzLimitFromEnvironment(),
@@ -158,7 +165,7 @@ export async function loadPaths(paths: string[], options: LoadOptions = {}): Pro
   progress.end();
   const { duplicate, perInput } = findDuplicates(store, inputs.length);
   inputs.forEach((report, input) => (report.duplicates = perInput[input]));
-  return { store, inputs, ranges, givenLocations, duplicate };
+  return { store, inputs, ranges, givenLocations, trusted, duplicate };
 }
 
 /**
@@ -188,6 +195,7 @@ interface LoadContext {
   forced: InputFormat | undefined;
   ranges: RangeRecord[];
   givenLocations: Map<number, GivenLocation>;
+  trusted: TrustedEntry[];
   /** The last lines of the last file read of each rotation group (folder + base name); null for a line too long to keep. */
   tails: Map<string, (string | null)[]>;
 }
@@ -267,7 +275,7 @@ async function openFile(file: FileEntry, display: string, maxGzBytes: number | u
   return { handle, gz, size, head, gzLimit, tooBig };
 }
 
-/** What a parser hands the load that is not an event: network ranges, and places given for addresses. */
+/** What a parser hands the load that is not an event: network ranges, places given for addresses, trusted networks. */
 function parseContext(file: FileEntry, server: string, index: number, context: LoadContext): ParseContext {
   const text = (value: string | null): string | null => (value === null ? null : printable(value));
   return {
@@ -277,6 +285,12 @@ function parseContext(file: FileEntry, server: string, index: number, context: L
       const normal = normaliseCidr(cidr);
       if (normal === null) return false;
       context.ranges.push({ cidr: normal, kind, time, jail: text(jail), server, input: index });
+      return true;
+    },
+    trust(entry: string, section: string | null, line: number): boolean {
+      const network = parseNetwork(entry);
+      if (network === null) return false;
+      context.trusted.push({ network: network.text, file: printable(displayPath(file.path)), section: text(section), line });
       return true;
     },
     locate(ip: string, where: GivenLocation): void {

@@ -203,3 +203,38 @@ export function ipv6Network64OfWords([w0, w1]: Uint32Array): string {
 export function looksLikeHostname(text: string): boolean {
   return /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/i.test(text);
 }
+
+/**
+ * An address or a network (CIDR) an address can be tested against: fail2ban's `ignoreip`,
+ * `BOTMAP_TRUSTED`. `text` is its normal form (`192.0.2.0/24`; a single address without `/32`).
+ */
+export interface Network {
+  text: string;
+  version: 4 | 6;
+  /** The network's leading bits, as four big-endian 32-bit words (IPv4 in the first). */
+  words: Uint32Array;
+  prefix: number;
+}
+
+/** An address (`192.0.2.7`) or a network (`192.0.2.0/24`, `2001:db8::/32`) as a `Network`; null when it is neither. */
+export function parseNetwork(text: string): Network | null {
+  const slash = text.indexOf('/');
+  const cidr = slash >= 0 ? normaliseCidr(text) : null;
+  const address = normaliseAddress(slash >= 0 ? (cidr ?? '').slice(0, cidr?.indexOf('/')) : text);
+  if (address === null) return null;
+  const maxPrefix = address.version === 4 ? 32 : 128;
+  const prefix = cidr === null ? maxPrefix : Number(cidr.slice(cidr.indexOf('/') + 1));
+  const words = address.version === 4 ? Uint32Array.of(address.value, 0, 0, 0) : address.words;
+  return { text: prefix === maxPrefix ? address.ip : `${address.ip}/${prefix}`, version: address.version, words, prefix };
+}
+
+/** True when `address` lies in `network` (an IPv4 address never lies in an IPv6 network, nor the other way). */
+export function inNetwork(address: NormalisedAddress, network: Network): boolean {
+  if (address.version !== network.version) return false;
+  const words = address.version === 4 ? [address.value] : address.words;
+  for (let w = 0, bits = network.prefix; bits > 0; w++, bits -= 32) {
+    const mask = bits >= 32 ? 0xffffffff : (0xffffffff << (32 - bits)) >>> 0;
+    if (((words[w] & mask) >>> 0) !== ((network.words[w] & mask) >>> 0)) return false;
+  }
+  return true;
+}

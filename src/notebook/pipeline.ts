@@ -9,7 +9,8 @@ import { locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, type Geo
 import { readAnalysisSnapshot, type DescribedParts, type SnapshotKey, type SnapshotParts } from './snapshot';
 import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from '../locate/networks';
 import { projectRoot } from '../project';
-import { buildSummary, eventFigures, withDuplicates, type Summary } from '../aggregate/summary';
+import { buildSummary, eventFigures, withDuplicates, withTrusted, type Summary } from '../aggregate/summary';
+import { checkTrustedEntry, trustRules, trustedAddresses, trustedParameter, withoutTrusted } from '../aggregate/trusted';
 import type { InputReport, Location } from '../types';
 import { checkArchive } from '../archive/open';
 import { ARCHIVE_FORMAT } from '../load/archive-input';
@@ -52,6 +53,10 @@ export interface Parameters {
   from: string | null;
   /** The last day (YYYY-MM-DD, inclusive, in the run's zone) whose events are analysed; null for no bound. */
   to: string | null;
+  /** Addresses and networks (CIDR) that are the user's own, beside those the inputs show (see `aggregate/trusted.ts`). */
+  trusted: string[];
+  /** Count and draw trusted addresses with the attackers instead of setting them apart. */
+  includeTrusted: boolean;
 }
 
 export const DEFAULT_PARAMETERS: Parameters = {
@@ -71,6 +76,8 @@ export const DEFAULT_PARAMETERS: Parameters = {
   splitDate: null,
   from: null,
   to: null,
+  trusted: [],
+  includeTrusted: false,
 };
 
 /**
@@ -95,6 +102,8 @@ const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters
   ipv6Prefix64: { cell: 'IPV6_64', variable: 'BOTMAP_IPV6_64', read: (text) => /^(1|true|yes)$/i.test(text) },
   from: { cell: 'FROM', variable: 'BOTMAP_FROM', read: (text, variable) => day(variable, text) },
   to: { cell: 'TO', variable: 'BOTMAP_TO', read: (text, variable) => day(variable, text) },
+  trusted: { cell: 'TRUSTED', variable: 'BOTMAP_TRUSTED', read: (text, variable) => trustedParameter(text, variable) },
+  includeTrusted: { cell: 'INCLUDE_TRUSTED', variable: 'BOTMAP_INCLUDE_TRUSTED', read: (text) => /^(1|true|yes)$/i.test(text) },
 };
 
 /**
@@ -102,7 +111,7 @@ const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters
  * (paths separated by the system path delimiter, `:` on Linux), `BOTMAP_ARCHIVE`, `BOTMAP_MMDB`, `BOTMAP_OUT`,
  * `BOTMAP_THEME`, `BOTMAP_LABELS`, `BOTMAP_TOP`, `BOTMAP_ASN_MMDB`, `BOTMAP_CLUSTER_KM`,
  * `BOTMAP_IPV6_64`, `BOTMAP_PROJECTION`, `BOTMAP_ZOOMED`, `BOTMAP_TZ`, `BOTMAP_SPLIT`, `BOTMAP_FROM`,
- * `BOTMAP_TO`. Relative paths are taken from the project
+ * `BOTMAP_TO`, `BOTMAP_TRUSTED` (commas between entries), `BOTMAP_INCLUDE_TRUSTED`. Relative paths are taken from the project
  * folder, so a notebook (whose working folder is `notebooks/`) and a script agree.
  */
 export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.ProcessEnv = process.env): Parameters {
@@ -119,6 +128,7 @@ export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.Proc
     const value = p[key];
     if (value != null && !env[PARAMETER_SOURCES[key].variable]) day(key, value);
   }
+  if (!env.BOTMAP_TRUSTED) for (const entry of p.trusted) checkTrustedEntry(entry, 'trusted');
   daysWindow(p.from, p.to, p.timeZone);
   const root = projectRoot();
   return {
@@ -170,8 +180,13 @@ export interface Analysis {
   locations: Location[];
   /** Each address's network (ASN, organisation); null when not public or unknown. Aligned with `load.store.addresses`. */
   networks: (Network | null)[];
-  /** The events as an Arquero table (see `eventsTable`): filter it and pass it to `analysisOfEvents`. */
+  /**
+   * The events as an Arquero table (see `eventsTable`): filter it and pass it to `analysisOfEvents`.
+   * Those of trusted addresses are not in it, unless `parameters.includeTrusted`.
+   */
   events: ColumnTable;
+  /** The trusted addresses, as `tables/trusted.csv` lists them (see `trustedAddresses`): `ip, reason, events, accepted_logins, users`. */
+  trusted: ColumnTable;
   /** The addresses with their locations and networks, keyed by `ip` (see `locatedAddresses`). */
   addresses: ColumnTable;
   aggregates: Aggregates;
@@ -187,7 +202,8 @@ export interface Analysis {
 export function analysisOfEvents(analysis: Analysis, events: ColumnTable): Analysis {
   const { ipv6Prefix64, clusterRadiusKm } = analysis.parameters;
   const aggregates = aggregate(events, analysis.addresses, { ipv6Prefix64, clusterRadiusKm });
-  return { ...analysis, events, aggregates, summary: { ...analysis.summary, ...withDuplicates(eventFigures(events, aggregates), analysis.load.inputs) } };
+  const figures = withTrusted(withDuplicates(eventFigures(events, aggregates), analysis.load.inputs), analysis.trusted.numRows(), analysis.parameters.includeTrusted);
+  return { ...analysis, events, aggregates, summary: { ...analysis.summary, ...figures } };
 }
 
 export function botmapVersion(): string {
@@ -270,15 +286,18 @@ function reopenedOnLookup(params: Parameters, parts: DescribedParts): Pick<Analy
 function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
   const { load, locations, networks } = parts;
   const { database, asnDatabase } = reopenedOnLookup(params, parts);
-  const allEvents = eventsTable(load);
+  const trust = trustedAddresses(load.store, load.duplicate, trustRules(load.trusted, params.trusted));
+  // Trusted addresses' events are left out as duplicates are: the table stays unfiltered, read by codes.
+  const allEvents = eventsTable(params.includeTrusted ? load : { ...load, duplicate: withoutTrusted(load.store, load.duplicate, trust.trusted) });
   const window = daysWindow(params.from, params.to, params.timeZone);
   const events = window ? eventsInWindow(allEvents, window) : allEvents;
-  const addresses = locatedAddresses(load.store.addresses, locations, networks);
+  const addresses = locatedAddresses(load.store.addresses, locations, networks, trust.trusted);
   const aggregates = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
   // Database warnings (an old database; a Country database: no city results) lead the notes too.
   const warnings = [...database.warnings, ...asnDatabase.warnings];
   const notes: string[] = [];
   if (window) notes.push(windowNote(params, events.numRows(), allEvents, load.inputs));
+  if (trust.table.numRows() > 0) notes.push(trustedNote(trust.table.numRows(), params.includeTrusted));
   if (params.ipv6Prefix64) {
     notes.push(
       `IPv6 addresses are counted by /64 network: ${aggregates.counting.ipv6Networks64.toLocaleString('en-US')} /64 networks for ${load.store.addresses.filter((a) => a.version === 6).length.toLocaleString('en-US')} IPv6 addresses; rankings count ${aggregates.counting.attackers.toLocaleString('en-US')} attackers.`,
@@ -293,9 +312,17 @@ function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
     aggregates,
     warnings,
     notes,
+    trusted: trust.table.numRows(),
+    includeTrusted: params.includeTrusted,
   });
   summary.window = { ...summary.window, from: params.from, to: params.to };
-  return { parameters: params, load, database, asnDatabase, locations, networks, events, addresses, aggregates, summary };
+  return { parameters: params, load, database, asnDatabase, locations, networks, events, trusted: trust.table, addresses, aggregates, summary };
+}
+
+/** What the run did with the trusted addresses, for `summary.json`'s notes. */
+function trustedNote(count: number, included: boolean): string {
+  const addresses = `${count.toLocaleString('en-US')} trusted ${count === 1 ? 'address' : 'addresses'} (logged in, in ignoreip or in BOTMAP_TRUSTED; tables/trusted.csv)`;
+  return included ? `${addresses} counted and drawn with the attackers (BOTMAP_INCLUDE_TRUSTED).` : `${addresses} left out of the maps, rankings and charts; BOTMAP_INCLUDE_TRUSTED=1 puts them back.`;
 }
 
 /**
@@ -330,6 +357,9 @@ export interface CellParameters {
   FROM?: string;
   TO?: string;
   ARCHIVE?: string;
+  /** Addresses and networks (CIDR) that are the user's own. */
+  TRUSTED?: string[];
+  INCLUDE_TRUSTED?: boolean;
 }
 
 /**
@@ -361,6 +391,7 @@ function parametersOfCell(cell: CellParameters, env: NodeJS.ProcessEnv): Paramet
   if (!env.BOTMAP_TZ) timeZone(cell.TIME_ZONE, 'TIME_ZONE');
   if (!env.BOTMAP_FROM && cell.FROM) day('FROM', cell.FROM);
   if (!env.BOTMAP_TO && cell.TO) day('TO', cell.TO);
+  if (!env.BOTMAP_TRUSTED) for (const entry of cell.TRUSTED ?? []) checkTrustedEntry(entry, 'TRUSTED');
   return parameters(
     {
       data: cell.DATA,
@@ -379,6 +410,8 @@ function parametersOfCell(cell: CellParameters, env: NodeJS.ProcessEnv): Paramet
       ipv6Prefix64: cell.IPV6_64,
       from: cell.FROM || null,
       to: cell.TO || null,
+      trusted: cell.TRUSTED ?? [],
+      includeTrusted: cell.INCLUDE_TRUSTED ?? false,
     },
     env,
   );

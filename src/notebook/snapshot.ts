@@ -4,7 +4,7 @@ import { EventStore, type EventStoreSnapshot } from '../load/events';
 import type { LoadResult } from '../load/load';
 import type { GeoDatabase } from '../locate/database';
 import type { AsnDatabase, Network } from '../locate/networks';
-import type { GivenLocation, InputReport, Location, RangeRecord } from '../types';
+import type { GivenLocation, InputReport, Location, RangeRecord, TrustedEntry } from '../types';
 
 /**
  * What a run has read, located and looked up, kept in a file so that the next notebook of the
@@ -37,13 +37,14 @@ export interface AnalysisSnapshot {
   inputs: InputReport[];
   ranges: RangeRecord[];
   givenLocations: Map<number, GivenLocation>;
+  trusted: TrustedEntry[];
   database: DatabaseDescription<GeoDatabase>;
   asnDatabase: DatabaseDescription<AsnDatabase>;
   locations: Location[];
   networks: (Network | null)[];
 }
 
-const FORMAT = 'botmap-analysis-4';
+const FORMAT = 'botmap-analysis-5';
 
 export interface SnapshotParts {
   key: SnapshotKey;
@@ -65,6 +66,7 @@ export function writeAnalysisSnapshot(file: string, parts: SnapshotParts): void 
     inputs: parts.load.inputs,
     ranges: parts.load.ranges,
     givenLocations: parts.load.givenLocations,
+    trusted: parts.load.trusted,
     database,
     asnDatabase,
     locations: parts.locations,
@@ -87,7 +89,7 @@ export function readAnalysisSnapshot(file: string, key: SnapshotKey): DescribedP
   if (snapshot?.format !== FORMAT || !sameKey(snapshot.key, key)) return null;
   return {
     key: snapshot.key,
-    load: { store: EventStore.restore(snapshot.store), duplicate: snapshot.duplicate, inputs: snapshot.inputs, ranges: snapshot.ranges, givenLocations: snapshot.givenLocations },
+    load: { store: EventStore.restore(snapshot.store), duplicate: snapshot.duplicate, inputs: snapshot.inputs, ranges: snapshot.ranges, givenLocations: snapshot.givenLocations, trusted: snapshot.trusted },
     database: snapshot.database,
     asnDatabase: snapshot.asnDatabase,
     locations: snapshot.locations,

@@ -1,4 +1,4 @@
-import { looksLikeHostname } from '../../locate/address';
+import { looksLikeHostname, parseNetwork } from '../../locate/address';
 import { timeZone, type TimeZone } from '../../time-zone';
 import type { EventKind, GivenLocation, InputFormat, InputReport } from '../../types';
 
@@ -10,9 +10,13 @@ export type Emit = (ip: string, kind: EventKind, time: number | null, jail: stri
 
 /**
  * What `parseLine` returns: the number of events the line yielded (≥ 1), or the reason the
- * line yielded nothing. Returning 0 counts the line as skipped with reason "no record".
+ * line yielded nothing, or `SETTING_RECORD` for a line that yielded a setting and no event (a
+ * fail2ban `ignoreip` line). Returning 0 counts the line as skipped with reason "no record".
  */
-export type LineResult = number | string;
+export type LineResult = number | string | typeof SETTING_RECORD;
+
+/** A line that is a record (it gave the run something) without an event: counted in `records`, not in `events`. */
+export const SETTING_RECORD: unique symbol = Symbol('setting record');
 
 /** Where a parser's byte path (`LineParser.parseBytes`) stores events: by codes, not texts. */
 export interface EventSink {
@@ -63,6 +67,12 @@ export interface ParseContext {
   range(cidr: string, kind: EventKind, time: number | null, jail: string | null): boolean;
   /** Records where the input says an address is (call it after the address's event was emitted). */
   locate(ip: string, where: GivenLocation): void;
+  /**
+   * Records an address or network (CIDR) the input says is the user's own (fail2ban's `ignoreip`,
+   * in jail section `section` at line `line`): its addresses are trusted (see `aggregate/trusted.ts`).
+   * Returns false when `entry` is neither an address nor a network.
+   */
+  trust(entry: string, section: string | null, line: number): boolean;
 }
 
 /** A context that records nothing, in the machine's zone: for parsers run outside `loadPaths` (tests, conformance). */
@@ -71,6 +81,7 @@ export const NULL_CONTEXT: ParseContext = {
   timeZone: timeZone(null),
   range: () => true,
   locate: () => undefined,
+  trust: (entry) => parseNetwork(entry) !== null,
 };
 
 /**
