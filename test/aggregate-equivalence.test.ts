@@ -49,12 +49,13 @@ function referenceAggregate(store: EventStore, locations: readonly Location[], o
     precision: locations.map((l) => l.precision),
     asn: addresses.map((_, i) => networks?.[i]?.asn ?? null),
     org: addresses.map((_, i) => networks?.[i]?.org ?? null),
+    trusted: addresses.map(() => false),
     attacker: attackerOf,
   });
 
   const ips = located
     .assign(perAddress)
-    .select('ip', 'version', 'events', 'records', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'asn', 'org', 'attacker')
+    .select('ip', 'version', 'events', 'records', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'asn', 'org', 'trusted', 'attacker')
     .orderby(aq.desc('events'), 'ip');
 
   const cities = ips

@@ -358,12 +358,12 @@ describe('auth logs', () => {
     expect(result.inputs[0]).toMatchObject({
       format: 'auth-log',
       lines: 23,
-      records: 12,
-      events: 14,
+      records: 13,
+      events: 15,
       skipped: {
         'not an sshd line': 3,
         'sshd message, not a failure': 3,
-        'sshd message naming the connection, not a failure': 4,
+        'sshd message naming the connection, not a failure': 3,
         'hostname, not an address': 1,
       },
       skipped_examples: { 'not an sshd line': [1, 13, 22], 'hostname, not an address': [19] },
@@ -378,6 +378,8 @@ describe('auth logs', () => {
       { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:40.000Z', jail: 'sshd', user: 'root' },
       { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:40.000Z', jail: 'sshd', user: 'root' },
       { ip: '198.51.100.101', kind: 'failure', time: '2026-12-31T23:59:41.000Z', jail: 'sshd', user: 'root' },
+      // a successful login: no attack, no jail
+      { ip: '203.0.113.200', kind: 'accepted', time: '2027-01-01T00:00:07.000Z', jail: null, user: 'alice' },
       // the empty user name is kept
       { ip: '192.0.2.102', kind: 'failure', time: '2027-01-01T00:01:00.000Z', jail: 'sshd', user: '' },
       { ip: '192.0.2.102', kind: 'failure', time: '2027-01-01T00:01:01.000Z', jail: 'sshd', user: '' },
@@ -423,14 +425,15 @@ describe('auth logs', () => {
     expect(result.inputs[0]).toMatchObject({
       format: 'journal-json',
       lines: 7,
-      records: 4,
-      events: 4,
-      skipped: { 'sshd message naming the connection, not a failure': 1, 'journal entry of another program': 1, 'not a JSON object': 1 },
+      records: 5,
+      events: 5,
+      skipped: { 'journal entry of another program': 1, 'not a JSON object': 1 },
     });
     expect(eventsOf(result)).toEqual([
       { ip: '192.0.2.131', kind: 'failure', time: '2026-10-01T10:00:00.000Z', jail: 'sshd', user: 'test' },
       { ip: '192.0.2.131', kind: 'failure', time: '2026-10-01T10:00:01.500Z', jail: 'sshd', user: 'test' },
       { ip: '198.51.100.131', kind: 'failure', time: '2026-10-01T10:00:02.000Z', jail: 'sshd', user: 'root' },
+      { ip: '203.0.113.131', kind: 'accepted', time: '2026-10-01T10:00:03.000Z', jail: null, user: 'deploy' },
       { ip: '192.0.2.131', kind: 'ban', time: '2026-10-01T10:00:04.000Z', jail: 'sshd', user: null },
     ]);
   });

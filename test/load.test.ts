@@ -531,7 +531,7 @@ describe('loadPaths', () => {
       skipped_examples: { 'unrecognised format': [1, 2, 3] },
     });
     expect(unknown.error).toContain(path.join(dir, 'a/access.log'));
-    expect(unknown.error).toContain('fail2ban-status, fail2ban-banned, fail2ban-log, auth-log, journal-json, csv, fail2ban-banip, ip-list, fail2ban-db');
+    expect(unknown.error).toContain('fail2ban-status, fail2ban-banned, fail2ban-log, auth-log, journal-json, fail2ban-jail, csv, fail2ban-banip, ip-list, fail2ban-db');
     expect(list).toMatchObject({ format: 'ip-list', server: 'b', events: 1 });
   });
 

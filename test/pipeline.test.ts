@@ -62,16 +62,20 @@ describe('a run on the sample data', () => {
   });
 
   it('counts events by kind, kinds named in the order they first appear', () => {
-    const kinds = analysis.load.store.columns().kind;
+    const { kind: kinds, ip } = analysis.load.store.columns();
     const { duplicate } = analysis.load;
+    // The sample's admin (198.51.100.20) logs in 18 times: trusted, its events are left out.
+    const admin = analysis.load.store.addressOf('198.51.100.20');
     const expected: Record<string, number> = {};
     kinds.forEach((code, event) => {
-      if (duplicate[event] === 0) expected[EVENT_KINDS[code]] = (expected[EVENT_KINDS[code]] ?? 0) + 1;
+      if (duplicate[event] === 0 && ip[event] !== admin) expected[EVENT_KINDS[code]] = (expected[EVENT_KINDS[code]] ?? 0) + 1;
     });
     expect(Object.entries(summary.events.by_kind)).toEqual(Object.entries(expected));
     // web1's status lists 30 addresses that its log banned: those bans count once, as the log's (33 listed events read, 3 counted).
     expect(Object.entries(summary.events.by_kind)).toEqual([['failure', 13909], ['listed', 3], ['found', 29480], ['ban', 4673], ['unban', 4642], ['restore', 9]]);
-    expect(summary.events.total).toBe(kinds.length - 30);
+    expect(kinds.filter((code) => EVENT_KINDS[code] === 'accepted').length).toBe(18);
+    expect(summary.events.total).toBe(kinds.length - 30 - 18);
+    expect(summary.ips.trusted).toBe(1);
     expect(summary.events.duplicates).toBe(30);
   });
 
@@ -183,7 +187,7 @@ describe('provenance, precision, networks and places on the sample data', () => 
     expect(written.asn_database).toMatchObject({ source: 'ip-location-db', type: expect.stringContaining('@ip-location-db/asn'), build_date: '2026-06-17', attribution: expect.stringContaining('DB-IP (db-ip.com)') });
     expect(Array.isArray(written.warnings)).toBe(true);
     for (const w of written.warnings) expect(written.notes).toContain(w);
-    expect(written.options).toEqual({ ipv6_prefix64: false, cluster_radius_km: 100 });
+    expect(written.options).toEqual({ include_trusted: false, ipv6_prefix64: false, cluster_radius_km: 100 });
   });
 
   it('lists the top places and the top networks', () => {
@@ -206,11 +210,13 @@ describe('provenance, precision, networks and places on the sample data', () => 
     const [header, ...rows] = csvParseRows(fs.readFileSync(path.join(out, 'tables', 'ips.csv'), 'utf8'));
     expect(header).toEqual([...IPS_COLUMNS]);
     expect(header.slice(0, 14)).toEqual(['ip', 'events', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'version', 'records']);
-    expect(header.slice(14)).toEqual(['asn', 'org']);
+    expect(header.slice(14)).toEqual(['asn', 'org', 'trusted']);
     const withAsn = rows.filter((r) => r[14] !== '');
     expect(withAsn.length).toBe(summary.ips.with_asn);
     for (const r of withAsn) expect(r[14]).toMatch(/^\d+$/);
-    for (const r of rows.filter((r) => r[11] === 'not_public')) expect(r.slice(14)).toEqual(['', '']);
+    for (const r of rows.filter((r) => r[11] === 'not_public')) expect(r.slice(14, 16)).toEqual(['', '']);
+    // Trusted addresses are left out of ips.csv unless BOTMAP_INCLUDE_TRUSTED=1.
+    expect(new Set(rows.map((r) => r[16]))).toEqual(new Set(['false']));
     const [placesHeader, ...places] = csvParseRows(fs.readFileSync(path.join(out, 'tables', 'places.csv'), 'utf8'));
     expect(placesHeader).toEqual(['name', 'country', 'country_name', 'latitude', 'longitude', 'radius_km', 'ips', 'events', 'city_count', 'cities']);
     expect(places).toHaveLength(analysis.aggregates.places.length);
