@@ -78,12 +78,15 @@ function counted(analysis: Analysis): { noun: string; note: string | null } {
 }
 
 /** The parameters an analysis is made with, by their names in the parameters cell: changing one needs a new analysis. */
-const ANALYSIS_PARAMETERS = { data: 'DATA', archive: 'ARCHIVE', mmdb: 'MMDB', asnMmdb: 'ASN_MMDB', timeZone: 'TIME_ZONE', clusterRadiusKm: 'CLUSTER_KM', ipv6Prefix64: 'IPV6_64', from: 'FROM', to: 'TO' } as const;
+const ANALYSIS_PARAMETERS = {
+  data: 'DATA', archive: 'ARCHIVE', mmdb: 'MMDB', asnMmdb: 'ASN_MMDB', timeZone: 'TIME_ZONE', clusterRadiusKm: 'CLUSTER_KM', ipv6Prefix64: 'IPV6_64', from: 'FROM', to: 'TO',
+  trusted: 'TRUSTED', includeTrusted: 'INCLUDE_TRUSTED',
+} as const;
 
 /**
  * The parameters a chart of `analysis` is drawn with: the analysis's, with those given in
  * `options` instead. A parameter the analysis was made with (data, databases, time zone, place
- * radius, /64 counting) cannot change at drawing time: a different value is an error that says
+ * radius, /64 counting, trusted addresses) cannot change at drawing time: a different value is an error that says
  * to run the analysis again, rather than a chart that silently ignores it.
  */
 export function drawingParameters(analysis: Analysis, options: ChartsOptions = {}): Parameters {
