@@ -61,7 +61,7 @@ describe('golden outputs of the botmap job on the sample', () => {
     expectGolden('summary.json', normaliseSummary(summary, ROOT).split(out).join('<out>'));
   });
 
-  for (const table of ['ips', 'cities', 'countries', 'places', 'asns', 'usernames']) {
+  for (const table of ['ips', 'cities', 'countries', 'places', 'asns', 'usernames', 'trusted']) {
     it(`tables/${table}.csv`, () => {
       expectGolden(`${table}.csv`, fs.readFileSync(path.join(out, 'tables', `${table}.csv`), 'utf8'));
     });
