@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { ipv6Network64, ipv6ToWords, looksLikeHostname, normaliseAddress, type IPv4Address, type IPv6Address } from '../src/locate/address';
+import { inNetwork, ipv6Network64, ipv6ToWords, looksLikeHostname, normaliseAddress, parseNetwork, type IPv4Address, type IPv6Address } from '../src/locate/address';
 import { seededRandom } from './support/random';
 
 describe('normaliseAddress', () => {
@@ -83,5 +83,30 @@ describe('IPv6 addresses as words', () => {
     expect(ipv6Network64('2001:db8::1')).toBe('2001:db8::/64');
     expect(ipv6Network64('2001:0:0:1::5')).toBe('2001:0:0:1::/64');
     expect(ipv6Network64('203.0.113.9')).toBe('203.0.113.9');
+  });
+});
+
+describe('parseNetwork and inNetwork: addresses and networks an address is tested against (ignoreip, BOTMAP_TRUSTED)', () => {
+  it('reads an address or a network into its normal form; anything else is null', () => {
+    const text = (t: string) => parseNetwork(t)?.text ?? null;
+    expect(['192.0.2.7', '192.0.2.77/24', '2001:DB8::1/32', '2001:db8::1', '::ffff:192.0.2.7', '0.0.0.0/0', '192.0.2.7/32'].map(text)).toEqual([
+      '192.0.2.7', '192.0.2.0/24', '2001:db8::/32', '2001:db8::1', '192.0.2.7', '0.0.0.0/0', '192.0.2.7',
+    ]);
+    expect(['host.example.com', '192.0.2.7/33', '192.0.2.7/', '/8', '192.0.2.300', '2001:db8::/129', ''].map(text)).toEqual([null, null, null, null, null, null, null]);
+  });
+
+  it('tests an address against a network, never across versions', () => {
+    const inside = (address: string, network: string) => inNetwork(normaliseAddress(address)!, parseNetwork(network)!);
+    expect(inside('192.0.2.255', '192.0.2.0/24')).toBe(true);
+    expect(inside('192.0.3.0', '192.0.2.0/24')).toBe(false);
+    expect(inside('203.0.113.9', '0.0.0.0/0')).toBe(true);
+    expect(inside('192.0.2.7', '192.0.2.7')).toBe(true);
+    expect(inside('192.0.2.8', '192.0.2.7')).toBe(false);
+    expect(inside('2001:db8:1:ffff::1', '2001:db8:1::/48')).toBe(true);
+    expect(inside('2001:db8:2::1', '2001:db8:1::/48')).toBe(false);
+    expect(inside('2001:db8::1:0:0:7', '2001:db8::1:0:0:0/100')).toBe(true);
+    expect(inside('2001:db8::1:1000:0:7', '2001:db8::1:0:0:0/100')).toBe(false);
+    expect(inside('192.0.2.7', '::/0')).toBe(false);
+    expect(inside('::ffff:192.0.2.7', '192.0.2.0/24')).toBe(true);
   });
 });

@@ -7,6 +7,7 @@
  * - `places.ts`: cities within a radius joined into places (metro areas);
  * - `timeline.ts`: events over time, hour × weekday, first and last seen;
  * - `compare.ts`: two periods side by side; `usernames.ts`: the user names tried;
+ * - `trusted.ts`: the user's own addresses (logged in, `ignoreip`, `BOTMAP_TRUSTED`), set apart;
  * - `summary.ts`: the run in numbers (`summary.json`).
  */
 export { aggregate, type Aggregates, type AggregateOptions } from './aggregate';
@@ -16,4 +17,5 @@ export { clusterPlaces, haversineKm, compareCities, comparePlaces, type ClusterI
 export { timeSource, eventsOverTime, hourWeekday, attackersPerWeek, firstLastSeen, type TimeSource, type Timeline, type TimelineRow, type HourWeekdayCell, type AttackerWeek } from './timeline';
 export { comparePeriods, splitPoint, type Comparison, type ChangeRow } from './compare';
 export { hasUsernames, distinctUsernames, topUsernames, usernamesByCountry, type UsernameRow } from './usernames';
+export { trustedAddresses, trustRules, trustedParameter, withoutTrusted, TRUSTED_COLUMNS, ACCEPTED_LOGIN, type Trust, type TrustRule } from './trusted';
 export { buildSummary, summaryPlace, type Summary, type SummaryDatabase, type SummaryAsnDatabase, type SummaryPlace } from './summary';

@@ -9,7 +9,7 @@
  */
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { inNetwork, looksLikeHostname, parseNetwork, type Network } from '../locate/address';
+import { inNetwork, looksLikeHostname, parseNetwork, type IpNetwork } from '../locate/address';
 import { EVENT_KINDS, KIND_CODES, type EventStore } from '../load/events';
 import { ATTACK_KINDS, type TrustedEntry } from '../types';
 
@@ -21,7 +21,7 @@ export const ACCEPTED_LOGIN = 'sshd login accepted';
 
 /** One way an address becomes trusted: a network and the reason it gives. */
 export interface TrustRule {
-  network: Network;
+  network: IpNetwork;
   /** `ignoreip 192.0.2.0/24 in jail.local [DEFAULT] line 4`, `BOTMAP_TRUSTED 10.0.0.0/8`. */
   reason: string;
 }

@@ -208,7 +208,7 @@ export function looksLikeHostname(text: string): boolean {
  * An address or a network (CIDR) an address can be tested against: fail2ban's `ignoreip`,
  * `BOTMAP_TRUSTED`. `text` is its normal form (`192.0.2.0/24`; a single address without `/32`).
  */
-export interface Network {
+export interface IpNetwork {
   text: string;
   version: 4 | 6;
   /** The network's leading bits, as four big-endian 32-bit words (IPv4 in the first). */
@@ -216,8 +216,8 @@ export interface Network {
   prefix: number;
 }
 
-/** An address (`192.0.2.7`) or a network (`192.0.2.0/24`, `2001:db8::/32`) as a `Network`; null when it is neither. */
-export function parseNetwork(text: string): Network | null {
+/** An address (`192.0.2.7`) or a network (`192.0.2.0/24`, `2001:db8::/32`) as an `IpNetwork`; null when it is neither. */
+export function parseNetwork(text: string): IpNetwork | null {
   const slash = text.indexOf('/');
   const cidr = slash >= 0 ? normaliseCidr(text) : null;
   const address = normaliseAddress(slash >= 0 ? (cidr ?? '').slice(0, cidr?.indexOf('/')) : text);
@@ -229,7 +229,7 @@ export function parseNetwork(text: string): Network | null {
 }
 
 /** True when `address` lies in `network` (an IPv4 address never lies in an IPv6 network, nor the other way). */
-export function inNetwork(address: NormalisedAddress, network: Network): boolean {
+export function inNetwork(address: NormalisedAddress, network: IpNetwork): boolean {
   if (address.version !== network.version) return false;
   const words = address.version === 4 ? [address.value] : address.words;
   for (let w = 0, bits = network.prefix; bits > 0; w++, bits -= 32) {

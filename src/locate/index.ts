@@ -6,6 +6,6 @@
  *   section, the fields BotMap reads of a City record);
  * - `networks.ts`: autonomous systems (ASN and organisation).
  */
-export { normaliseAddress, looksLikeHostname, type NormalisedAddress, type IPv4Address, type IPv6Address } from './address';
+export { normaliseAddress, looksLikeHostname, parseNetwork, inNetwork, type IpNetwork, type NormalisedAddress, type IPv4Address, type IPv6Address } from './address';
 export { openGeoDatabase, locateAddresses, resolveDatabasePath, ageInDays, staleDataWarning, countryOnlyNote, GEOLITE_CREDIT, STALE_AFTER_MONTHS, type GeoDatabase, type OpenOptions } from './database';
 export { openAsnDatabase, openPackagedAsnData, lookupNetworks, ipv6Network64, ASN_CREDIT, type AsnDatabase, type Network } from './networks';

@@ -288,7 +288,8 @@ function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
   const { database, asnDatabase } = reopenedOnLookup(params, parts);
   const trust = trustedAddresses(load.store, load.duplicate, trustRules(load.trusted, params.trusted));
   // Trusted addresses' events are left out as duplicates are: the table stays unfiltered, read by codes.
-  const allEvents = eventsTable(params.includeTrusted ? load : { ...load, duplicate: withoutTrusted(load.store, load.duplicate, trust.trusted) });
+  const setApart = !params.includeTrusted && trust.table.numRows() > 0;
+  const allEvents = eventsTable(setApart ? { ...load, duplicate: withoutTrusted(load.store, load.duplicate, trust.trusted) } : load);
   const window = daysWindow(params.from, params.to, params.timeZone);
   const events = window ? eventsInWindow(allEvents, window) : allEvents;
   const addresses = locatedAddresses(load.store.addresses, locations, networks, trust.trusted);
