@@ -47,7 +47,8 @@ Runs BotMap's notebooks headlessly and writes everything to output/ (or $BOTMAP_
 With no paths, the archive in $BOTMAP_ARCHIVE is read when set, else the sample data in
 data/sample/. A BotMap archive among the paths is read as one (botmap ingest makes it).
 Environment: BOTMAP_MMDB (your own GeoLite2/GeoIP2 City .mmdb), BOTMAP_OUT, BOTMAP_THEME
-(dark|light), BOTMAP_LABELS, BOTMAP_TOP, BOTMAP_FROM and BOTMAP_TO (YYYY-MM-DD).`;
+(dark|light), BOTMAP_LABELS, BOTMAP_TOP, BOTMAP_FROM and BOTMAP_TO (YYYY-MM-DD), BOTMAP_TRUSTED
+(your own addresses and networks, commas between) and BOTMAP_INCLUDE_TRUSTED=1.`;
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

@@ -45,6 +45,7 @@ describe("the events table's line column", () => {
       'auth.log:10 198.51.100.101 failure',
       'auth.log:10 198.51.100.101 failure',
       'auth.log:11 198.51.100.101 failure',
+      'auth.log:14 203.0.113.200 accepted',
       'auth.log:16 192.0.2.102 failure',
       'auth.log:17 192.0.2.102 failure',
       'auth.log:18 198.51.100.102 failure',

@@ -222,6 +222,9 @@ describe('BOTMAP_TRUSTED and the TRUSTED parameter', () => {
     const said: string[] = [];
     expect(notebookParameters({ ...cell, TRUSTED: ['192.0.2.1'] }, { BOTMAP_TRUSTED: '198.51.100.0/24' }, (line) => said.push(line)).trusted).toEqual(['198.51.100.0/24']);
     expect(said).toEqual(['BOTMAP_TRUSTED overrides TRUSTED of the parameters cell: 198.51.100.0/24 instead of 192.0.2.1.']);
+    said.length = 0;
+    notebookParameters(cell, { BOTMAP_TRUSTED: '2001:db8::/48,192.0.2.1' }, (line) => said.push(line));
+    expect(said).toEqual(['BOTMAP_TRUSTED overrides TRUSTED of the parameters cell: 2001:db8::/48,192.0.2.1 instead of none.']);
   });
 });
 

@@ -379,12 +379,14 @@ export function notebookParameters(cell: CellParameters, env: NodeJS.ProcessEnv 
 
 /** What the environment changed of the cell's parameters, one sentence each. */
 function parameterOverrides(fromCell: Parameters, used: Parameters): string[] {
-  const show = (value: unknown) => (Array.isArray(value) ? value.join(path.delimiter) : JSON.stringify(value));
+  // TRUSTED's entries are joined as BOTMAP_TRUSTED takes them: an IPv6 network holds the path delimiter.
+  const show = (key: keyof Parameters, value: unknown) =>
+    Array.isArray(value) ? (value.length === 0 ? 'none' : value.join(key === 'trusted' ? ',' : path.delimiter)) : JSON.stringify(value);
   return (Object.keys(PARAMETER_SOURCES) as (keyof Parameters)[])
     .filter((key) => JSON.stringify(fromCell[key]) !== JSON.stringify(used[key]))
     .map((key) => {
       const { variable, cell, meaning } = PARAMETER_SOURCES[key];
-      return `${variable} overrides ${cell} of the parameters cell: ${show(used[key])} instead of ${show(fromCell[key])}${meaning && used[key] !== null ? `: ${meaning}` : ''}.`;
+      return `${variable} overrides ${cell} of the parameters cell: ${show(key, used[key])} instead of ${show(key, fromCell[key])}${meaning && used[key] !== null ? `: ${meaning}` : ''}.`;
     });
 }
 
