@@ -19,6 +19,7 @@ import { detectFormat, loadPaths } from '../src/load/load';
 import { ingestPaths, readArchive } from '../src/index';
 import { eventsTable } from '../src/load/events-table';
 import { UTC } from '../src/time-zone';
+import { displayPath } from '../src/project';
 
 const ROOT = path.join(import.meta.dirname, '..');
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'trusted');
@@ -255,4 +256,27 @@ describe('accepted logins in the archive', () => {
     expect(fromArchive.trusted.objects()).toEqual([{ ip: ADMIN, reason: 'sshd login accepted', events: 3, accepted_logins: 4, users: 'alice;deploy' }]);
     expect(fromArchive.summary.ips.distinct).toBe(6);
   }, 60_000);
+});
+
+describe('attacker-written text in trusted.csv', () => {
+  it('is made printable and never a spreadsheet formula', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-trusted-hostile-'));
+    fs.mkdirSync(path.join(dir, 'web1'));
+    fs.writeFileSync(
+      path.join(dir, 'web1', 'auth.log'),
+      [
+        '2026-10-03T09:02:40.215560+00:00 web1 sshd[1]: Failed password for root from 192.0.2.1 port 52144 ssh2',
+        '2026-10-03T09:02:51.084417+00:00 web1 sshd[2]: Accepted password for =1+2 from 192.0.2.1 port 52145 ssh2',
+        '2026-10-03T09:03:51.084417+00:00 web1 sshd[3]: Failed password for root from 192.0.2.9 port 52146 ssh2',
+      ].join('\n') + '\n',
+    );
+    fs.writeFileSync(path.join(dir, 'web1', 'jail.local'), '[sshd\u202e=HYPERLINK("x")]\nenabled = true\nignoreip = 192.0.2.9\n');
+    const out = path.join(dir, 'out');
+    exportAnalysis(await analyse(parameters({ data: [dir], out }, {})), {});
+    const rows = csvParseRows(fs.readFileSync(path.join(out, 'tables', 'trusted.csv'), 'utf8'));
+    expect(rows.slice(1)).toEqual([
+      ['192.0.2.1', 'sshd login accepted', '1', '1', "'=1+2"],
+      ['192.0.2.9', `ignoreip 192.0.2.9 in ${displayPath(path.join(dir, 'web1', 'jail.local'))} [sshd\\u202e=HYPERLINK("x")] line 3`, '1', '0', ''],
+    ]);
+  });
 });
