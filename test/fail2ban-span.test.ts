@@ -91,7 +91,7 @@ interface Run {
 }
 
 function context(ranges: unknown[][]): ParseContext {
-  return { mtime: Date.UTC(2026, 8, 20), timeZone: UTC, range: (cidr, kind, time, jail) => (ranges.push([cidr, kind, time, jail]), true), locate: () => undefined };
+  return { mtime: Date.UTC(2026, 8, 20), timeZone: UTC, range: (cidr, kind, time, jail) => (ranges.push([cidr, kind, time, jail]), true), locate: () => undefined, sshdMode: 'aggressive', withdraw: () => undefined };
 }
 
 function collector(events: unknown[][]): Emit {

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { normaliseAddress } from '../src/locate/address';
 import { EVENT_KINDS } from '../src/load/events';
 import { readFail2banDatabase } from '../src/load/formats/fail2ban-db';
-import type { Emit, ParseContext } from '../src/load/formats/parser';
+import { NULL_CONTEXT, type Emit, type ParseContext } from '../src/load/formats/parser';
 import { FORMATS, INPUT_FORMATS, loadPaths, type LoadResult } from '../src/load/load';
 import type { EventKind, InputFormat } from '../src/types';
 import { UTC } from '../src/time-zone';
@@ -40,7 +40,7 @@ function capture(): { emit: Emit; events: Captured[] } {
   return { emit, events };
 }
 
-const context = (mtime: number | null = null): ParseContext => ({ mtime, timeZone: UTC, range: () => true, locate: () => undefined });
+const context = (mtime: number | null = null): ParseContext => ({ ...NULL_CONTEXT, mtime, timeZone: UTC });
 
 /** Lines of every fixture, as material for mutations. */
 const FIXTURE_LINES = [...readdirSync(FIXTURES), ...readdirSync(path.join(FIXTURES, 'rotated')).map((f) => `rotated/${f}`)]

@@ -9,14 +9,19 @@ import { describe, expect, it } from 'vitest';
 import { normaliseAddress } from '../src/locate/address';
 import { authLog } from '../src/load/formats/auth-log';
 import { NULL_CONTEXT } from '../src/load/formats/parser';
+import type { SshdMode } from '../src/load/formats/grammar/sshd-modes';
 import { SyslogPrefixReader } from '../src/load/formats/grammar/syslog';
 import { UTC } from '../src/time-zone';
 import { checkFile, evaluateCondition } from '../scripts/conformance';
 
-/** Runs lines through one auth-log parser; per line: the failures' address@user, or the skip reason. */
-function run(lines: string[]): (string | string[])[] {
-  const parser = authLog.begin(NULL_CONTEXT);
-  return lines.map((line, i) => {
+/**
+ * Runs lines through one auth-log parser in `mode`; per line: the failures' address@user, or the
+ * skip reason (a line withdrawn by a later one, as the load does, shows the reason it was withdrawn for).
+ */
+function run(lines: string[], mode: SshdMode = 'aggressive'): (string | string[])[] {
+  const results: (string | string[])[] = [];
+  const parser = authLog.begin({ ...NULL_CONTEXT, sshdMode: mode, withdraw: (line, reason) => (results[line - 1] = reason) });
+  lines.forEach((line, i) => {
     const got: string[] = [];
     const result = parser.parseLine(line, i + 1, (ip, _kind, _time, _jail, user) => {
       const address = normaliseAddress(ip);
@@ -24,8 +29,9 @@ function run(lines: string[]): (string | string[])[] {
       got.push(`${address.ip}@${user ?? ''}`);
       return true;
     });
-    return typeof result === 'number' ? got : result;
+    results.push(typeof result === 'number' ? got : result);
   });
+  return results;
 }
 
 const P = 'Oct  1 12:00:00 web1 sshd[100]: ';
@@ -125,7 +131,8 @@ describe('sshd failures', () => {
         'Oct  1 12:20:00 web1 sshd[10]: Disconnecting: Too many authentication failures [preauth]',
       ]),
     ).toEqual([
-      'sshd message naming the connection, not a failure',
+      // Counted as PAM's failure at first, then taken over by the failure sshd's login line stands for.
+      "PAM failure, the same attempt as sshd's line",
       ['192.0.2.9@alice'],
       'sshd message naming the connection, not a failure',
       'sshd failure without an address (counted when the connection names it)',

@@ -27,14 +27,15 @@ function text(value: unknown): string | null {
 }
 
 class JournalJsonParser implements LineParser {
-  private readonly sshd = new SshdReader();
+  private readonly sshd: SshdReader;
   private readonly fail2ban: Fail2banMessages;
 
   constructor(context: ParseContext) {
+    this.sshd = new SshdReader(context);
     this.fail2ban = new Fail2banMessages(context);
   }
 
-  parseLine(line: string, _lineNo: number, emit: Emit): LineResult {
+  parseLine(line: string, lineNo: number, emit: Emit): LineResult {
     if (isBlank(line)) return BLANK_LINE;
     let entry: unknown;
     try {
@@ -53,7 +54,7 @@ class JournalJsonParser implements LineParser {
     if (isSshd(identifier)) {
       const pid = text(e._PID) ?? text(e.SYSLOG_PID) ?? '';
       const host = text(e._HOSTNAME) ?? '';
-      return this.sshd.read(message, 0, `${host} ${identifier}[${pid}]`, time, emit);
+      return this.sshd.read(message, 0, `${host} ${identifier}[${pid}]`, time, emit, lineNo);
     }
     if (isFail2banDaemon(identifier)) return this.fail2ban.readForwarded(message, 0, time, identifier, emit);
     return OTHER_PROGRAM;

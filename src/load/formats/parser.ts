@@ -1,6 +1,7 @@
 import { looksLikeHostname } from '../../locate/address';
 import { timeZone, type TimeZone } from '../../time-zone';
 import type { EventKind, GivenLocation, InputFormat, InputReport } from '../../types';
+import { DEFAULT_SSHD_MODE, type SshdMode } from './grammar/sshd-modes';
 
 /**
  * Hands one event to the collector. Returns false (storing nothing) when `ip` is not an IP
@@ -63,6 +64,14 @@ export interface ParseContext {
   range(cidr: string, kind: EventKind, time: number | null, jail: string | null): boolean;
   /** Records where the input says an address is (call it after the address's event was emitted). */
   locate(ip: string, where: GivenLocation): void;
+  /** How sshd's messages are read: fail2ban's `sshd` filter mode (see `SSHD_MODES`). */
+  sshdMode: SshdMode;
+  /**
+   * Takes back the events of the earlier line `line` of this file (a PAM failure that sshd's own
+   * line of the same attempt, read later, stands for): they leave the store, and the line is
+   * counted as skipped for `reason` instead of as a record.
+   */
+  withdraw(line: number, reason: string): void;
 }
 
 /** A context that records nothing, in the machine's zone: for parsers run outside `loadPaths` (tests, conformance). */
@@ -71,6 +80,8 @@ export const NULL_CONTEXT: ParseContext = {
   timeZone: timeZone(null),
   range: () => true,
   locate: () => undefined,
+  sshdMode: DEFAULT_SSHD_MODE,
+  withdraw: () => undefined,
 };
 
 /**
