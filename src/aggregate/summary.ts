@@ -67,6 +67,8 @@ export interface Summary {
     ipv6_prefix64: boolean;
     /** Radius of the places in top_places, km. */
     cluster_radius_km: number;
+    /** How sshd's lines were read: fail2ban's sshd filter mode (`normal`, `ddos`, `extra`, `aggressive`); set by the run. */
+    sshd_mode?: string;
   };
   top_cities: { city: string; subdivision: string | null; country: string; country_name: string; latitude: number; longitude: number; ips: number; events: number }[];
   /** Cities grouped into places (metro areas) within `options.cluster_radius_km`, largest first. */

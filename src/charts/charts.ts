@@ -78,7 +78,7 @@ function counted(analysis: Analysis): { noun: string; note: string | null } {
 }
 
 /** The parameters an analysis is made with, by their names in the parameters cell: changing one needs a new analysis. */
-const ANALYSIS_PARAMETERS = { data: 'DATA', archive: 'ARCHIVE', mmdb: 'MMDB', asnMmdb: 'ASN_MMDB', timeZone: 'TIME_ZONE', clusterRadiusKm: 'CLUSTER_KM', ipv6Prefix64: 'IPV6_64', from: 'FROM', to: 'TO' } as const;
+const ANALYSIS_PARAMETERS = { data: 'DATA', archive: 'ARCHIVE', mmdb: 'MMDB', asnMmdb: 'ASN_MMDB', timeZone: 'TIME_ZONE', clusterRadiusKm: 'CLUSTER_KM', ipv6Prefix64: 'IPV6_64', from: 'FROM', to: 'TO', sshdMode: 'SSHD_MODE' } as const;
 
 /**
  * The parameters a chart of `analysis` is drawn with: the analysis's, with those given in

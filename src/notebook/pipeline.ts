@@ -5,6 +5,7 @@ import { aggregate, type Aggregates } from '../aggregate/aggregate';
 import { locatedAddresses } from '../aggregate/addresses';
 import { eventsTable } from '../load/events-table';
 import { givenToLocation, loadPaths, type LoadResult } from '../load/load';
+import { DEFAULT_SSHD_MODE, sshdMode, type SshdMode } from '../load/formats/grammar/sshd-modes';
 import { locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, type GeoDatabase } from '../locate/database';
 import { readAnalysisSnapshot, type DescribedParts, type SnapshotKey, type SnapshotParts } from './snapshot';
 import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from '../locate/networks';
@@ -52,6 +53,8 @@ export interface Parameters {
   from: string | null;
   /** The last day (YYYY-MM-DD, inclusive, in the run's zone) whose events are analysed; null for no bound. */
   to: string | null;
+  /** How sshd's lines are read: fail2ban's `sshd` filter mode (see `SSHD_MODES`); `normal`, fail2ban's default, unless given. */
+  sshdMode: SshdMode;
 }
 
 export const DEFAULT_PARAMETERS: Parameters = {
@@ -71,6 +74,7 @@ export const DEFAULT_PARAMETERS: Parameters = {
   splitDate: null,
   from: null,
   to: null,
+  sshdMode: DEFAULT_SSHD_MODE,
 };
 
 /**
@@ -95,6 +99,7 @@ const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters
   ipv6Prefix64: { cell: 'IPV6_64', variable: 'BOTMAP_IPV6_64', read: (text) => /^(1|true|yes)$/i.test(text) },
   from: { cell: 'FROM', variable: 'BOTMAP_FROM', read: (text, variable) => day(variable, text) },
   to: { cell: 'TO', variable: 'BOTMAP_TO', read: (text, variable) => day(variable, text) },
+  sshdMode: { cell: 'SSHD_MODE', variable: 'BOTMAP_SSHD_MODE', read: (text, variable) => sshdMode(text, variable) },
 };
 
 /**
@@ -102,7 +107,7 @@ const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters
  * (paths separated by the system path delimiter, `:` on Linux), `BOTMAP_ARCHIVE`, `BOTMAP_MMDB`, `BOTMAP_OUT`,
  * `BOTMAP_THEME`, `BOTMAP_LABELS`, `BOTMAP_TOP`, `BOTMAP_ASN_MMDB`, `BOTMAP_CLUSTER_KM`,
  * `BOTMAP_IPV6_64`, `BOTMAP_PROJECTION`, `BOTMAP_ZOOMED`, `BOTMAP_TZ`, `BOTMAP_SPLIT`, `BOTMAP_FROM`,
- * `BOTMAP_TO`. Relative paths are taken from the project
+ * `BOTMAP_TO`, `BOTMAP_SSHD_MODE`. Relative paths are taken from the project
  * folder, so a notebook (whose working folder is `notebooks/`) and a script agree.
  */
 export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.ProcessEnv = process.env): Parameters {
@@ -222,6 +227,7 @@ export function snapshotKey(params: Parameters): SnapshotKey {
     timeZone: params.timeZone,
     from: params.from,
     to: params.to,
+    sshdMode: params.sshdMode,
   };
 }
 
@@ -238,6 +244,7 @@ export async function readAndLocate(params: Parameters, progress?: ProgressSink,
   const asnDatabase = opened?.asnDatabase ?? openAsnDatabase(params.asnMmdb);
   const load = await loadPaths(inputPaths(params), {
     timeZone: zone,
+    sshdMode: params.sshdMode,
     window: daysWindow(params.from, params.to, params.timeZone) ?? undefined,
     onProgress: (p) =>
       progress?.({ stage: 'Reading', done: p.bytes, total: p.totalBytes, message: `${path.basename(p.file)}: ${p.lines.toLocaleString('en-US')} lines` }),
@@ -295,6 +302,7 @@ function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
     notes,
   });
   summary.window = { ...summary.window, from: params.from, to: params.to };
+  if (summary.options) summary.options.sshd_mode = params.sshdMode;
   return { parameters: params, load, database, asnDatabase, locations, networks, events, addresses, aggregates, summary };
 }
 
@@ -330,6 +338,8 @@ export interface CellParameters {
   FROM?: string;
   TO?: string;
   ARCHIVE?: string;
+  /** fail2ban's sshd filter mode: `normal`, `ddos`, `extra` or `aggressive`. */
+  SSHD_MODE?: string;
 }
 
 /**
@@ -379,6 +389,8 @@ function parametersOfCell(cell: CellParameters, env: NodeJS.ProcessEnv): Paramet
       ipv6Prefix64: cell.IPV6_64,
       from: cell.FROM || null,
       to: cell.TO || null,
+      // A bad value in the cell is an error only when no BOTMAP_SSHD_MODE overrides it.
+      sshdMode: cell.SSHD_MODE && !env.BOTMAP_SSHD_MODE ? sshdMode(cell.SSHD_MODE, 'SSHD_MODE') : DEFAULT_SSHD_MODE,
     },
     env,
   );

@@ -1,5 +1,6 @@
 import { looksLikeHostname } from '../../locate/address';
 import type { InputReport } from '../../types';
+import type { SshdMode } from './grammar/sshd-modes';
 import { UTC } from '../../time-zone';
 import { Fail2banMessages, isFail2banDaemon } from './fail2ban-log';
 import { BLANK_LINE, HOSTNAME, NOT_AN_ADDRESS, NULL_CONTEXT, isBlank, mostLines, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
@@ -106,7 +107,10 @@ class AuthLogParser implements LineParser {
   private readonly sshd: SshdReader;
   private readonly fail2ban: Fail2banMessages;
 
+  private readonly sshdMode: SshdMode;
+
   constructor(context: ParseContext) {
+    this.sshdMode = context.sshdMode;
     this.prefix = new SyslogPrefixReader(context.mtime, context.timeZone);
     this.sshd = new SshdReader(context);
     this.fail2ban = new Fail2banMessages(context);
@@ -123,6 +127,7 @@ class AuthLogParser implements LineParser {
 
   finish(report: InputReport): void {
     if (this.fail2ban.ranges > 0) report.ranges = this.fail2ban.ranges;
+    report.sshd_mode = this.sshdMode;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { InputReport } from '../../types';
+import type { SshdMode } from './grammar/sshd-modes';
 import { SshdReader } from './auth-log';
 import { Fail2banMessages, isFail2banDaemon } from './fail2ban-log';
 import { BLANK_LINE, NULL_CONTEXT, isBlank, mostLines, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
@@ -30,7 +31,10 @@ class JournalJsonParser implements LineParser {
   private readonly sshd: SshdReader;
   private readonly fail2ban: Fail2banMessages;
 
+  private readonly sshdMode: SshdMode;
+
   constructor(context: ParseContext) {
+    this.sshdMode = context.sshdMode;
     this.sshd = new SshdReader(context);
     this.fail2ban = new Fail2banMessages(context);
   }
@@ -62,6 +66,7 @@ class JournalJsonParser implements LineParser {
 
   finish(report: InputReport): void {
     if (this.fail2ban.ranges > 0) report.ranges = this.fail2ban.ranges;
+    report.sshd_mode = this.sshdMode;
   }
 }
 
