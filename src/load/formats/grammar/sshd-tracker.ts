@@ -132,9 +132,10 @@ export class SshdTracker {
     entry.nofail = nofail;
     entry.time = t;
     const outcome = this.outcome(entry, users > 1);
-    if (entry.pamLines !== null && (outcome === Outcome.Failure || m.verdict === Verdict.Gained) && entry.host === entry.pamHost) {
-      // A failure or a login from the address PAM named: the PAM lines were that attempt, or a
-      // first method failing before another succeeds (pam_unix, then pam_ldap): not failures of their own.
+    if (entry.pamLines !== null && !m.pam && (outcome === Outcome.Failure || m.verdict === Verdict.Gained) && entry.host === entry.pamHost) {
+      // sshd's own failure or login from the address PAM named: the PAM lines were that attempt, or
+      // a first method failing before another succeeds (pam_unix, then pam_ldap): not failures of
+      // their own. (Another PAM line is another attempt, even where several user names make it count.)
       this.superseded = entry.pamLines;
       entry.pamLines = null;
     }
