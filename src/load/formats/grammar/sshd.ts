@@ -1,6 +1,7 @@
 /**
  * Which sshd messages are failed logins, decided as fail2ban's `sshd` filter decides in its
- * `aggressive` mode (normal + ddos + extra), including its multi-line logic:
+ * `aggressive` mode (normal + ddos + extra), including its multi-line logic; each message is
+ * tagged with its group (`rule`), from which `./sshd-modes` reads it in the other modes:
  *
  * - Some messages are failures that name the address (`Failed password for root from 192.0.2.1 port 22 ssh2`).
  * - Some are failures without an address (`Disconnecting: Too many authentication failures [preauth]`);
