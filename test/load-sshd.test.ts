@@ -13,6 +13,7 @@ import { sshdMode, type SshdMode } from '../src/load/formats/grammar/sshd-modes'
 import { SyslogPrefixReader } from '../src/load/formats/grammar/syslog';
 import { UTC } from '../src/time-zone';
 import { checkFile, evaluateCondition } from '../scripts/conformance';
+import { parameters } from '../src/notebook/pipeline';
 
 /**
  * Runs lines through one auth-log parser in `mode`; per line: the failures' address@user, or the
@@ -285,6 +286,9 @@ describe("fail2ban's sshd modes", () => {
   it('names the four modes when given another', () => {
     expect(() => sshdMode('paranoid', 'BOTMAP_SSHD_MODE')).toThrow('BOTMAP_SSHD_MODE must be one of normal, ddos, extra, aggressive');
     expect(sshdMode(' Aggressive ')).toBe('aggressive');
+    expect(() => parameters({}, { BOTMAP_SSHD_MODE: 'strict' })).toThrow('BOTMAP_SSHD_MODE must be one of normal, ddos, extra, aggressive');
+    expect(parameters({}, { BOTMAP_SSHD_MODE: 'ddos' }).sshdMode).toBe('ddos');
+    expect(parameters({}, {}).sshdMode).toBe('normal');
   });
 });
 
