@@ -15,6 +15,7 @@ import { archivePath, DEFAULT_ARCHIVE, DEFAULT_WAIT_MS } from '../src/archive/op
 import { ingestPaths } from '../src/archive/ingest';
 import { exportParquet } from '../src/archive/parquet';
 import { INPUT_FORMATS } from '../src/load/load';
+import { DEFAULT_SSHD_MODE, sshdMode, type SshdMode } from '../src/load/formats/grammar/sshd-modes';
 import { DEFAULT_PARAMETERS, botmapVersion, parameters, type Parameters } from '../src/notebook/pipeline';
 import { progressFile, terminalProgress, type ProgressSink } from '../src/notebook/progress';
 import { runPipeline } from '../src/notebook/run';
@@ -39,7 +40,7 @@ function wrapList(words: readonly string[], indent: number, width: number): stri
 
 export const USAGE = `Usage: botmap [options] <file or folder>...
        botmap [options]                 (reads the archive in $BOTMAP_ARCHIVE)
-       botmap ingest [--archive <file>] [--wait <seconds>] <file or folder>...
+       botmap ingest [--archive <file>] [--wait <seconds>] [--sshd-mode <mode>] <file or folder>...
        botmap export-parquet [--archive <file>] <folder>
 
 Reads fail2ban exports (fail2ban.log, fail2ban-client status output, lists of addresses and
@@ -57,6 +58,9 @@ Options:
       --mmdb <file>      a MaxMind GeoLite2/GeoIP2 City .mmdb (default: the packaged
                          GeoLite2 City, or $BOTMAP_MMDB)
       --theme <name>     dark (low-light) or light (print); default dark, or $BOTMAP_THEME
+      --sshd-mode <mode> how sshd's lines count, as fail2ban's sshd filter mode: normal
+                         (its default), ddos, extra or aggressive; default normal, or
+                         $BOTMAP_SSHD_MODE
       --format <format>  read every file as this format instead of detecting each one:
 ${wrapList(INPUT_FORMATS, 25, 92)}
   -q, --quiet            print nothing but warnings and errors (for cron)
@@ -107,6 +111,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
       out: { type: 'string', short: 'o' },
       mmdb: { type: 'string' },
       theme: { type: 'string' },
+      'sshd-mode': { type: 'string' },
       format: { type: 'string' },
       quiet: { type: 'boolean', short: 'q' },
       help: { type: 'boolean', short: 'h' },
@@ -161,6 +166,7 @@ function options<T extends NonNullable<ParseArgsConfig['options']>>(argv: string
 const ARCHIVE_OPTIONS = {
   archive: { type: 'string' },
   wait: { type: 'string' },
+  'sshd-mode': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -200,6 +206,7 @@ async function ingestCommand(argv: string[], env: NodeJS.ProcessEnv, io: CliOutp
     archive: archivePath(values.archive, env, cwd),
     waitMs: waitMs(values.wait),
     timeZone: timeZone(env.BOTMAP_TZ),
+    sshdMode: cliSshdMode(values['sshd-mode'], env),
     onProgress: commandProgress(io, env),
   });
   for (const input of result.inputs) if (input.error !== undefined) io.stderr.write(`botmap: warning: ${namingFile({ file: input.file, error: input.error })}\n`);
@@ -221,6 +228,17 @@ async function exportParquetCommand(argv: string[], env: NodeJS.ProcessEnv, io: 
   return 0;
 }
 
+/** `--sshd-mode`, else `BOTMAP_SSHD_MODE`, else fail2ban's default; a wrong one is a one-line error listing the four. */
+function cliSshdMode(option: string | undefined, env: NodeJS.ProcessEnv): SshdMode {
+  const text = option ?? env.BOTMAP_SSHD_MODE;
+  if (!text) return DEFAULT_SSHD_MODE;
+  try {
+    return sshdMode(text, option !== undefined ? '--sshd-mode' : 'BOTMAP_SSHD_MODE');
+  } catch (error) {
+    throw new BotMapError((error as Error).message);
+  }
+}
+
 /** The given paths, absolute (from `cwd`); a missing one stops the command, naming it. */
 function existingPaths(given: string[], cwd: string): string[] {
   const paths = given.map((p) => path.resolve(cwd, p));
@@ -237,7 +255,7 @@ function existingPaths(given: string[], cwd: string): string[] {
  */
 function cliParameters(
   positionals: string[],
-  values: { out?: string; mmdb?: string; theme?: string; format?: string },
+  values: { out?: string; mmdb?: string; theme?: string; format?: string; 'sshd-mode'?: string },
   env: NodeJS.ProcessEnv,
 ): Parameters {
   const cwd = process.cwd();
@@ -257,6 +275,7 @@ function cliParameters(
     out: resolve(values.out ?? env.BOTMAP_OUT ?? 'output'),
     mmdb: mmdb ? resolve(mmdb) : null,
     theme: theme ?? DEFAULT_PARAMETERS.theme,
+    sshdMode: cliSshdMode(values['sshd-mode'], env),
   };
   if (values.format !== undefined) {
     const known: readonly string[] = INPUT_FORMATS;
@@ -269,7 +288,7 @@ function cliParameters(
   if (env.BOTMAP_ASN_MMDB) overrides.asnMmdb = resolve(env.BOTMAP_ASN_MMDB);
   // The options win over the variables they replace; the other BOTMAP_* variables apply as in npm start.
   const rest: NodeJS.ProcessEnv = { ...env };
-  for (const name of ['BOTMAP_DATA', 'BOTMAP_ARCHIVE', 'BOTMAP_OUT', 'BOTMAP_MMDB', 'BOTMAP_THEME', 'BOTMAP_ASN_MMDB']) delete rest[name];
+  for (const name of ['BOTMAP_DATA', 'BOTMAP_ARCHIVE', 'BOTMAP_OUT', 'BOTMAP_MMDB', 'BOTMAP_THEME', 'BOTMAP_ASN_MMDB', 'BOTMAP_SSHD_MODE']) delete rest[name];
   try {
     return parameters(overrides, rest);
   } catch (error) {

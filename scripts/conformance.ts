@@ -1,26 +1,32 @@
 /**
- * Conformance of BotMap's auth-log parser with fail2ban's `sshd` filter in `aggressive` mode,
- * measured on fail2ban's own annotated sample logs (its `fail2ban/tests/files/logs/sshd` and
- * `sshd-journal`). Those files are not part of BotMap: give their folder (or the files).
+ * Conformance of BotMap's auth-log parser with fail2ban's `sshd` filter in each of its modes
+ * (`normal`, `ddos`, `extra`, `aggressive`), measured on fail2ban's own annotated sample logs (its
+ * `fail2ban/tests/files/logs/sshd` and `sshd-journal`). Those files are not part of BotMap: give
+ * their folder (or the files), and `--mode M` to check one mode (all four without it).
  *
  *   npm run conformance -- ../shared/corpus/fail2ban-tests
+ *   npm run conformance -- ../shared/corpus/fail2ban-tests --mode normal
  *
  * In the samples, `# failJSON: {...}` says whether the next line is a failure (`"match"`)
  * and from which `host`; `# filterOptions: [...]` opens a section and lists the filter modes
- * its annotations apply to; `# fileOptions: {...}` holds options for the whole file. Only
- * sections that include `aggressive` are checked, and an annotation whose `constraint` is
- * false in aggressive mode skips its line, as fail2ban's test runner does. As there, each
- * distinct combination of options has its own filter state, kept from one section to the next.
+ * its annotations apply to (no `mode` is fail2ban's default, `normal`); `# fileOptions: {...}`
+ * holds options for the whole file. For a mode, only the sections that list it are checked, and
+ * an annotation whose `constraint` is false in that mode skips its line, as fail2ban's test runner
+ * does. As there, each distinct combination of options has its own filter state, kept from one
+ * section to the next.
  *
  * A line agrees when BotMap counts it as a failure exactly when fail2ban does, from the same
- * address; where fail2ban's expected host is a host name, BotMap agrees by skipping the line as
- * "hostname, not an address". The last line printed is `N passed, M failed`.
+ * address, once the file is read (a PAM line that a later line of its process takes over counts
+ * nothing); where fail2ban's expected host is a host name, BotMap agrees by skipping the line as
+ * "hostname, not an address". Each mode ends with the line `N passed, M failed`; the command
+ * fails when a mode agrees on less than 95% of its lines.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { looksLikeHostname, normaliseAddress } from '../src/locate/address';
 import { authLog } from '../src/load/formats/auth-log';
-import { HOSTNAME, NULL_CONTEXT, type LineParser } from '../src/load/formats/parser';
+import { SSHD_MODES, sshdMode, type SshdMode } from '../src/load/formats/grammar/sshd-modes';
+import { HOSTNAME, NULL_CONTEXT, type LineParser, type LineResult } from '../src/load/formats/parser';
 
 type Options = Record<string, unknown>;
 
@@ -51,15 +57,32 @@ function canonical(opts: Options): string {
   return JSON.stringify(Object.keys(opts).sort().map((k) => [k, opts[k]]));
 }
 
-/** Checks one annotated sample file; returns one verdict per checked line. */
-export function checkFile(file: string, text: string): Verdict[] {
-  const verdicts: Verdict[] = [];
+/** What BotMap made of one checked line: the addresses it counted (taken back if withdrawn), or why it skipped it. */
+interface Reading {
+  file: string;
+  lineNo: number;
+  line: string;
+  expected: { match: boolean; host: string | null };
+  emitted: string[];
+  result: LineResult;
+}
+
+/** Checks one annotated sample file in `mode`; returns one verdict per checked line. */
+export function checkFile(file: string, text: string, mode: SshdMode = 'aggressive'): Verdict[] {
+  const readings = new Map<number, Reading>();
   const lines = text.split(/\r?\n/);
   let common: Options = {};
-  // The aggressive filter of the current section (null when the section has none).
+  // The filter of `mode` in the current section (null when the section has none).
   let active: { key: string; opts: Options } | null = null;
   let sectionSeen = false;
   const parsers = new Map<string, LineParser>();
+  // A PAM line taken back by a later line of its process counts nothing.
+  const withdraw = (lineNo: number, reason: string) => {
+    const reading = readings.get(lineNo);
+    if (reading === undefined) return;
+    reading.emitted = [];
+    reading.result = reason;
+  };
   for (let i = 0; i < lines.length; i++) {
     const m = /^#+ ?(failJSON|fileOptions|filterOptions|addFILE):(.+)$/.exec(lines[i]);
     if (m === null) continue;
@@ -75,7 +98,7 @@ export function checkFile(file: string, text: string): Verdict[] {
         const opts: Options = { ...common, ...option };
         const condition = opts['test.condition'];
         if (typeof condition === 'string' && !evaluateCondition(condition, opts)) continue;
-        if (opts.mode === 'aggressive') active = { key: canonical(opts), opts };
+        if ((opts.mode ?? 'normal') === mode) active = { key: canonical(opts), opts };
       }
       continue;
     }
@@ -87,35 +110,38 @@ export function checkFile(file: string, text: string): Verdict[] {
     if (typeof data.constraint === 'string' && !evaluateCondition(data.constraint, active.opts)) continue;
     let parser = parsers.get(active.key);
     if (parser === undefined) {
-      parser = authLog.begin(NULL_CONTEXT);
+      parser = authLog.begin({ ...NULL_CONTEXT, sshdMode: mode, withdraw });
       parsers.set(active.key, parser);
     }
-    const emitted: string[] = [];
-    const result = parser.parseLine(line, lineNo, (ip, kind) => {
+    const expected = { match: data.match === true, host: (data.host ?? data.ip4 ?? data.ip6 ?? null) as string | null };
+    const reading: Reading = { file, lineNo, line, expected, emitted: [], result: 0 };
+    readings.set(lineNo, reading);
+    reading.result = parser.parseLine(line, lineNo, (ip, kind) => {
       // A successful login is an event of its own (it trusts the address), not a failure.
       if (kind !== 'failure') return normaliseAddress(ip) !== null;
       const address = normaliseAddress(ip);
       if (address === null) return false;
-      emitted.push(address.ip);
+      reading.emitted.push(address.ip);
       return true;
     });
-    const expectedHost = (data.host ?? data.ip4 ?? data.ip6 ?? null) as string | null;
-    const match = data.match === true;
-    let agrees: boolean;
-    if (!match) {
-      agrees = emitted.length === 0;
-    } else if (expectedHost === null) {
-      agrees = emitted.length > 0;
-    } else {
-      const want = normaliseAddress(expectedHost);
-      if (want !== null) agrees = emitted.length > 0 && emitted.every((ip) => ip === want.ip);
-      else if (looksLikeHostname(expectedHost)) agrees = result === HOSTNAME;
-      else agrees = false;
-    }
-    const got = emitted.length > 0 ? `failure from ${[...new Set(emitted)].join(', ')}` : `skipped: ${String(result)}`;
-    verdicts.push({ file, lineNo, line, expected: { match, host: expectedHost }, got, agrees });
   }
-  return verdicts;
+  return [...readings.values()].map(verdict);
+}
+
+function verdict({ file, lineNo, line, expected, emitted, result }: Reading): Verdict {
+  let agrees: boolean;
+  if (!expected.match) {
+    agrees = emitted.length === 0;
+  } else if (expected.host === null) {
+    agrees = emitted.length > 0;
+  } else {
+    const want = normaliseAddress(expected.host);
+    if (want !== null) agrees = emitted.length > 0 && emitted.every((ip) => ip === want.ip);
+    else if (looksLikeHostname(expected.host)) agrees = result === HOSTNAME;
+    else agrees = false;
+  }
+  const got = emitted.length > 0 ? `failure from ${[...new Set(emitted)].join(', ')}` : `skipped: ${String(result)}`;
+  return { file, lineNo, line, expected, got, agrees };
 }
 
 function sampleFiles(args: string[]): string[] {
@@ -132,24 +158,15 @@ function sampleFiles(args: string[]): string[] {
   return files;
 }
 
-function main(): void {
-  const args = process.argv.slice(2).filter((a) => a !== '--');
-  if (args.length === 0) {
-    console.error('usage: npm run conformance -- <folder with fail2ban\'s sshd sample logs, or the files>');
-    process.exit(2);
-  }
-  const files = sampleFiles(args);
-  if (files.length === 0) {
-    console.error(`no sshd sample logs (files named sshd, sshd-*) in ${args.join(', ')}`);
-    process.exit(2);
-  }
+/** Checks `files` in `mode` and prints each file's agreement, the disagreements, and `N passed, M failed`; returns the share that agrees. */
+function checkMode(files: string[], mode: SshdMode): number {
   let passed = 0;
   let failed = 0;
   const failures: Verdict[] = [];
   for (const file of files) {
-    const verdicts = checkFile(file, readFileSync(file, 'utf8'));
+    const verdicts = checkFile(file, readFileSync(file, 'utf8'), mode);
     const ok = verdicts.filter((v) => v.agrees).length;
-    console.log(`${file}: ${ok} of ${verdicts.length} aggressive-mode lines agree`);
+    console.log(`${file}: ${ok} of ${verdicts.length} ${mode}-mode lines agree`);
     passed += ok;
     failed += verdicts.length - ok;
     failures.push(...verdicts.filter((v) => !v.agrees));
@@ -157,13 +174,46 @@ function main(): void {
   if (failures.length > 0) {
     console.log('\nDisagreements:');
     for (const v of failures) {
-      const want = v.expected.match ? `failure from ${v.expected.host ?? '(the connection\'s address)'}` : 'no failure';
+      const want = v.expected.match ? `failure from ${v.expected.host ?? "(the connection's address)"}` : 'no failure';
       console.log(`${path.basename(v.file)}:${v.lineNo}: fail2ban: ${want}; BotMap: ${v.got}\n    ${v.line}`);
     }
   }
   const total = passed + failed;
-  console.log(`\nagreement: ${total === 0 ? 0 : ((100 * passed) / total).toFixed(1)}%`);
+  const share = total === 0 ? 0 : passed / total;
+  console.log(`\n${mode} mode agreement: ${(100 * share).toFixed(1)}%`);
   console.log(`${passed} passed, ${failed} failed`);
+  return share;
+}
+
+function main(): void {
+  const args = process.argv.slice(2).filter((a) => a !== '--');
+  const at = args.indexOf('--mode');
+  let modes: readonly SshdMode[] = SSHD_MODES;
+  if (at >= 0) {
+    try {
+      modes = [sshdMode(args[at + 1] ?? '', '--mode')];
+    } catch (err) {
+      console.error((err as Error).message);
+      process.exit(2);
+    }
+    args.splice(at, 2);
+  }
+  if (args.length === 0) {
+    console.error("usage: npm run conformance -- <folder with fail2ban's sshd sample logs, or the files> [--mode normal|ddos|extra|aggressive]");
+    process.exit(2);
+  }
+  const files = sampleFiles(args);
+  if (files.length === 0) {
+    console.error(`no sshd sample logs (files named sshd, sshd-*) in ${args.join(', ')}`);
+    process.exit(2);
+  }
+  let below = false;
+  modes.forEach((mode, i) => {
+    if (i > 0) console.log('');
+    if (modes.length > 1) console.log(`== ${mode} ==`);
+    below = checkMode(files, mode) < 0.95 || below;
+  });
+  if (below) process.exitCode = 1;
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) main();

@@ -34,7 +34,8 @@ import { allCharts } from '../src/charts/charts';
 import { BotMapError } from '../src/errors';
 import { exportAnalysis, svgText, writeFileAtomic } from '../src/export/files';
 import { readFail2banDatabase } from '../src/load/formats/fail2ban-db';
-import { NULL_CONTEXT, SETTING_RECORD, type Emit } from '../src/load/formats/parser';
+import { NULL_CONTEXT, SETTING_RECORD, type Emit, type LineResult } from '../src/load/formats/parser';
+import { SSHD_MODES, type SshdMode } from '../src/load/formats/grammar/sshd-modes';
 import { isPrintable } from '../src/html';
 import { FORMATS, INPUT_FORMATS, loadPaths, type LoadResult } from '../src/load/load';
 import { analyse, parameters, type Analysis } from '../src/notebook/pipeline';
@@ -260,9 +261,21 @@ function caseDir(ctx: FuzzContext): string {
 /** Every parser on arbitrary lines. */
 export function parserProperty(format: InputFormat) {
   const parser = FORMATS.find((f) => f.format === format)!;
-  return fc.property(fc.array(anyLine, { maxLength: 40 }), fc.option(instant, { nil: null }), (lines: string[], mtime: number | null) => {
+  return fc.property(fc.array(anyLine, { maxLength: 40 }), fc.option(instant, { nil: null }), fc.constantFrom(...SSHD_MODES), (lines: string[], mtime: number | null, sshdMode: SshdMode) => {
     parser.detect(lines.slice(0, 50));
-    const state = parser.begin({ ...NULL_CONTEXT, mtime, timeZone: UTC });
+    // What each line counted, so that a line withdrawn later (a PAM failure sshd's line stands for) is taken back once, and only an earlier record.
+    const results: LineResult[] = [];
+    const emittedBy: number[] = [];
+    let current = 0;
+    const withdraw = (line: number, reason: string) => {
+      const result = results[line - 1];
+      check(line < current && typeof result === 'number' && result > 0, `${format}: withdraw(${line}) at line ${current}, which counted ${JSON.stringify(result)}`);
+      check(typeof reason === 'string' && reason.length > 0, 'withdraw: reason');
+      counted -= result as number;
+      emitted -= emittedBy[line - 1];
+      results[line - 1] = reason;
+    };
+    const state = parser.begin({ ...NULL_CONTEXT, mtime, timeZone: UTC, sshdMode, withdraw });
     let emitted = 0;
     let counted = 0;
     const emit: Emit = (ip, _kind, time, jail, user) => {
@@ -273,12 +286,17 @@ export function parserProperty(format: InputFormat) {
       // As the store does: only addresses are kept.
       if (!/^[0-9a-f.:[\]%a-z]+$/i.test(ip)) return false;
       emitted++;
+      emittedBy[current - 1]++;
       return true;
     };
     lines.forEach((line, i) => {
+      current = i + 1;
+      emittedBy.push(0);
       const result = state.parseLine(line, i + 1, emit);
+      results.push(result);
       if (typeof result === 'number') {
         check(Number.isInteger(result) && result >= 0, `parseLine returned ${result}`);
+        check(result === emittedBy[i], `${format}: line ${i + 1} counted ${result}, emitted ${emittedBy[i]}`);
         counted += result;
       } else if (result !== SETTING_RECORD) {
         check(typeof result === 'string' && result.length > 0, `parseLine returned ${String(result)}`);

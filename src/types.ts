@@ -118,6 +118,8 @@ export interface InputReport {
   ranges?: number;
   /** Rows of the file that came with a place of their own (CSV `latitude`/`longitude`/`city`/`country` columns). */
   given_locations?: number;
+  /** The mode of fail2ban's sshd filter its sshd lines were read in (auth-log, journal-json): `normal`, `ddos`, `extra` or `aggressive`. */
+  sshd_mode?: string;
 }
 
 /**

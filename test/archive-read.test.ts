@@ -42,15 +42,15 @@ beforeAll(async () => {
   fs.mkdirSync(path.join(direct, 'web1', 'week2'));
   fs.copyFileSync(path.join(week2, 'web1', 'fail2ban.log'), path.join(direct, 'web1', 'week2', 'fail2ban.log'));
   archive = path.join(work, 'archive.duckdb');
-  await ingestPaths([SAMPLE], { archive, timeZone: UTC });
-  await ingestPaths([week2], { archive, timeZone: UTC });
+  await ingestPaths([SAMPLE], { archive, timeZone: UTC, sshdMode: 'aggressive' });
+  await ingestPaths([week2], { archive, timeZone: UTC, sshdMode: 'aggressive' });
   sampleArchive = path.join(work, 'sample.duckdb');
-  await ingestPaths([SAMPLE], { archive: sampleArchive, timeZone: UTC });
+  await ingestPaths([SAMPLE], { archive: sampleArchive, timeZone: UTC, sshdMode: 'aggressive' });
 }, 120_000);
 
 /** The run's parameters, in UTC, with none of this machine's BOTMAP_* variables. */
 function run(given: { data?: string[]; archive?: string }, env: NodeJS.ProcessEnv = {}) {
-  return parameters({ ...given, out: path.join(work, 'out'), timeZone: 'UTC' }, env);
+  return parameters({ ...given, out: path.join(work, 'out'), timeZone: 'UTC', sshdMode: 'aggressive' }, env);
 }
 
 /** What must not depend on whether the events came from the archive or the exports. */
@@ -128,19 +128,19 @@ describe('an archive with a FROM/TO window', () => {
   });
 
   it('pushed into the SQL, keeps the events reading every row and then the window keeps', async () => {
-    const whole = await loadPaths([archive], { timeZone: UTC });
+    const whole = await loadPaths([archive], { timeZone: UTC, sshdMode: 'aggressive' });
     const times = (eventsTable(whole).array('time') as (Date | null)[]).filter((t): t is Date => t !== null).sort((a, b) => a.getTime() - b.getTime());
     // Days of the run's zone, and bounds that are events' own times, milliseconds and all (both kept): Ban lines have milliseconds.
     const withMilliseconds = (after: number) => times.find((t, i) => i >= after && t.getUTCMilliseconds() !== 0)!;
     const bounds = { from: withMilliseconds(1_000), to: withMilliseconds(2_000) };
     for (const cut of [daysWindow(OCTOBER_FIRST_WEEKS.from, OCTOBER_FIRST_WEEKS.to, 'UTC')!, bounds]) {
-      const pushed = await loadPaths([archive], { timeZone: UTC, window: cut });
+      const pushed = await loadPaths([archive], { timeZone: UTC, window: cut, sshdMode: 'aggressive' });
       const rows = (load: typeof whole) => eventsInWindow(eventsTable(load), cut).objects();
       expect(rows(pushed)).toStrictEqual(rows(whole));
       expect(pushed.inputs[0].lines).toBe(eventsTable(pushed).numRows());
       expect(pushed.inputs[0].lines).toBeLessThan(whole.inputs[0].lines);
     }
-    const bounded = await loadPaths([archive], { timeZone: UTC, window: bounds });
+    const bounded = await loadPaths([archive], { timeZone: UTC, window: bounds, sshdMode: 'aggressive' });
     expect(bounded.inputs[0].lines).toBe(times.filter((t) => t >= bounds.from && t <= bounds.to).length);
   });
 });
@@ -161,9 +161,9 @@ describe('an archive beside a new export', () => {
 
   it('hides a listed ban of the archive behind a timed ban, counting it among the archive’s duplicates', async () => {
     const listedFirst = path.join(work, 'listed-first.duckdb');
-    await ingestPaths([path.join(SAMPLE, 'web1', 'fail2ban-client-status-sshd.txt')], { archive: listedFirst, timeZone: UTC });
-    await ingestPaths([SAMPLE_WEB1_LOG], { archive: listedFirst, timeZone: UTC });
-    const load = await loadPaths([listedFirst], { timeZone: UTC });
+    await ingestPaths([path.join(SAMPLE, 'web1', 'fail2ban-client-status-sshd.txt')], { archive: listedFirst, timeZone: UTC, sshdMode: 'aggressive' });
+    await ingestPaths([SAMPLE_WEB1_LOG], { archive: listedFirst, timeZone: UTC, sshdMode: 'aggressive' });
+    const load = await loadPaths([listedFirst], { timeZone: UTC, sshdMode: 'aggressive' });
     // 30 listed bans kept in the archive, then the log's 38,804 events with their timed bans.
     expect(load.inputs[0]).toMatchObject({ lines: 38_834, records: 38_834, events: 38_834, duplicates: 30 });
     expect(eventsTable(load).numRows()).toBe(38_804);
@@ -176,7 +176,7 @@ describe('what is not an archive to read', () => {
     fs.copyFileSync(archive, other);
     const { sql } = await import('./support/archive');
     await sql(other, 'DROP TABLE botmap_archive');
-    const load = await loadPaths([other, path.join(SAMPLE, 'mail1')], { timeZone: UTC });
+    const load = await loadPaths([other, path.join(SAMPLE, 'mail1')], { timeZone: UTC, sshdMode: 'aggressive' });
     expect(load.inputs[0]).toMatchObject({ file: other, format: 'unknown', lines: 0, records: 0, error: `${other}: not a BotMap archive (a DuckDB database without BotMap's botmap_archive table).` });
     expect(load.inputs.slice(1).map((input) => input.format)).toStrictEqual(['auth-log', 'fail2ban-status']);
   });
@@ -186,7 +186,7 @@ describe('what is not an archive to read', () => {
     fs.copyFileSync(archive, newer);
     const { sql } = await import('./support/archive');
     await sql(newer, `UPDATE events SET kind = 'probe' WHERE rowid = 5`);
-    const load = await loadPaths([newer], { timeZone: UTC });
+    const load = await loadPaths([newer], { timeZone: UTC, sshdMode: 'aggressive' });
     expect(load.inputs[0]).toMatchObject({ file: newer, format: 'botmap-archive', error: `${newer}: an event this BotMap cannot read (kind "probe"): was it written by a newer BotMap?` });
   });
 

@@ -23,7 +23,7 @@ let archive: string;
 
 beforeAll(async () => {
   archive = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-archive-sql-')), 'archive.duckdb');
-  await ingestPaths([path.join(ROOT, 'data', 'sample')], { archive, timeZone: UTC });
+  await ingestPaths([path.join(ROOT, 'data', 'sample')], { archive, timeZone: UTC, sshdMode: 'aggressive' });
 }, 60_000);
 
 describe('sql', () => {

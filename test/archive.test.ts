@@ -30,13 +30,13 @@ let second: IngestResult;
 beforeAll(async () => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-archive-'));
   archive = path.join(work, 'nested', 'archive.duckdb');
-  first = await ingestPaths([SAMPLE], { archive, timeZone: UTC });
-  second = await ingestPaths([SAMPLE], { archive, timeZone: UTC });
+  first = await ingestPaths([SAMPLE], { archive, timeZone: UTC, sshdMode: 'aggressive' });
+  second = await ingestPaths([SAMPLE], { archive, timeZone: UTC, sshdMode: 'aggressive' });
 }, 60_000);
 
 describe('ingesting the sample', () => {
   it('adds its events less its own duplicates: as many as a run of the sample counts', async () => {
-    const load = await loadPaths([SAMPLE], { timeZone: UTC });
+    const load = await loadPaths([SAMPLE], { timeZone: UTC, sshdMode: 'aggressive' });
     const inRun = findDuplicates(load.store, load.inputs.length).perInput.reduce((a, b) => a + b, 0);
     expect([load.store.length, inRun]).toEqual([SAMPLE_EVENTS, SAMPLE_EVENTS - SAMPLE_NEW]);
     expect([first.newEvents, first.duplicates, first.files.length]).toEqual([SAMPLE_NEW, SAMPLE_EVENTS - SAMPLE_NEW, 4]);
@@ -62,7 +62,7 @@ describe('ingesting the sample', () => {
   it('records each file: size, SHA-256, lines, format, server, first and last event, ingest time', async () => {
     const web1 = first.files[3];
     const bytes = fs.readFileSync(WEB1_LOG);
-    const load = await loadPaths([WEB1_LOG], { timeZone: UTC });
+    const load = await loadPaths([WEB1_LOG], { timeZone: UTC, sshdMode: 'aggressive' });
     const times = load.store.columns().time.filter((t) => !Number.isNaN(t));
     expect(web1).toMatchObject({
       id: 4,
@@ -101,7 +101,7 @@ describe('an overlapping later export', () => {
     writeOverlappingExport(file);
     const copy = path.join(work, 'overlap.duckdb');
     fs.copyFileSync(archive, copy);
-    const result = await ingestPaths([file], { archive: copy, timeZone: UTC });
+    const result = await ingestPaths([file], { archive: copy, timeZone: UTC, sshdMode: 'aggressive' });
     expect([result.newEvents, result.duplicates]).toEqual([5, 19_388]);
     expect(result.files[0]).toMatchObject({ server: 'web1', lines: 19_438, newEvents: 5, duplicates: 19_388, lastEvent: Date.UTC(2026, 9, 26, 0, 20, 9, 400) });
     const added = await sql(copy, `SELECT kind, address, line FROM events WHERE file_id = 9 ORDER BY line`);
@@ -118,7 +118,7 @@ describe('an overlapping later export', () => {
     // The status file alone has no time: only the archive's timed bans of its places match it.
     const copy = path.join(work, 'listed-later.duckdb');
     fs.copyFileSync(archive, copy);
-    const result = await ingestPaths([path.join(SAMPLE, 'web1', 'fail2ban-client-status-sshd.txt')], { archive: copy, timeZone: UTC });
+    const result = await ingestPaths([path.join(SAMPLE, 'web1', 'fail2ban-client-status-sshd.txt')], { archive: copy, timeZone: UTC, sshdMode: 'aggressive' });
     expect([result.newEvents, result.duplicates]).toEqual([0, 30]);
   });
 });
@@ -137,10 +137,10 @@ describe('readArchive', () => {
 
   it('hides a ban listed without a time once a later ingest brings the timed ban', async () => {
     const file = path.join(work, 'listed-first.duckdb');
-    const listed = await ingestPaths([path.join(SAMPLE, 'web1', 'fail2ban-client-status-sshd.txt')], { archive: file, timeZone: UTC });
+    const listed = await ingestPaths([path.join(SAMPLE, 'web1', 'fail2ban-client-status-sshd.txt')], { archive: file, timeZone: UTC, sshdMode: 'aggressive' });
     expect(listed.newEvents).toBe(30);
     expect((await readArchive(file)).store.length).toBe(30);
-    const log = await ingestPaths([WEB1_LOG], { archive: file, timeZone: UTC });
+    const log = await ingestPaths([WEB1_LOG], { archive: file, timeZone: UTC, sshdMode: 'aggressive' });
     expect(log.newEvents).toBe(38_804);
     // The 30 listed bans stay in the archive, but reading it counts the timed bans instead.
     expect(await archiveCounts(file)).toEqual({ events: 38_834, files: 2 });
@@ -200,7 +200,7 @@ describe('opening', () => {
   it('makes an archive of a DuckDB file without any table: one whose creation was cut short', async () => {
     const file = path.join(work, 'cut-short.duckdb');
     await sql(file, 'SELECT 1');
-    const result = await ingestPaths([path.join(SAMPLE, 'mail1')], { archive: file, timeZone: UTC });
+    const result = await ingestPaths([path.join(SAMPLE, 'mail1')], { archive: file, timeZone: UTC, sshdMode: 'aggressive' });
     expect(result.newEvents).toBe(13_930);
     expect(await sql(file, `SELECT key, value FROM botmap_archive WHERE key = 'schema_version'`)).toEqual([{ key: 'schema_version', value: '1' }]);
   });

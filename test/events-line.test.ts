@@ -17,7 +17,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Each event as `file:line ip kind`. */
 async function eventLines(paths: string[]): Promise<string[]> {
-  const table = eventsTable(await loadPaths(paths, { timeZone: UTC }));
+  const table = eventsTable(await loadPaths(paths, { timeZone: UTC, sshdMode: 'aggressive' }));
   return table.objects().map((e: any) => `${path.basename(e.file)}:${e.line} ${e.ip} ${e.kind}`);
 }
 

@@ -91,7 +91,7 @@ interface Run {
 }
 
 function context(ranges: unknown[][]): ParseContext {
-  return { ...NULL_CONTEXT, mtime: Date.UTC(2026, 8, 20), timeZone: UTC, range: (cidr, kind, time, jail) => (ranges.push([cidr, kind, time, jail]), true) };
+  return { ...NULL_CONTEXT, mtime: Date.UTC(2026, 8, 20), timeZone: UTC, range: (cidr, kind, time, jail) => (ranges.push([cidr, kind, time, jail]), true), sshdMode: 'aggressive' };
 }
 
 function collector(events: unknown[][]): Emit {

@@ -24,8 +24,8 @@ const sshd = (events: ColumnTable, server: string | null = null) =>
 
 describe('a filtered events table', () => {
   beforeAll(async () => {
-    whole = await analyse(parameters({ data: ['data/sample'], out, timeZone: 'UTC' }, {}));
-    serverOnly = await analyse(parameters({ data: ['data/sample/web1'], out, timeZone: 'UTC' }, {}));
+    whole = await analyse(parameters({ data: ['data/sample'], out, timeZone: 'UTC', sshdMode: 'aggressive' }, {}));
+    serverOnly = await analyse(parameters({ data: ['data/sample/web1'], out, timeZone: 'UTC', sshdMode: 'aggressive' }, {}));
   }, 120_000);
 
   it('aggregates to the tables of that server alone', () => {

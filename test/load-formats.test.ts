@@ -91,6 +91,8 @@ describe('detectFormat picks the parser for each fixture', () => {
     'fail2ban-syslog.log': 'fail2ban-log',
     'fail2ban-journal.txt': 'fail2ban-log',
     'auth.log': 'auth-log',
+    'auth-pam.log': 'auth-log',
+    'messages-pam': 'auth-log',
     secure: 'auth-log',
     'journal-short-iso.txt': 'auth-log',
     'journal.json': 'journal-json',
@@ -352,9 +354,9 @@ describe('rotated files', () => {
 // ---------------------------------------------------------------- sshd
 
 describe('auth logs', () => {
-  it('reads auth.log: failures as fail2ban counts them, users, syslog years across New Year', async () => {
+  it('reads auth.log in aggressive mode: failures as fail2ban counts them, users, syslog years across New Year', async () => {
     const dir = copyFixtures(['auth.log'], 'web1', new Date('2027-01-02T08:00:00Z'));
-    const result = await load([dir]);
+    const result = await load([dir], { sshdMode: 'aggressive' });
     expect(result.inputs[0]).toMatchObject({
       format: 'auth-log',
       lines: 23,
@@ -363,10 +365,12 @@ describe('auth logs', () => {
       skipped: {
         'not an sshd line': 3,
         'sshd message, not a failure': 3,
-        'sshd message naming the connection, not a failure': 3,
+        'sshd message naming the connection, not a failure': 1,
+        // PAM's lines 4 and 8: the attempts sshd's lines 2 and 9 count.
+        "PAM failure, the same attempt as sshd's line": 2,
         'hostname, not an address': 1,
       },
-      skipped_examples: { 'not an sshd line': [1, 13, 22], 'hostname, not an address': [19] },
+      skipped_examples: { 'not an sshd line': [1, 13, 22], 'hostname, not an address': [19], "PAM failure, the same attempt as sshd's line": [4, 8] },
     });
     expect(eventsOf(result)).toEqual([
       { ip: '192.0.2.101', kind: 'failure', time: '2026-12-31T23:58:10.000Z', jail: 'sshd', user: 'admin' },
@@ -393,7 +397,7 @@ describe('auth logs', () => {
   });
 
   it('reads /var/log/secure with RFC 3339 times and sshd-session', async () => {
-    const result = await load([copyFixtures(['secure'])]);
+    const result = await load([copyFixtures(['secure'])], { sshdMode: 'aggressive' });
     expect(result.inputs[0]).toMatchObject({ format: 'auth-log', lines: 6, records: 5, events: 5, skipped: { 'not an sshd line': 1 } });
     expect(eventsOf(result).map((e) => [e.ip, e.time, e.user])).toEqual([
       ['192.0.2.111', '2026-10-01T10:00:00.123Z', 'oracle'],
@@ -405,7 +409,7 @@ describe('auth logs', () => {
   });
 
   it('reads journalctl -o short-iso, taking an address from an earlier line of the same process', async () => {
-    const result = await load([copyFixtures(['journal-short-iso.txt'])]);
+    const result = await load([copyFixtures(['journal-short-iso.txt'])], { sshdMode: 'aggressive' });
     expect(result.inputs[0]).toMatchObject({
       format: 'auth-log',
       lines: 7,
@@ -435,6 +439,105 @@ describe('auth logs', () => {
       { ip: '198.51.100.131', kind: 'failure', time: '2026-10-01T10:00:02.000Z', jail: 'sshd', user: 'root' },
       { ip: '203.0.113.131', kind: 'accepted', time: '2026-10-01T10:00:03.000Z', jail: null, user: 'deploy' },
       { ip: '192.0.2.131', kind: 'ban', time: '2026-10-01T10:00:04.000Z', jail: 'sshd', user: null },
+    ]);
+  });
+});
+
+// ---------------------------------------------------------------- PAM lines, fail2ban's sshd modes
+
+describe("PAM's lines and fail2ban's sshd modes", () => {
+  const SAME = "PAM failure, the same attempt as sshd's line";
+
+  it('reads an old /var/log/messages that has only sshd(pam_unix) lines: each PAM failure is an attempt', async () => {
+    const result = await load([copyFixtures(['messages-pam'], 'combo', new Date('2004-07-01T00:00:00Z'))]);
+    expect(result.inputs[0]).toMatchObject({
+      format: 'auth-log',
+      lines: 17,
+      records: 8,
+      events: 8,
+      skipped: { 'sshd message, not a failure': 4, 'not an sshd line': 4, 'hostname, not an address': 1 },
+      skipped_examples: { 'hostname, not an address': [11] },
+      sshd_mode: 'normal',
+    });
+    expect(eventsOf(result).map((e) => [e.ip, e.time, e.user])).toEqual([
+      ['192.0.2.4', '2004-06-14T15:16:01.000Z', null],
+      ['192.0.2.4', '2004-06-14T15:16:02.000Z', null],
+      ['198.51.100.7', '2004-06-15T02:04:59.000Z', 'root'],
+      ['198.51.100.7', '2004-06-15T02:04:59.000Z', 'root'],
+      ['198.51.100.7', '2004-06-15T02:04:59.000Z', 'root'],
+      ['203.0.113.9', '2004-06-15T12:13:19.000Z', 'guest'],
+      // Two user names in one process: each PAM line is an attempt of its own.
+      ['2001:db8::25', '2004-06-18T01:30:59.000Z', 'test'],
+      ['2001:db8::25', '2004-06-18T01:31:00.000Z', 'oracle'],
+    ]);
+  });
+
+  it("counts each attempt of a modern auth.log once, where PAM's line comes before sshd's or after it", async () => {
+    const result = await load([copyFixtures(['auth-pam.log'])]);
+    expect(result.inputs[0]).toMatchObject({
+      format: 'auth-log',
+      lines: 24,
+      // The 7 attempts, and the login of line 20 (kind accepted).
+      records: 8,
+      events: 8,
+      skipped: {
+        // Lines 1, 6, 7 and 18 were counted, then withdrawn when sshd's failure came; line 15 came after sshd's (line 13).
+        [SAME]: 5,
+        'connection closed before login, counted in ddos and aggressive modes': 3,
+        'named user disconnected before login, counted in ddos, extra and aggressive modes': 1,
+        'scanner or probe line, counted in ddos and aggressive modes': 1,
+        'no common algorithm or authentication method, counted in extra and aggressive modes': 1,
+        'sshd message naming the connection, not a failure': 1,
+        'sshd message, not a failure': 3,
+        'not an sshd line': 1,
+      },
+      skipped_examples: { [SAME]: [1, 6, 7, 15, 18] },
+    });
+    expect(eventsOf(result).map((e) => [e.ip, e.time, e.user])).toEqual([
+      ['192.0.2.10', '2026-10-01T10:00:02.000Z', 'root'],
+      ['192.0.2.10', '2026-10-01T10:00:04.000Z', 'root'],
+      ['198.51.100.20', '2026-10-01T10:01:02.000Z', 'admin'],
+      ['203.0.113.30', '2026-10-01T10:01:02.000Z', 'root'],
+      // An invalid user: fail2ban counts sshd's two lines (Invalid user, Failed password); PAM's adds nothing.
+      ['192.0.2.10', '2026-10-01T10:02:00.000Z', 'oracle'],
+      ['192.0.2.10', '2026-10-01T10:02:02.000Z', 'oracle'],
+      ['198.51.100.99', '2026-10-01T10:05:02.000Z', 'alice'],
+      // alice's login (kind accepted): no attack, it makes 198.51.100.99 trusted.
+      ['198.51.100.99', '2026-10-01T10:05:06.000Z', 'alice'],
+    ]);
+  });
+  it.each([
+    // normal's 7 attempts and the login (line 20, kind accepted, in every mode); ddos adds the four
+    // closes before login (lines 4, 10, 12, 17) and the scanner (23); extra adds the named user's
+    // Disconnected (12) and the failed negotiation (24); aggressive all six.
+    ['normal', 8, 8],
+    ['ddos', 13, 13],
+    ['extra', 10, 10],
+    ['aggressive', 14, 14],
+  ] as const)('reads the modern auth.log in %s mode: %i records, %i events, every line accounted for', async (mode, records, events) => {
+    const result = await load([copyFixtures(['auth-pam.log'])], { sshdMode: mode });
+    expect(result.inputs[0]).toMatchObject({ lines: 24, records, events, sshd_mode: mode });
+    expect(result.inputs[0].skipped[SAME]).toBe(5);
+  });
+
+  it('reads journalctl -o json with PAM and sshd entries of one process: the attempt counts once', async () => {
+    const dir = path.join(tmpRoot, `case${++cases}`, 'web1');
+    mkdirSync(dir, { recursive: true });
+    const entry = (us: number, pid: string, message: string) => JSON.stringify({ __REALTIME_TIMESTAMP: String(us), _HOSTNAME: 'web1', SYSLOG_IDENTIFIER: 'sshd', _PID: pid, MESSAGE: message });
+    writeFileSync(
+      path.join(dir, 'journal-pam.json'),
+      [
+        entry(1790000000000000, '9', 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.140  user=root'),
+        entry(1790000002000000, '9', 'Failed password for root from 192.0.2.140 port 4000 ssh2'),
+        entry(1790000003000000, '10', 'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.141  user=root'),
+        '',
+      ].join('\n'),
+    );
+    const result = await load([dir]);
+    expect(result.inputs[0]).toMatchObject({ format: 'journal-json', lines: 3, records: 2, events: 2, skipped: { [SAME]: 1 }, sshd_mode: 'normal' });
+    expect(eventsOf(result).map((e) => [e.ip, e.user])).toEqual([
+      ['192.0.2.140', 'root'],
+      ['192.0.2.141', 'root'],
     ]);
   });
 });

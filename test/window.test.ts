@@ -16,8 +16,8 @@ let october: Analysis;
 
 describe('FROM and TO', () => {
   beforeAll(async () => {
-    whole = await analyse(parameters({ data: ['data/sample'], out, timeZone: 'UTC' }, {}));
-    october = await analyse(parameters({ data: ['data/sample'], out, timeZone: 'UTC' }, { BOTMAP_FROM: '2026-10-01', BOTMAP_TO: '2026-10-31' }));
+    whole = await analyse(parameters({ data: ['data/sample'], out, timeZone: 'UTC', sshdMode: 'aggressive' }, {}));
+    october = await analyse(parameters({ data: ['data/sample'], out, timeZone: 'UTC', sshdMode: 'aggressive' }, { BOTMAP_FROM: '2026-10-01', BOTMAP_TO: '2026-10-31' }));
   }, 120_000);
 
   it('analyse the events of those days alone, as the subset of those days does', () => {

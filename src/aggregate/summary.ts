@@ -75,6 +75,8 @@ export interface Summary {
     cluster_radius_km: number;
     /** True when trusted addresses are counted and drawn with the attackers (`BOTMAP_INCLUDE_TRUSTED=1`). */
     include_trusted?: boolean;
+    /** How sshd's lines were read: fail2ban's sshd filter mode (`normal`, `ddos`, `extra`, `aggressive`); set by the run. */
+    sshd_mode?: string;
   };
   top_cities: { city: string; subdivision: string | null; country: string; country_name: string; latitude: number; longitude: number; ips: number; events: number }[];
   /** Cities grouped into places (metro areas) within `options.cluster_radius_km`, largest first. */

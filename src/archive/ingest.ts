@@ -10,6 +10,7 @@ import path from 'node:path';
 import { BotMapError } from '../errors';
 import type { EventStore } from '../load/events';
 import { loadPaths } from '../load/load';
+import type { SshdMode } from '../load/formats/grammar/sshd-modes';
 import type { ProgressSink } from '../notebook/progress';
 import type { TimeZone } from '../time-zone';
 import type { InputReport } from '../types';
@@ -25,6 +26,11 @@ export interface IngestOptions {
   waitMs?: number;
   /** The zone of times written without one (see `LoadOptions.timeZone`). */
   timeZone?: TimeZone;
+  /**
+   * How sshd's lines are read (see `LoadOptions.sshdMode`): the archive keeps the events as read
+   * in this mode (each input's report says which); reading the archive later reads no line again.
+   */
+  sshdMode?: SshdMode;
   /** Reading, then writing. */
   onProgress?: ProgressSink;
 }
@@ -53,6 +59,7 @@ export async function ingestPaths(paths: string[], options: IngestOptions): Prom
     const files: string[] = [];
     const load = await loadPaths(paths, {
       timeZone: options.timeZone,
+      sshdMode: options.sshdMode,
       onFile: (file, input) => {
         // Reading it would wait for this very ingest to let go of it.
         if (file === archive.file) throw new BotMapError(`${archive.display}: the archive this ingest writes to is among its inputs: it cannot be ingested into itself.`);

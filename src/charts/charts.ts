@@ -80,7 +80,7 @@ function counted(analysis: Analysis): { noun: string; note: string | null } {
 /** The parameters an analysis is made with, by their names in the parameters cell: changing one needs a new analysis. */
 const ANALYSIS_PARAMETERS = {
   data: 'DATA', archive: 'ARCHIVE', mmdb: 'MMDB', asnMmdb: 'ASN_MMDB', timeZone: 'TIME_ZONE', clusterRadiusKm: 'CLUSTER_KM', ipv6Prefix64: 'IPV6_64', from: 'FROM', to: 'TO',
-  trusted: 'TRUSTED', includeTrusted: 'INCLUDE_TRUSTED',
+  trusted: 'TRUSTED', includeTrusted: 'INCLUDE_TRUSTED', sshdMode: 'SSHD_MODE',
 } as const;
 
 /**

@@ -192,6 +192,32 @@ export class EventStore {
   }
 
   /**
+   * Removes the events the current origin's line `line` gave (a parser taking back what a later
+   * line stands for, see `ParseContext.withdraw`); returns how many. The events of one line lie
+   * together, and lines in the order read: they are found by bisection, and the events after
+   * them (those of the few lines since) move up.
+   */
+  withdraw(line: number): number {
+    const runFirst = this.runStart.length === 0 ? 0 : this.runStart[this.runStart.length - 1];
+    const lines = this.lineData;
+    const end = this.count;
+    let lo = runFirst;
+    let hi = end;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (lines[mid] < line) lo = mid + 1;
+      else hi = mid;
+    }
+    let last = lo;
+    while (last < end && lines[last] === line) last++;
+    const n = last - lo;
+    if (n === 0) return 0;
+    for (const column of [this.ipData, this.kindData, this.timeData, this.jailData, this.userData, this.lineData]) column?.copyWithin(lo, last, end);
+    this.count = end - n;
+    return n;
+  }
+
+  /**
    * Makes room for `events` more events at once. A reader that knows how many rows it will push
    * saves the doublings: 0.9 s of copying at 10.7M events read from an archive (profiled).
    */

@@ -53,6 +53,13 @@ export class FileReport {
     }
   }
 
+  /** Line `lineNo`, counted as a record of `events` events, is skipped for `reason` instead (see `ParseContext.withdraw`). */
+  withdraw(lineNo: number, events: number, reason: string): void {
+    this.records--;
+    this.events -= events;
+    this.skip(reason, lineNo);
+  }
+
   /** Lines skipped for `reason` so far. */
   skippedFor(reason: string): number {
     return this.skipped.get(reason) ?? 0;

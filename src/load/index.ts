@@ -17,3 +17,4 @@ export { EventStore, EVENT_KINDS, type EventOrigin, type EventRun } from './even
 export { findDuplicates, SAME_EVENT_FIELDS, SAME_LISTING_FIELDS, type Duplicates, type KeyField } from './duplicates';
 export { eventsTable, type EventsSource } from './events-table';
 export type { FormatParser, LineParser, LineResult, ParseContext, Emit } from './formats/parser';
+export { SSHD_MODES, DEFAULT_SSHD_MODE, sshdMode, type SshdMode } from './formats/grammar/sshd-modes';

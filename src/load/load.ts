@@ -28,6 +28,7 @@ import { FileReport, formatChars } from './file-report';
 import { commonParent, fsErrorText, listFiles, readErrorText, serverName, specialKind, type FileEntry } from './files';
 import { INPUT_FORMATS, lineFormat, supportedFormats, type HeldLines } from './format-detection';
 import { NO_BANS_TABLE, isSqlite, readFail2banDatabase } from './formats/fail2ban-db';
+import { DEFAULT_SSHD_MODE, type SshdMode } from './formats/grammar/sshd-modes';
 import { LINE_TOO_LONG, type Emit, type EventSink, type FormatParser, type LineParser, type ParseContext } from './formats/parser';
 import { GzLimitError, fileHead, gzBombMessage, gzExpansionLimit, gzLimitFromEnvironment, readGzChunks } from './gz';
 import { LineRouter } from './line-router';
@@ -59,6 +60,8 @@ export interface LoadOptions {
   maxGzBytes?: number;
   /** The zone times without an offset are wall clock in (see `timeZone`). Default: this machine's. */
   timeZone?: TimeZone;
+  /** How sshd's messages are read: fail2ban's `sshd` filter mode (see `SSHD_MODES`). Default: `normal`, fail2ban's. */
+  sshdMode?: SshdMode;
   /**
    * Called with each file's absolute path just before it is read, and its index in `inputs`:
    * reports name files as people read them (relative to the project, printable), which is no
@@ -156,6 +159,7 @@ export async function loadPaths(paths: string[], options: LoadOptions = {}): Pro
     maxLineLength,
     maxGzBytes: options.maxGzBytes ?? gzLimitFromEnvironment(),
     timeZone: options.timeZone ?? timeZone(null),
+    sshdMode: options.sshdMode ?? DEFAULT_SSHD_MODE,
   };
   for (const file of ordered) {
     options.onFile?.(file.path, inputs.length);
@@ -190,6 +194,7 @@ interface LoadContext {
   maxLineLength: number;
   maxGzBytes: number | undefined;
   timeZone: TimeZone;
+  sshdMode: SshdMode;
   store: EventStore;
   progress: Progress;
   forced: InputFormat | undefined;
@@ -238,7 +243,7 @@ async function loadFile(file: FileEntry, server: string, index: number, context:
     await readDatabase(opened, account, emit, context.timeZone);
     progress.fileDone(display, file.size, account.lines);
   } else {
-    const bytesRead = await readLines(opened, file, account, { emit, sink, forced, parseContext: parseContext(file, server, index, context) }, context);
+    const bytesRead = await readLines(opened, file, account, { emit, sink, forced, parseContext: parseContext(file, server, index, context, account) }, context);
     progress.fileDone(display, bytesRead, account.lines);
   }
   return account.finish(maxLineLength);
@@ -275,12 +280,17 @@ async function openFile(file: FileEntry, display: string, maxGzBytes: number | u
   return { handle, gz, size, head, gzLimit, tooBig };
 }
 
-/** What a parser hands the load that is not an event: network ranges, places given for addresses, trusted networks. */
-function parseContext(file: FileEntry, server: string, index: number, context: LoadContext): ParseContext {
+/** What a parser hands the load that is not an event: network ranges, places given for addresses, trusted networks, withdrawn lines. */
+function parseContext(file: FileEntry, server: string, index: number, context: LoadContext, account: FileReport): ParseContext {
   const text = (value: string | null): string | null => (value === null ? null : printable(value));
   return {
     mtime: file.mtime,
     timeZone: context.timeZone,
+    sshdMode: context.sshdMode,
+    withdraw(line: number, reason: string): void {
+      const events = context.store.withdraw(line);
+      if (events > 0) account.withdraw(line, events, reason);
+    },
     range(cidr: string, kind: EventKind, time: number | null, jail: string | null): boolean {
       const normal = normaliseCidr(cidr);
       if (normal === null) return false;

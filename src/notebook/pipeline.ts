@@ -5,6 +5,7 @@ import { aggregate, type Aggregates } from '../aggregate/aggregate';
 import { locatedAddresses } from '../aggregate/addresses';
 import { eventsTable } from '../load/events-table';
 import { givenToLocation, loadPaths, type LoadResult } from '../load/load';
+import { DEFAULT_SSHD_MODE, sshdMode, type SshdMode } from '../load/formats/grammar/sshd-modes';
 import { locateAddresses, openGeoDatabase, openGeoDatabaseInBackground, type GeoDatabase } from '../locate/database';
 import { readAnalysisSnapshot, type DescribedParts, type SnapshotKey, type SnapshotParts } from './snapshot';
 import { lookupNetworks, openAsnDatabase, type AsnDatabase, type Network } from '../locate/networks';
@@ -57,6 +58,8 @@ export interface Parameters {
   trusted: string[];
   /** Count and draw trusted addresses with the attackers instead of setting them apart. */
   includeTrusted: boolean;
+  /** How sshd's lines are read: fail2ban's `sshd` filter mode (see `SSHD_MODES`); `normal`, fail2ban's default, unless given. */
+  sshdMode: SshdMode;
 }
 
 export const DEFAULT_PARAMETERS: Parameters = {
@@ -78,6 +81,7 @@ export const DEFAULT_PARAMETERS: Parameters = {
   to: null,
   trusted: [],
   includeTrusted: false,
+  sshdMode: DEFAULT_SSHD_MODE,
 };
 
 /**
@@ -104,6 +108,7 @@ const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters
   to: { cell: 'TO', variable: 'BOTMAP_TO', read: (text, variable) => day(variable, text) },
   trusted: { cell: 'TRUSTED', variable: 'BOTMAP_TRUSTED', read: (text, variable) => trustedParameter(text, variable) },
   includeTrusted: { cell: 'INCLUDE_TRUSTED', variable: 'BOTMAP_INCLUDE_TRUSTED', read: (text) => /^(1|true|yes)$/i.test(text) },
+  sshdMode: { cell: 'SSHD_MODE', variable: 'BOTMAP_SSHD_MODE', read: (text, variable) => sshdMode(text, variable) },
 };
 
 /**
@@ -111,7 +116,7 @@ const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters
  * (paths separated by the system path delimiter, `:` on Linux), `BOTMAP_ARCHIVE`, `BOTMAP_MMDB`, `BOTMAP_OUT`,
  * `BOTMAP_THEME`, `BOTMAP_LABELS`, `BOTMAP_TOP`, `BOTMAP_ASN_MMDB`, `BOTMAP_CLUSTER_KM`,
  * `BOTMAP_IPV6_64`, `BOTMAP_PROJECTION`, `BOTMAP_ZOOMED`, `BOTMAP_TZ`, `BOTMAP_SPLIT`, `BOTMAP_FROM`,
- * `BOTMAP_TO`, `BOTMAP_TRUSTED` (commas between entries), `BOTMAP_INCLUDE_TRUSTED`. Relative paths are taken from the project
+ * `BOTMAP_TO`, `BOTMAP_TRUSTED` (commas between entries), `BOTMAP_INCLUDE_TRUSTED`, `BOTMAP_SSHD_MODE`. Relative paths are taken from the project
  * folder, so a notebook (whose working folder is `notebooks/`) and a script agree.
  */
 export function parameters(overrides: Partial<Parameters> = {}, env: NodeJS.ProcessEnv = process.env): Parameters {
@@ -238,6 +243,7 @@ export function snapshotKey(params: Parameters): SnapshotKey {
     timeZone: params.timeZone,
     from: params.from,
     to: params.to,
+    sshdMode: params.sshdMode,
   };
 }
 
@@ -254,6 +260,7 @@ export async function readAndLocate(params: Parameters, progress?: ProgressSink,
   const asnDatabase = opened?.asnDatabase ?? openAsnDatabase(params.asnMmdb);
   const load = await loadPaths(inputPaths(params), {
     timeZone: zone,
+    sshdMode: params.sshdMode,
     window: daysWindow(params.from, params.to, params.timeZone) ?? undefined,
     onProgress: (p) =>
       progress?.({ stage: 'Reading', done: p.bytes, total: p.totalBytes, message: `${path.basename(p.file)}: ${p.lines.toLocaleString('en-US')} lines` }),
@@ -317,6 +324,7 @@ function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
     includeTrusted: params.includeTrusted,
   });
   summary.window = { ...summary.window, from: params.from, to: params.to };
+  if (summary.options) summary.options.sshd_mode = params.sshdMode;
   return { parameters: params, load, database, asnDatabase, locations, networks, events, trusted: trust.table, addresses, aggregates, summary };
 }
 
@@ -361,6 +369,8 @@ export interface CellParameters {
   /** Addresses and networks (CIDR) that are the user's own. */
   TRUSTED?: string[];
   INCLUDE_TRUSTED?: boolean;
+  /** fail2ban's sshd filter mode: `normal`, `ddos`, `extra` or `aggressive`. */
+  SSHD_MODE?: string;
 }
 
 /**
@@ -415,6 +425,8 @@ function parametersOfCell(cell: CellParameters, env: NodeJS.ProcessEnv): Paramet
       to: cell.TO || null,
       trusted: cell.TRUSTED ?? [],
       includeTrusted: cell.INCLUDE_TRUSTED ?? false,
+      // A bad value in the cell is an error only when no BOTMAP_SSHD_MODE overrides it.
+      sshdMode: cell.SSHD_MODE && !env.BOTMAP_SSHD_MODE ? sshdMode(cell.SSHD_MODE, 'SSHD_MODE') : DEFAULT_SSHD_MODE,
     },
     env,
   );

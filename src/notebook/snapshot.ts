@@ -23,6 +23,8 @@ export interface SnapshotKey {
   /** The FROM/TO window: an archive reads only its events inside it. */
   from: string | null;
   to: string | null;
+  /** How sshd's lines were read (see `Parameters.sshdMode`). */
+  sshdMode: string;
 }
 
 /** A database as the analysis describes it, without its lookups. */

@@ -1,4 +1,5 @@
 import type { InputReport } from '../../types';
+import type { SshdMode } from './grammar/sshd-modes';
 import { SshdReader } from './auth-log';
 import { Fail2banMessages, isFail2banDaemon } from './fail2ban-log';
 import { BLANK_LINE, NULL_CONTEXT, isBlank, mostLines, type Emit, type FormatParser, type LineParser, type LineResult, type ParseContext } from './parser';
@@ -27,14 +28,18 @@ function text(value: unknown): string | null {
 }
 
 class JournalJsonParser implements LineParser {
-  private readonly sshd = new SshdReader();
+  private readonly sshd: SshdReader;
   private readonly fail2ban: Fail2banMessages;
 
+  private readonly sshdMode: SshdMode;
+
   constructor(context: ParseContext) {
+    this.sshdMode = context.sshdMode;
+    this.sshd = new SshdReader(context);
     this.fail2ban = new Fail2banMessages(context);
   }
 
-  parseLine(line: string, _lineNo: number, emit: Emit): LineResult {
+  parseLine(line: string, lineNo: number, emit: Emit): LineResult {
     if (isBlank(line)) return BLANK_LINE;
     let entry: unknown;
     try {
@@ -53,7 +58,7 @@ class JournalJsonParser implements LineParser {
     if (isSshd(identifier)) {
       const pid = text(e._PID) ?? text(e.SYSLOG_PID) ?? '';
       const host = text(e._HOSTNAME) ?? '';
-      return this.sshd.read(message, 0, `${host} ${identifier}[${pid}]`, time, emit);
+      return this.sshd.read(message, 0, `${host} ${identifier}[${pid}]`, time, emit, lineNo);
     }
     if (isFail2banDaemon(identifier)) return this.fail2ban.readForwarded(message, 0, time, identifier, emit);
     return OTHER_PROGRAM;
@@ -61,6 +66,7 @@ class JournalJsonParser implements LineParser {
 
   finish(report: InputReport): void {
     if (this.fail2ban.ranges > 0) report.ranges = this.fail2ban.ranges;
+    report.sshd_mode = this.sshdMode;
   }
 }
 

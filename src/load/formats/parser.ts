@@ -1,6 +1,7 @@
 import { looksLikeHostname, parseNetwork } from '../../locate/address';
 import { timeZone, type TimeZone } from '../../time-zone';
 import type { EventKind, GivenLocation, InputFormat, InputReport } from '../../types';
+import { DEFAULT_SSHD_MODE, type SshdMode } from './grammar/sshd-modes';
 
 /**
  * Hands one event to the collector. Returns false (storing nothing) when `ip` is not an IP
@@ -73,6 +74,14 @@ export interface ParseContext {
    * Returns false when `entry` is neither an address nor a network.
    */
   trust(entry: string, section: string | null, line: number): boolean;
+  /** How sshd's messages are read: fail2ban's `sshd` filter mode (see `SSHD_MODES`). */
+  sshdMode: SshdMode;
+  /**
+   * Takes back the events of the earlier line `line` of this file (a PAM failure that sshd's own
+   * line of the same attempt, read later, stands for): they leave the store, and the line is
+   * counted as skipped for `reason` instead of as a record.
+   */
+  withdraw(line: number, reason: string): void;
 }
 
 /** A context that records nothing, in the machine's zone: for parsers run outside `loadPaths` (tests, conformance). */
@@ -82,6 +91,8 @@ export const NULL_CONTEXT: ParseContext = {
   range: () => true,
   locate: () => undefined,
   trust: (entry) => parseNetwork(entry) !== null,
+  sshdMode: DEFAULT_SSHD_MODE,
+  withdraw: () => undefined,
 };
 
 /**

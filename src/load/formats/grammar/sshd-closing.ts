@@ -1,6 +1,6 @@
 /** sshd messages that end a connection's record: closes, disconnects, a change of user, a successful login. */
 import type { SshdMessage } from './sshd';
-import { Verdict } from './sshd-verdict';
+import { Rule, Verdict } from './sshd-verdict';
 import { hostThenPort, isSpace, skipSpace, suffixToEnd } from './tokens';
 
 const RECEIVED_BYE = /(\S+) port \d+:11:/y;
@@ -74,6 +74,7 @@ export function receivedDisconnect(msg: SshdMessage, s: string): boolean {
   }
   if (s.startsWith('11:', p)) return msg.set(Verdict.NoFail, host, null, true);
   if (s.startsWith('14: ', p) && /^14: No(?: supported)? authentication methods available/.test(s.slice(p))) {
+    msg.rule = Rule.Extra;
     return msg.set(Verdict.Fail, host, null, true);
   }
   return false;

@@ -4,7 +4,8 @@ import { Verdict } from './sshd-verdict';
 import { hostToken, portOpt, sshVersion, suffixToEnd, tokenEnd } from './tokens';
 
 export const TOO_MANY = 'Disconnecting: Too many authentication failures';
-const PAM = /^pam_[a-z]+\(sshd:auth\):\s+authentication failure;(?:\s+(?:(?:logname|e?uid|tty)=\S*)){0,4}\s+ruser=(\S*)\s+rhost=(\S+)(?:\s+user=(\S*))?(?: (?:port \d+|on \S+|\[preauth\])){0,3}\s*$/;
+const PAM_MODULE = /^pam_[a-z]+\(sshd:auth\):\s+/;
+const PAM_BODY = /^authentication failure;(?:\s+(?:(?:logname|e?uid|tty)=\S*)){0,4}\s+ruser=(\S*)\s+rhost=(\S+)(?:\s+user=(\S*))?(?: (?:port \d+|on \S+|\[preauth\])){0,3}\s*$/;
 const INVALID_USER = /(\S*) from (\S+)(?: port \d+)?$/y;
 const FAILED = /(\S+) for (invalid user )?(\S+) from (\S+) port \d+ ssh2$/y;
 const NOT_ALLOWED_REASONS = [
@@ -151,9 +152,16 @@ export function refusedConnect(msg: SshdMessage, s: string): boolean {
 
 /** `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=HOST  user=root`: names the address only. */
 export function pam(msg: SshdMessage, s: string): boolean {
-  const m = PAM.exec(s);
+  const module = PAM_MODULE.exec(s);
+  return module !== null && pamBody(msg, s.slice(module[0].length));
+}
+
+/** PAM's `authentication failure; … ruser=U rhost=HOST [user=U]`, after `pam_unix(sshd:auth): ` or from the old `sshd(pam_unix)[pid]:`. */
+export function pamBody(msg: SshdMessage, s: string): boolean {
+  const m = PAM_BODY.exec(s);
   if (m === null) return false;
   const user = m[3] !== undefined && m[3].length > 0 ? m[3] : m[1].length > 0 ? m[1] : null;
+  msg.pam = true;
   return msg.set(Verdict.NoFail, m[2], user, false);
 }
 

@@ -1,6 +1,7 @@
 /**
  * Which sshd messages are failed logins, decided as fail2ban's `sshd` filter decides in its
- * `aggressive` mode (normal + ddos + extra), including its multi-line logic:
+ * `aggressive` mode (normal + ddos + extra), including its multi-line logic; each message is
+ * tagged with its group (`rule`), from which `./sshd-modes` reads it in the other modes:
  *
  * - Some messages are failures that name the address (`Failed password for root from 192.0.2.1 port 22 ssh2`).
  * - Some are failures without an address (`Disconnecting: Too many authentication failures [preauth]`);
@@ -19,13 +20,13 @@
  * each, taken only where it gives what the steps after it would give (and where it might not,
  * the line is left to those steps).
  */
-import { Verdict } from './sshd-verdict';
+import { Rule, Verdict } from './sshd-verdict';
 import { hostToken, isDigitCode, isRegexSpace, isSpace, skipPref } from './tokens';
-import { TOO_MANY, authFailure, failed, invalidUser, lazyFromSuff, pam, refusedConnect, rootRefused, tooMany, userNotAllowed } from './sshd-failures';
+import { TOO_MANY, authFailure, failed, invalidUser, lazyFromSuff, pam, pamBody, refusedConnect, rootRefused, tooMany, userNotAllowed } from './sshd-failures';
 import { accepted, changeOfUser, closed, receivedDisconnect } from './sshd-closing';
 import { NO_MATCHING, badProtocol, hostAt, libsshProbe, probe, unableToNegotiate } from './sshd-probes';
 
-export { Verdict };
+export { Rule, Verdict };
 
 /** The classification of one message; reused between calls. */
 export class SshdMessage {
@@ -36,6 +37,10 @@ export class SshdMessage {
   forget = false;
   /** How many attempts the line stands for (`message repeated N times: [ … ]`). */
   repeat = 1;
+  /** The group of fail2ban's filter the message belongs to, which decides the modes that count it (see `./sshd-modes`). */
+  rule: Rule = Rule.Common;
+  /** The message is PAM's `authentication failure; … rhost=…` (see `SshdReader`). */
+  pam = false;
 
   set(verdict: Verdict, host: string | null, user: string | null, forget: boolean): boolean {
     this.verdict = verdict;
@@ -52,6 +57,8 @@ export class SshdMessage {
     this.user = null;
     this.forget = false;
     this.repeat = 1;
+    this.rule = Rule.Common;
+    this.pam = false;
     let end = line.length;
     while (end > at && isSpace(line.charCodeAt(end - 1))) end--;
     let p = at;
@@ -72,6 +79,12 @@ export class SshdMessage {
     return this.content(text);
   }
 
+  /** Tags a message read as `ok` with its group. */
+  private group(rule: Rule, ok: boolean): boolean {
+    if (ok) this.rule = rule;
+    return ok;
+  }
+
   /** The patterns, tried in fail2ban's order; `s` is the message without `error: `/`fatal: [PAM: ]`. */
   private content(s: string): boolean {
     switch (s.charCodeAt(0)) {
@@ -80,12 +93,14 @@ export class SshdMessage {
         if (s.startsWith('Authentication ')) return authFailure(this, s, 15);
         return false;
       case 97 /* a */:
+        // The old `sshd(pam_unix)[pid]: authentication failure; … rhost=…` (PAM's own program name).
+        if (s.startsWith('authentication failure;')) return pamBody(this, s);
         if (s.startsWith('authentication ')) return authFailure(this, s, 15);
         return false;
       case 85 /* U */:
         if (s.startsWith(USER_NOT_KNOWN)) return lazyFromSuff(this, s, USER_NOT_KNOWN.length, false);
         if (s.startsWith('User ')) return userNotAllowed(this, s);
-        if (s.startsWith('Unable to negotiate ')) return unableToNegotiate(this, s);
+        if (s.startsWith('Unable to negotiate ')) return this.group(Rule.Extra, unableToNegotiate(this, s));
         return false;
       case 70 /* F */:
         if (s.startsWith('Failed ')) return failed(this, s);
@@ -93,7 +108,7 @@ export class SshdMessage {
       case 82 /* R */:
         if (s.startsWith('ROOT LOGIN REFUSED')) return rootRefused(this, s);
         if (s.startsWith('Received disconnect from ')) return receivedDisconnect(this, s);
-        if (s.startsWith('Read from socket failed: Connection reset by peer')) return this.set(Verdict.Fail, null, null, true);
+        if (s.startsWith('Read from socket failed: Connection reset by peer')) return this.group(Rule.Ddos, this.set(Verdict.Fail, null, null, true));
         return false;
       case 73 /* I */:
       case 105 /* i */:
@@ -110,40 +125,40 @@ export class SshdMessage {
         return false;
       case 68 /* D */:
         // These beginnings exclude each other: the commonest is tried first.
-        if (s.startsWith('Disconnected ')) return closed(this, s, 'Disconnected '.length);
+        if (s.startsWith('Disconnected ')) return closed(this, s, 'Disconnected '.length) && this.group(this.user !== null ? Rule.DisconnectedUser : Rule.Closing, true);
         if (s.startsWith(TOO_MANY)) return tooMany(this, s);
         if (s.startsWith('Disconnecting ')) return changeOfUser(this, s);
-        if (s.startsWith(NO_IDENTIFICATION)) return hostAt(this, s, NO_IDENTIFICATION.length);
+        if (s.startsWith(NO_IDENTIFICATION)) return this.group(Rule.Ddos, hostAt(this, s, NO_IDENTIFICATION.length));
         return false;
       case 67 /* C */:
-        if (s.startsWith('Connection closed ')) return closed(this, s, 'Connection closed '.length);
-        if (s.startsWith('Connection reset ')) return closed(this, s, 'Connection reset '.length);
+        if (s.startsWith('Connection closed ')) return this.group(Rule.Closing, closed(this, s, 'Connection closed '.length));
+        if (s.startsWith('Connection reset ')) return this.group(Rule.Closing, closed(this, s, 'Connection reset '.length));
         if (s.startsWith('Connection from ')) {
           const host = hostToken(s, 16);
           return host !== null && this.set(Verdict.NoFail, host, null, false);
         }
         return false;
       case 107 /* k */:
-        if (KEX.test(s)) return this.set(Verdict.Fail, null, null, false);
+        if (KEX.test(s)) return this.group(Rule.Ddos, this.set(Verdict.Fail, null, null, false));
         return false;
       case 66 /* B */:
-        if (s.startsWith("Bad protocol version identification '")) return badProtocol(this, s);
+        if (s.startsWith("Bad protocol version identification '")) return this.group(Rule.Ddos, badProtocol(this, s));
         return false;
       case 83 /* S */:
-        if (s.startsWith('SSH: Server;Ltype: ')) return libsshProbe(this, s);
+        if (s.startsWith('SSH: Server;Ltype: ')) return this.group(Rule.Ddos, libsshProbe(this, s));
         return false;
       case 98 /* b */:
       case 115 /* s */:
-        if (s.startsWith('banner exchange: Connection from ') || s.startsWith('ssh_dispatch_run_fatal: Connection from ')) return probe(this, s);
+        if (s.startsWith('banner exchange: Connection from ') || s.startsWith('ssh_dispatch_run_fatal: Connection from ')) return this.group(Rule.Ddos, probe(this, s));
         return false;
       case 84 /* T */:
         if (s.startsWith(TIMEOUT)) {
           const at = s.startsWith('connection from ', TIMEOUT.length) ? TIMEOUT.length + 16 : TIMEOUT.length;
-          return hostAt(this, s, at);
+          return this.group(Rule.Ddos, hostAt(this, s, at));
         }
         return false;
       case 110 /* n */:
-        if (NO_MATCHING.test(s)) return this.set(Verdict.Fail, null, null, false);
+        if (NO_MATCHING.test(s)) return this.group(Rule.Extra, this.set(Verdict.Fail, null, null, false));
         return false;
     }
     return false;

@@ -68,9 +68,18 @@ export class SyslogPrefixReader implements SyslogPrefix {
     this.timeZone = zone;
   }
 
-  /** The host and program part, `host sshd[123]`: identifies one sshd process (fail2ban's "mlfid"). */
+  /**
+   * The host and program part, `host sshd[123]`: identifies one sshd process (fail2ban's "mlfid").
+   * A module's name after the program's (`sshd(pam_unix)[123]`, PAM in sshd's process) is left out.
+   */
   connection(line: string): string {
+    if (this.hasModule()) return line.slice(this.hostStart, this.nameEnd) + line.slice(this.pidStart - 1, this.daemonEnd);
     return line.slice(this.hostStart, this.daemonEnd);
+  }
+
+  /** The program token names a module between the program and its pid (`sshd(pam_unix)[123]`); a lead never does. */
+  private hasModule(): boolean {
+    return !this.onLead && this.pidStart > this.nameEnd + 1;
   }
 
   /**
@@ -99,7 +108,7 @@ export class SyslogPrefixReader implements SyslogPrefix {
   private stemOf(line: string): number {
     const hostStart = this.hostStart;
     const stems = this.stems;
-    const stem = line.slice(hostStart, this.pidStart);
+    const stem = this.hasModule() ? `${line.slice(hostStart, this.nameEnd)}[` : line.slice(hostStart, this.pidStart);
     for (let i = 0; i < stems.length; i++) if (stems[i] === stem) return i;
     if (stems.length >= CONNECTION_STEMS) return -1;
     stems.push(detached(stem));
