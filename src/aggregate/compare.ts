@@ -3,6 +3,7 @@ import type { ColumnTable } from 'arquero';
 import { ATTACK_KINDS } from '../types';
 import type { Analysis } from '../notebook/pipeline';
 import { isoDay } from './summary';
+import { cityKey } from './places';
 
 /** How one place, network or country changed between the two periods. */
 export interface ChangeRow {
@@ -92,9 +93,9 @@ export function comparePeriods(analysis: Analysis, splitDate: string | null = an
   const after = timed.filter((d: any, $: any) => d.time >= $.split);
   const placeOf = new Map<string, string>();
   for (const place of analysis.aggregates.places) {
-    for (const city of place.cities) placeOf.set(`${city.country}|${city.subdivision ?? ''}|${city.city}`, `${place.name}, ${place.country}`);
+    for (const city of place.cities) placeOf.set(cityKey(city), place.country ? `${place.name}, ${place.country}` : place.name);
   }
-  const keys = aq.escape((d: any) => (d.precision === 'city' ? placeOf.get(`${d.country}|${d.subdivision ?? ''}|${d.city}`) ?? null : null));
+  const keys = aq.escape((d: any) => (d.precision === 'city' ? placeOf.get(cityKey(d)) ?? null : null));
   // Per address: active before, after (1 or 0), and its place, network and country.
   const active = before
     .select('ip')

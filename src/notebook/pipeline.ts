@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ColumnTable } from 'arquero';
-import { aggregate, type Aggregates } from '../aggregate/aggregate';
+import { aggregate, PLACE_NAMING_KM, type Aggregates } from '../aggregate/aggregate';
 import { locatedAddresses } from '../aggregate/addresses';
 import { eventsTable } from '../load/events-table';
 import { givenToLocation, loadPaths, type LoadResult } from '../load/load';
@@ -38,6 +38,8 @@ export interface Parameters {
   asnMmdb: string | null;
   /** Cities within this distance of each other form one place. */
   clusterRadiusKm: number;
+  /** A place is named after the most populous gazetteer city within this distance (km) of its largest city; 0 keeps the database's names. */
+  placeNamingKm: number;
   /** Count each IPv6 /64 as one attacker. */
   ipv6Prefix64: boolean;
   /** Map projection of the world map. */
@@ -64,6 +66,7 @@ export const DEFAULT_PARAMETERS: Parameters = {
   top: 20,
   asnMmdb: null,
   clusterRadiusKm: 100,
+  placeNamingKm: PLACE_NAMING_KM,
   ipv6Prefix64: false,
   projection: 'equal-earth',
   zoomed: 2,
@@ -88,6 +91,7 @@ const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters
   labels: { cell: 'LABELS', variable: 'BOTMAP_LABELS', read: (text, variable) => positiveInteger(variable, text) },
   zoomed: { cell: 'ZOOMED', variable: 'BOTMAP_ZOOMED', read: (text, variable) => positiveInteger(variable, text) },
   clusterRadiusKm: { cell: 'CLUSTER_KM', variable: 'BOTMAP_CLUSTER_KM', read: (text, variable) => positiveInteger(variable, text) },
+  placeNamingKm: { cell: 'PLACE_NAMING_KM', variable: 'BOTMAP_PLACE_NAMING_KM', read: (text, variable) => positiveInteger(variable, text) },
   projection: { cell: 'PROJECTION', variable: 'BOTMAP_PROJECTION', read: (text, variable) => oneOf(variable, text, PROJECTION_NAMES) },
   // Checked once every source is known (see parameters()).
   timeZone: { cell: 'TIME_ZONE', variable: 'BOTMAP_TZ', read: (text) => text },
@@ -100,7 +104,7 @@ const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters
 /**
  * The run's parameters: the defaults, then the notebook's own values, then `BOTMAP_DATA`
  * (paths separated by the system path delimiter, `:` on Linux), `BOTMAP_ARCHIVE`, `BOTMAP_MMDB`, `BOTMAP_OUT`,
- * `BOTMAP_THEME`, `BOTMAP_LABELS`, `BOTMAP_TOP`, `BOTMAP_ASN_MMDB`, `BOTMAP_CLUSTER_KM`,
+ * `BOTMAP_THEME`, `BOTMAP_LABELS`, `BOTMAP_TOP`, `BOTMAP_ASN_MMDB`, `BOTMAP_CLUSTER_KM`, `BOTMAP_PLACE_NAMING_KM`,
  * `BOTMAP_IPV6_64`, `BOTMAP_PROJECTION`, `BOTMAP_ZOOMED`, `BOTMAP_TZ`, `BOTMAP_SPLIT`, `BOTMAP_FROM`,
  * `BOTMAP_TO`. Relative paths are taken from the project
  * folder, so a notebook (whose working folder is `notebooks/`) and a script agree.
@@ -185,8 +189,8 @@ export interface Analysis {
  * tables, the figures of its summary, and the charts drawn from it are those of these events alone.
  */
 export function analysisOfEvents(analysis: Analysis, events: ColumnTable): Analysis {
-  const { ipv6Prefix64, clusterRadiusKm } = analysis.parameters;
-  const aggregates = aggregate(events, analysis.addresses, { ipv6Prefix64, clusterRadiusKm });
+  const { ipv6Prefix64, clusterRadiusKm, placeNamingKm } = analysis.parameters;
+  const aggregates = aggregate(events, analysis.addresses, { ipv6Prefix64, clusterRadiusKm, placeNamingKm });
   return { ...analysis, events, aggregates, summary: { ...analysis.summary, ...withDuplicates(eventFigures(events, aggregates), analysis.load.inputs) } };
 }
 
@@ -274,7 +278,7 @@ function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
   const window = daysWindow(params.from, params.to, params.timeZone);
   const events = window ? eventsInWindow(allEvents, window) : allEvents;
   const addresses = locatedAddresses(load.store.addresses, locations, networks);
-  const aggregates = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
+  const aggregates = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm, placeNamingKm: params.placeNamingKm });
   // Database warnings (an old database; a Country database: no city results) lead the notes too.
   const warnings = [...database.warnings, ...asnDatabase.warnings];
   const notes: string[] = [];
@@ -330,6 +334,7 @@ export interface CellParameters {
   FROM?: string;
   TO?: string;
   ARCHIVE?: string;
+  PLACE_NAMING_KM?: number;
 }
 
 /**
@@ -373,6 +378,7 @@ function parametersOfCell(cell: CellParameters, env: NodeJS.ProcessEnv): Paramet
       labels: cell.LABELS,
       zoomed: cell.ZOOMED,
       clusterRadiusKm: cell.CLUSTER_KM,
+      placeNamingKm: cell.PLACE_NAMING_KM ?? PLACE_NAMING_KM,
       projection: oneOf('PROJECTION', cell.PROJECTION, PROJECTION_NAMES),
       timeZone: cell.TIME_ZONE || null,
       splitDate: cell.SPLIT_DATE || null,

