@@ -102,7 +102,7 @@ export function comparePeriods(analysis: Analysis, splitDate: string | null = an
     .dedupe()
     .derive({ before: () => 1 })
     .join_full(after.select('ip').dedupe().derive({ after: () => 1 }), 'ip')
-    .lookup(analysis.aggregates.ips, 'ip', 'country', 'country_name', 'subdivision', 'city', 'precision', 'asn', 'org')
+    .lookup(analysis.aggregates.ips, 'ip', 'country', 'country_name', 'subdivision', 'city', 'latitude', 'longitude', 'precision', 'asn', 'org')
     .derive({
       before: (d: any) => d.before || 0,
       after: (d: any) => d.after || 0,
