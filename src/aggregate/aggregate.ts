@@ -105,20 +105,25 @@ function perAddress(events: ColumnTable, addresses: ColumnTable, ipv6Prefix64: b
 /**
  * Per city. Points given without a city name (a CSV of points) are a city each, at their own
  * coordinates: averaged together, the nameless points of a country would be drawn as one dot
- * where none of them lies. `spot` holds those coordinates as text, which reads back exactly.
+ * where none of them lies. `spot` holds those coordinates as text, which reads back exactly; it
+ * is left out where every located address has a city name (a database's), as nearly always.
  */
 function cityTable(ips: ColumnTable, count: Count): ColumnTable {
-  return ips
-    .filter((d: any) => d.precision === 'city')
-    .derive({ spot: (d: any) => (d.city == null ? d.latitude + '|' + d.longitude : null) })
-    .groupby('country', 'country_name', 'subdivision', 'city', 'spot')
-    .rollup({ latitude: op.mean('latitude'), longitude: op.mean('longitude'), ips: count('attacker'), events: op.sum('events') })
-    .derive({
-      latitude: (d: any) => (d.spot == null ? d.latitude : op.parse_float(op.split(d.spot, '|')[0])),
-      longitude: (d: any) => (d.spot == null ? d.longitude : op.parse_float(op.split(d.spot, '|')[1])),
-    })
-    .select('city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events')
-    .orderby(...rankOrder('city', 'country', 'subdivision', 'latitude', 'longitude'));
+  const located = ips.filter((d: any) => d.precision === 'city');
+  const nameless = (located.array('city') as (string | null)[]).includes(null);
+  const cities = nameless
+    ? located
+        .derive({ spot: (d: any) => (d.city == null ? d.latitude + '|' + d.longitude : null) })
+        .groupby('country', 'country_name', 'subdivision', 'city', 'spot')
+        .rollup({ latitude: op.mean('latitude'), longitude: op.mean('longitude'), ips: count('attacker'), events: op.sum('events') })
+        .derive({
+          latitude: (d: any) => (d.spot == null ? d.latitude : op.parse_float(op.split(d.spot, '|')[0])),
+          longitude: (d: any) => (d.spot == null ? d.longitude : op.parse_float(op.split(d.spot, '|')[1])),
+        })
+    : located
+        .groupby('country', 'country_name', 'subdivision', 'city')
+        .rollup({ latitude: op.mean('latitude'), longitude: op.mean('longitude'), ips: count('attacker'), events: op.sum('events') });
+  return cities.select('city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events').orderby(...rankOrder('city', 'country', 'subdivision', 'latitude', 'longitude'));
 }
 
 /** Per country, with its city-located and country-only attackers apart. */

@@ -150,24 +150,54 @@ const CELL_DEGREES = 1;
 const LON_CELLS = 360 / CELL_DEGREES;
 const KM_PER_DEGREE = 111.19;
 
-class GridGazetteer implements Gazetteer {
-  private readonly cells = new Map<number, number[]>();
+/** The gazetteer's cities as columns, ordered by grid cell (the order the cache keeps them in). */
+interface CityColumns {
+  names: string[];
+  countries: string[];
+  population: Float64Array;
+  latitude: Float64Array;
+  longitude: Float64Array;
+}
 
-  constructor(private readonly cities: readonly GazetteerCity[]) {
-    cities.forEach((c, i) => {
-      const key = this.key(latCell(c.latitude), lonCell(c.longitude));
-      const list = this.cells.get(key);
-      if (list) list.push(i);
-      else this.cells.set(key, [i]);
-    });
+/** Cities ordered by grid cell, then most populous first, as columns. */
+function columnsByCell(cities: readonly GazetteerCity[]): CityColumns {
+  const sorted = cities.map((c) => ({ c, key: cellKey(c.latitude, c.longitude) })).sort((a, b) => a.key - b.key || b.c.population - a.c.population || (a.c.name < b.c.name ? -1 : a.c.name > b.c.name ? 1 : 0));
+  const column = (value: (c: GazetteerCity) => number) => Float64Array.from(sorted, ({ c }) => value(c));
+  return {
+    names: sorted.map(({ c }) => c.name),
+    countries: sorted.map(({ c }) => c.country),
+    population: column((c) => c.population),
+    latitude: column((c) => c.latitude),
+    longitude: column((c) => c.longitude),
+  };
+}
+
+/**
+ * Cities in columns ordered by cell, and where each cell's run of them starts and ends: built in
+ * one pass over the columns, so a gazetteer from the cache is ready at once. A city becomes an
+ * object only when a look-up finds it.
+ */
+class GridGazetteer implements Gazetteer {
+  private readonly cells = new Map<number, [number, number]>();
+
+  constructor(private readonly columns: CityColumns) {
+    const { latitude, longitude } = columns;
+    let start = 0;
+    for (let i = 1; i <= latitude.length; i++) {
+      const key = cellKey(latitude[start], longitude[start]);
+      if (i < latitude.length && cellKey(latitude[i], longitude[i]) === key) continue;
+      this.cells.set(key, [start, i]);
+      start = i;
+    }
   }
 
   get size(): number {
-    return this.cities.length;
+    return this.columns.names.length;
   }
 
-  private key(latIndex: number, lonIndex: number): number {
-    return latIndex * LON_CELLS + lonIndex;
+  private city(i: number): GazetteerCity {
+    const { names, countries, population, latitude, longitude } = this.columns;
+    return { name: names[i], country: countries[i], population: population[i], latitude: latitude[i], longitude: longitude[i] };
   }
 
   near(latitude: number, longitude: number, radiusKm: number, country: string | null): NearCity[] {
@@ -178,16 +208,16 @@ class GridGazetteer implements Gazetteer {
     // Cells counted on the unwrapped longitude, then wrapped: a circle across the antimeridian reads both edges.
     const firstLon = Math.floor((longitude - dLon + 180) / CELL_DEGREES);
     const lonCells = dLon >= 180 ? LON_CELLS : Math.min(LON_CELLS, Math.floor((longitude + dLon + 180) / CELL_DEGREES) - firstLon + 1);
+    const { countries, latitude: lat, longitude: lon } = this.columns;
     const found: NearCity[] = [];
     for (let y = latCell(Math.max(-90, latitude - dLat)); y <= latCell(Math.min(90, latitude + dLat)); y++) {
       for (let k = 0; k < lonCells; k++) {
-        const list = this.cells.get(this.key(y, (((firstLon + k) % LON_CELLS) + LON_CELLS) % LON_CELLS));
-        if (!list) continue;
-        for (const i of list) {
-          const city = this.cities[i];
-          if (country !== null && city.country !== country) continue;
-          const km = haversineKm(latitude, longitude, city.latitude, city.longitude);
-          if (km <= radiusKm) found.push({ city, km });
+        const run = this.cells.get(y * LON_CELLS + ((((firstLon + k) % LON_CELLS) + LON_CELLS) % LON_CELLS));
+        if (!run) continue;
+        for (let i = run[0]; i < run[1]; i++) {
+          if (country !== null && countries[i] !== country) continue;
+          const km = haversineKm(latitude, longitude, lat[i], lon[i]);
+          if (km <= radiusKm) found.push({ city: this.city(i), km });
         }
       }
     }
@@ -197,10 +227,11 @@ class GridGazetteer implements Gazetteer {
 
 const latCell = (latitude: number) => Math.min(180 / CELL_DEGREES - 1, Math.floor((latitude + 90) / CELL_DEGREES));
 const lonCell = (longitude: number) => ((Math.floor((longitude + 180) / CELL_DEGREES) % LON_CELLS) + LON_CELLS) % LON_CELLS;
+const cellKey = (latitude: number, longitude: number) => latCell(latitude) * LON_CELLS + lonCell(longitude);
 
 /** A gazetteer of the given cities (tests build small ones; the run uses `gazetteer()`). */
 export function gazetteerOf(cities: readonly GazetteerCity[]): Gazetteer {
-  return new GridGazetteer(cities);
+  return new GridGazetteer(columnsByCell(cities));
 }
 
 let loaded: Gazetteer | null = null;
@@ -211,36 +242,16 @@ export function gazetteerPath(): string {
 }
 
 /** Bump when the cache layout changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
-/** The kept cities as columns, as V8 serialises them quickly (typed arrays and strings as they are). */
-interface CachedCities {
-  format: number;
-  names: string[];
-  countries: string[];
-  population: Float64Array;
-  latitude: Float64Array;
-  longitude: Float64Array;
-}
+/** The kept cities' columns as V8 serialises them quickly (typed arrays and strings as they are), ordered by cell. */
+type CachedCities = CityColumns & { format: number };
 
-function encodeCities(cities: readonly GazetteerCity[]): Buffer {
-  const column = (value: (c: GazetteerCity) => number) => Float64Array.from(cities, value);
-  const cached: CachedCities = {
-    format: CACHE_FORMAT,
-    names: cities.map((c) => c.name),
-    countries: cities.map((c) => c.country),
-    population: column((c) => c.population),
-    latitude: column((c) => c.latitude),
-    longitude: column((c) => c.longitude),
-  };
-  return v8.serialize(cached);
-}
-
-function decodeCities(buffer: Buffer): GazetteerCity[] | null {
+function decodeCities(buffer: Buffer): CityColumns | null {
   const c = v8.deserialize(buffer) as Partial<CachedCities>;
   if (c.format !== CACHE_FORMAT || !c.names || !c.countries || !c.population || !c.latitude || !c.longitude) return null;
-  const { names, countries, population, latitude, longitude } = c as CachedCities;
-  return names.map((name, i) => ({ name, country: countries[i], population: population[i], latitude: latitude[i], longitude: longitude[i] }));
+  const n = c.names.length;
+  return [c.countries.length, c.population.length, c.latitude.length, c.longitude.length].every((length) => length === n) ? (c as CachedCities) : null;
 }
 
 /** The cities a place can be named after, read from the package's file. */
@@ -272,28 +283,28 @@ export function gazetteer(options: { cacheDir?: string | null } = {}): Gazetteer
     // The file itself says what is wrong when it is read below.
   }
   const cacheFile = cacheDir ? path.join(cacheDir, `gazetteer-${version}-${GAZETTEER_MIN_POPULATION}.bin`) : null;
-  let cities: GazetteerCity[] | null = null;
+  let columns: CityColumns | null = null;
   if (cacheFile && fs.existsSync(cacheFile)) {
     try {
-      cities = decodeCities(fs.readFileSync(cacheFile));
+      columns = decodeCities(fs.readFileSync(cacheFile));
     } catch {
       // A damaged cache is rebuilt below.
     }
   }
-  if (!cities) {
-    cities = readPackagedCities(file);
+  if (!columns) {
+    columns = columnsByCell(readPackagedCities(file));
     if (cacheFile) {
       try {
         fs.mkdirSync(path.dirname(cacheFile), { recursive: true });
         const temp = `${cacheFile}.${process.pid}.tmp`;
-        fs.writeFileSync(temp, encodeCities(cities));
+        fs.writeFileSync(temp, v8.serialize({ format: CACHE_FORMAT, ...columns } satisfies CachedCities));
         fs.renameSync(temp, cacheFile);
       } catch {
         // A read-only project folder: read the package again next time.
       }
     }
   }
-  const built = new GridGazetteer(cities);
+  const built = new GridGazetteer(columns);
   if (options.cacheDir === undefined) loaded = built;
   return built;
 }
