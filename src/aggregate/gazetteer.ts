@@ -216,6 +216,9 @@ class GridGazetteer implements Gazetteer {
         if (!run) continue;
         for (let i = run[0]; i < run[1]; i++) {
           if (country !== null && countries[i] !== country) continue;
+          // Outside the box around the circle: no need to measure (most of a dense cell is).
+          const dLonCity = Math.abs(lon[i] - longitude);
+          if (Math.abs(lat[i] - latitude) > dLat || Math.min(dLonCity, 360 - dLonCity) > dLon) continue;
           const km = haversineKm(latitude, longitude, lat[i], lon[i]);
           if (km <= radiusKm) found.push({ city: this.city(i), km });
         }

@@ -163,16 +163,26 @@ export function namePlace(place: PlaceCluster, naming: PlaceNaming): PlaceCluste
   const near = naming.gazetteer.near(largest.latitude, largest.longitude, naming.radiusKm, largest.country);
   if (!near.length) return place;
   const top = near[0].city;
+  // Only a city of more than a third of the top's people can be the largest city itself and keep its name.
   const name = largest.city;
-  if (name !== null) {
-    const self = near.filter((n) => sameCityName(name, n.city.name)).sort((a, b) => a.km - b.km)[0];
-    if (self && top.population < METROPOLIS_FACTOR * self.city.population) return place;
-  }
+  if (name !== null && near.some((n) => METROPOLIS_FACTOR * n.city.population > top.population && sameCityName(name, n.city.name))) return place;
   return { ...place, name: top.name };
 }
 
+/** Names already reduced (the gazetteer's recur from place to place and from run to run of a notebook). */
+const reduced = new Map<string, string>();
+
 /** A name reduced to lower-case ASCII words: accents, apostrophes and punctuation dropped, `St` read as `Saint`. */
 function nameWords(name: string): string {
+  let words = reduced.get(name);
+  if (words === undefined) {
+    if (reduced.size >= 100_000) reduced.clear();
+    reduced.set(name, (words = reduceName(name)));
+  }
+  return words;
+}
+
+function reduceName(name: string): string {
   return name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
@@ -194,7 +204,8 @@ export function sameCityName(a: string, b: string): boolean {
   const y = nameWords(b);
   if (!x || !y) return false;
   if (x === y || x.startsWith(`${y} `) || y.startsWith(`${x} `)) return true;
-  return editDistance(x, y) <= Math.max(1, Math.round(Math.max(x.length, y.length) / 4));
+  const allowed = Math.max(1, Math.round(Math.max(x.length, y.length) / 4));
+  return Math.abs(x.length - y.length) <= allowed && editDistance(x, y) <= allowed;
 }
 
 /** Levenshtein distance (short names only: two rows of the table). */
