@@ -109,14 +109,20 @@ function themeOf(analysis: Analysis, options: ChartsOptions): Theme {
   return themeNamed(drawingParameters(analysis, options).theme);
 }
 
-/** The output-file slug of a place name: lower-case ASCII words joined by hyphens ("São Paulo" → "sao-paulo"). */
+/** Characters a slug keeps: a file name stays far below the 255 bytes a file system allows, whatever a city is called. */
+const SLUG_LENGTH = 60;
+
+/** The output-file slug of a place name: lower-case ASCII words joined by hyphens ("São Paulo" → "sao-paulo"), at most 60 characters. */
 export function slug(name: string): string {
   const ascii = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    .slice(0, SLUG_LENGTH + 1)
+    .replace(/^-+|-+$/g, '')
+    .slice(0, SLUG_LENGTH)
+    .replace(/-+$/, '');
   return ascii || 'place';
 }
 
