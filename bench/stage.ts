@@ -191,7 +191,7 @@ const stages: Record<StageName, (o: StageOptions) => Promise<Omit<StageResult, '
     let result: ReturnType<typeof aggregate> | undefined;
     for (let i = 0; i <= (o.repeat ?? 3); i++) {
       const t = now();
-      result = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
+      result = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm, placeNamingKm: params.placeNamingKm });
       times.push(now() - t);
     }
     return {
@@ -290,7 +290,7 @@ const stages: Record<StageName, (o: StageOptions) => Promise<Omit<StageResult, '
     const times: number[] = [];
     for (let i = 0; i <= (o.repeat ?? 4); i++) {
       const t0 = now();
-      const aggregates = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
+      const aggregates = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm, placeNamingKm: params.placeNamingKm });
       const chart = worldMapChart({ ...analysis, aggregates });
       svgText(chart);
       times.push(now() - t0);

@@ -68,10 +68,10 @@ ${wrapList(INPUT_FORMATS, 25, 92)}
       --version          show BotMap's version
 
 Other settings come from the environment as in \`npm start\`: BOTMAP_LABELS, BOTMAP_TOP,
-BOTMAP_TZ, BOTMAP_ASN_MMDB, BOTMAP_CLUSTER_KM, BOTMAP_IPV6_64, BOTMAP_PROJECTION,
-BOTMAP_FROM and BOTMAP_TO (analyse only the events of these days, YYYY-MM-DD), BOTMAP_TRUSTED
-(your own addresses and networks, commas between: set apart from the attackers, as are
-addresses that logged in and a jail.local's ignoreip) and BOTMAP_INCLUDE_TRUSTED=1 (count them).
+BOTMAP_TZ, BOTMAP_ASN_MMDB, BOTMAP_CLUSTER_KM, BOTMAP_PLACE_NAMING_KM, BOTMAP_IPV6_64,
+BOTMAP_PROJECTION, BOTMAP_FROM and BOTMAP_TO (analyse only the events of these days, YYYY-MM-DD),
+BOTMAP_TRUSTED (your own addresses and networks, commas between: set apart from the attackers,
+as are addresses that logged in and a jail.local's ignoreip) and BOTMAP_INCLUDE_TRUSTED=1 (count them).
 Relative paths are taken from the current folder. Exit status: 0 when the files were
 written (inputs that could not be read completely are reported as warnings), 1 on an error.
 

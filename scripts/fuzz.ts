@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz -- --cases 100000 [--seed N] [--only parsers,db,load,pipeline]`: property-based
+ * `npm run fuzz -- --cases 100000 [--seed N] [--only parsers,db,load,pipeline,run]`: property-based
  * fuzzing (fast-check) of every input parser and of the whole pipeline, with random text and
  * bytes, real lines from the test fixtures and the sample data mutated, and hostile names
  * (markup, formulas, control characters, invalid UTF-8, very long names).
@@ -17,9 +17,14 @@
  *   CSVs with hostile city names → analyse → every chart (`allCharts`) → export: every SVG is
  *   well-formed XML without markup from the input, no CSV cell is a formula, the HTML reports
  *   and index.html carry no markup from the input.
+ * - run: the whole run on random valid and half-valid inputs of every format (CSVs of every
+ *   shape: any columns in any order, cells empty or wrong, no country, no city; logs, journals,
+ *   status dumps, ban lists, fail2ban databases) with random parameters (radii, /64 counting,
+ *   labels, zoomed maps, projection, time zone, window): load → aggregate → every chart (the
+ *   notebooks' comparison and user-name charts too) → export, with no crash; every place named.
  *
- * `--cases` is the total; it is shared out as parsers 86 %, load 10 %, db 2 %, pipeline ¼ %
- * (a pipeline case draws every chart, about a second). Exits 1 when any property fails, printing
+ * `--cases` is the total; it is shared out as parsers 85.25 %, load 10 %, db 2 %, run ½ %,
+ * pipeline ¼ % (a pipeline or run case draws every chart, about a second). Exits 1 when any property fails, printing
  * its counterexample and the seed to replay it. `test/fuzz.test.ts` runs a few thousand cases
  * (`BOTMAP_FUZZ_CASES` for more).
  */
@@ -30,7 +35,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import initSqlJs from 'sql.js';
-import { allCharts } from '../src/charts/charts';
+import { allCharts, chartDrawers, compareChart, usernamesChart } from '../src/charts/charts';
+import type { Chart } from '../src/charts/frame';
+import type { ProjectionName } from '../src/charts/geo';
+import { comparePeriods } from '../src/aggregate/compare';
 import { BotMapError } from '../src/errors';
 import { exportAnalysis, svgText, writeFileAtomic } from '../src/export/files';
 import { readFail2banDatabase } from '../src/load/formats/fail2ban-db';
@@ -43,7 +51,7 @@ import { asnsHtml, inputsTableHtml, jailsAndServersHtml, placesHtml, usernamesHt
 import { indexHtml } from '../src/export/site';
 import type { InputFormat, InputReport } from '../src/types';
 import { UTC } from '../src/time-zone';
-import { topUsernames } from '../src/aggregate/usernames';
+import { hasUsernames, topUsernames } from '../src/aggregate/usernames';
 import { checkHtml, checkOutputFolder, checkSvg, type Finding } from '../test/support/output-checks';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -325,28 +333,36 @@ const matchData = fc.oneof(
 );
 const banRow = fc.tuple(fc.oneof(address, dbValue), fc.oneof(hostileName, dbValue), fc.oneof(instant.map((ms) => Math.floor(ms / 1000)), dbValue), matchData);
 
-/** fail2ban databases with random rows, some with bytes corrupted. */
-export function databaseProperty(ctx: FuzzContext): fc.IAsyncPropertyWithHooks<[[unknown, unknown, unknown, unknown][], [unknown, unknown, unknown, unknown][], [number, number][], boolean]> {
-  return fc.asyncProperty(fc.array(banRow, { maxLength: 12 }), fc.array(banRow, { maxLength: 6 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 6 }), fc.boolean(), async (bans, bips, corruptions, gz) => {
-    SQL ??= await initSqlJs();
-    const db = new SQL.Database();
-    db.run(V4_SCHEMA);
-    const insert = (table: string, rows: [unknown, unknown, unknown, unknown][]) => {
-      const statement = db.prepare(`INSERT OR IGNORE INTO ${table}(ip, jail, timeofban, bantime, data) VALUES (?, ?, ?, 600, ?)`);
-      for (const [ip, jail, time, data] of rows) {
-        try {
-          statement.run([ip, jail ?? 'j', time ?? 0, data] as (string | number | null)[]);
-        } catch {
-          // NOT NULL and the like: the row is not in the database.
-        }
+type BanRow = [unknown, unknown, unknown, unknown];
+
+/** A fail2ban database (schema 4) holding the rows that fit it, with bytes past its header corrupted. */
+async function fail2banDatabase(bans: readonly BanRow[], bips: readonly BanRow[], corruptions: readonly [number, number][]): Promise<Buffer> {
+  SQL ??= await initSqlJs();
+  const db = new SQL.Database();
+  db.run(V4_SCHEMA);
+  const insert = (table: string, rows: readonly BanRow[]) => {
+    const statement = db.prepare(`INSERT OR IGNORE INTO ${table}(ip, jail, timeofban, bantime, data) VALUES (?, ?, ?, 600, ?)`);
+    for (const [ip, jail, time, data] of rows) {
+      try {
+        statement.run([ip, jail ?? 'j', time ?? 0, data] as (string | number | null)[]);
+      } catch {
+        // NOT NULL and the like: the row is not in the database.
       }
-      statement.free();
-    };
-    insert('bans', bans);
-    insert('bips', bips);
-    const bytes = Buffer.from(db.export());
-    db.close();
-    for (const [at, value] of corruptions) bytes[100 + (at % Math.max(1, bytes.length - 100))] = value;
+    }
+    statement.free();
+  };
+  insert('bans', bans);
+  insert('bips', bips);
+  const bytes = Buffer.from(db.export());
+  db.close();
+  for (const [at, value] of corruptions) bytes[100 + (at % Math.max(1, bytes.length - 100))] = value;
+  return bytes;
+}
+
+/** fail2ban databases with random rows, some with bytes corrupted. */
+export function databaseProperty(ctx: FuzzContext): fc.IAsyncPropertyWithHooks<[BanRow[], BanRow[], [number, number][], boolean]> {
+  return fc.asyncProperty(fc.array(banRow, { maxLength: 12 }), fc.array(banRow, { maxLength: 6 }), fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 6 }), fc.boolean(), async (bans, bips, corruptions, gz) => {
+    const bytes = await fail2banDatabase(bans, bips, corruptions);
     const direct = await readFail2banDatabase(bytes, () => true, () => undefined, UTC);
     check(direct === null || typeof direct === 'string', 'readFail2banDatabase returned neither null nor a message');
     const dir = caseDir(ctx);
@@ -496,13 +512,127 @@ export function pipelineProperty(ctx: FuzzContext) {
   });
 }
 
+// ------------------------------------------------------------------ the whole run
+
+/** The columns a CSV may carry (see src/load/formats/csv.ts), each with cells valid, empty or not. */
+const CSV_CELLS: Record<string, fc.Arbitrary<string>> = {
+  ip: address,
+  latitude: fc.oneof(fc.double({ min: -90, max: 90, noNaN: true }).map((x) => x.toFixed(4)), fc.constantFrom('0', '90', '-90', '', '91', 'NaN', 'north', '1e1')),
+  longitude: fc.oneof(fc.double({ min: -180, max: 180, noNaN: true }).map((x) => x.toFixed(4)), fc.constantFrom('0', '180', '-180', '', '181', '-Infinity', 'x')),
+  city: fc.oneof(fc.constantFrom('', '', 'Berlin', 'Ituzaingó', 'São Paulo', 'Geelong', ' '), hostileName),
+  subdivision: fc.oneof(fc.constantFrom('', 'Buenos Aires', 'Victoria'), hostileName),
+  country: fc.oneof(fc.constantFrom('', '', 'AR', 'DE', 'AU', 'US', 'XX', 'ar', 'Argentina', 'Z'), hostileName),
+  country_name: fc.oneof(fc.constantFrom('', 'Argentina', 'Germany'), hostileName),
+  time: fc.oneof(instant.map((ms) => new Date(ms).toISOString()), instant.map((ms) => String(Math.floor(ms / 1000))), instant.map((ms) => f2bStamp(ms).slice(0, 19)), fc.constantFrom('', 'yesterday', '2026-13-40', '-1')),
+  jail: fc.oneof(fc.constantFrom('', 'sshd', 'recidive'), hostileName),
+  user: fc.oneof(fc.constantFrom('', 'root', 'admin'), hostileName),
+  kind: fc.constantFrom('', 'ban', 'Banned', 'failure', 'fail', 'unban', 'restore', 'found', 'listed', 'increase ban', '?'),
+  count: fc.constantFrom('', '0', '1', '3', '-2', '2.5', '1e9', 'many'),
+};
+
+/** A CSV of any shape BotMap reads: an address column and any others, in any order, any delimiter. */
+const csvText = fc
+  .tuple(
+    fc.shuffledSubarray(Object.keys(CSV_CELLS).filter((c) => c !== 'ip')),
+    fc.nat(),
+    fc.constantFrom(',', '\t', ';'),
+    fc.array(fc.record(CSV_CELLS), { minLength: 1, maxLength: 15 }),
+  )
+  .map(([others, at, delimiter, rows]) => {
+    const columns = [...others.slice(0, at % (others.length + 1)), 'ip', ...others.slice(at % (others.length + 1))];
+    const cell = (text: string) => {
+      const flat = text.replace(/[\r\n]/g, ' ');
+      return flat.includes(delimiter) || flat.includes('"') ? csvQuote(flat) : flat;
+    };
+    return [columns.join(delimiter), ...rows.map((row) => columns.map((c) => cell((row as Record<string, string>)[c])).join(delimiter))];
+  });
+
+/** One input file of the run: valid lines of a format, mutated ones, a CSV, or a fail2ban database. */
+const runFile = fc.oneof(
+  { weight: 3, arbitrary: fc.record({ kind: fc.constant('csv' as const), lines: fc.oneof({ weight: 3, arbitrary: csvText }, { weight: 1, arbitrary: fc.tuple(csvText, fc.array(mutated(realLine), { maxLength: 4 })).map(([a, b]) => [...a, ...b]) }) }) },
+  { weight: 4, arbitrary: fc.record({ kind: fc.constantFrom('fail2ban.log' as const, 'auth.log', 'journal.json', 'status.txt', 'banned.txt'), lines: fc.array(fc.oneof({ weight: 4, arbitrary: templateLine }, { weight: 1, arbitrary: mutated(templateLine) }, { weight: 1, arbitrary: realLine }), { minLength: 1, maxLength: 30 }) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('fail2ban.sqlite3' as const), bans: fc.array(fc.tuple(address, fc.oneof(fc.constantFrom('sshd', 'recidive'), hostileName), instant.map((ms) => Math.floor(ms / 1000)), matchData), { minLength: 1, maxLength: 10 }), corrupt: fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 })), { maxLength: 1 }) }) },
+);
+
+/** The parameters of a run that change what is drawn: radii, counting, labels, window, theme. */
+const runParameters = fc.record({
+  theme: fc.constantFrom<'dark' | 'light'>('dark', 'light'),
+  clusterRadiusKm: fc.constantFrom(0, 1, 40, 100, 3000),
+  placeNamingKm: fc.constantFrom(0, 10, 40, 400),
+  ipv6Prefix64: fc.boolean(),
+  labels: fc.constantFrom(0, 1, 10, 40),
+  zoomed: fc.constantFrom(0, 1, 3),
+  top: fc.constantFrom(1, 5, 20),
+  projection: fc.constantFrom<ProjectionName>('equal-earth', 'natural-earth', 'equirectangular'),
+  timeZone: fc.constantFrom('UTC', 'Europe/Berlin', '+05:30'),
+  // A FROM/TO window in one case of four.
+  window: fc.oneof({ weight: 3, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(instant, fc.integer({ min: 0, max: 400 })) }),
+});
+
+/**
+ * The whole run on random valid and half-valid inputs of every format (CSVs of every shape, logs,
+ * journals, status dumps, ban lists, fail2ban databases) with random parameters: load → locate →
+ * aggregate → every chart (the notebooks' comparison and user-name charts too) → export. Nothing
+ * may throw but a BotMapError that says what is wrong; every line is accounted for; every place
+ * and label has a name; outputs carry no markup from the input.
+ */
+export function runProperty(ctx: FuzzContext) {
+  return fc.asyncProperty(fc.array(fc.array(runFile, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 2 }), runParameters, fc.nat(), async (servers, options, pick) => {
+    const dir = caseDir(ctx);
+    const data = path.join(dir, 'data');
+    const out = path.join(dir, 'out');
+    for (const [s, files] of servers.entries()) {
+      const folder = path.join(data, `server${s}`);
+      fs.mkdirSync(folder, { recursive: true });
+      for (const [i, file] of files.entries()) {
+        const target = path.join(folder, `${i}-${file.kind === 'csv' ? 'points.csv' : file.kind}`);
+        if (file.kind === 'fail2ban.sqlite3') fs.writeFileSync(target, await fail2banDatabase(file.bans, [], file.corrupt));
+        else fs.writeFileSync(target, `${file.lines.join('\n')}\n`);
+      }
+    }
+    const { window, ...drawing } = options;
+    const [from, to] = window === null ? [null, null] : [window[0], window[0] + window[1] * 86_400_000].map((ms) => new Date(ms).toISOString().slice(0, 10));
+    let analysis: Analysis;
+    try {
+      analysis = await analyse(parameters({ data: [data], out, ...drawing, from, to }, {}));
+    } catch (error) {
+      if (error instanceof BotMapError && error.message.length > 0) return;
+      throw error;
+    }
+    checkLoad(analysis.load);
+    for (const place of analysis.aggregates.places) check(typeof place.name === 'string' && place.name.length > 0 && place.cities.length > 0, `a place without a name or cities: ${JSON.stringify(place).slice(0, 300)}`);
+    const drawers = chartDrawers(analysis);
+    check(new Set(Object.keys(drawers)).size === Object.keys(drawers).length, 'two charts of one name');
+    const charts: Record<string, Chart> = {};
+    for (const [name, draw] of Object.entries(drawers)) charts[name] = draw();
+    if (hasUsernames(analysis)) charts.usernames = usernamesChart(analysis);
+    const comparison = comparePeriods(analysis);
+    for (const what of ['places', 'networks', 'countries'] as const) {
+      const chart = comparison && compareChart(analysis, comparison, what);
+      if (chart) charts[`compare-${what}`] = chart;
+    }
+    for (const [name, chart] of Object.entries(charts)) {
+      checkFindings(checkSvg(svgText(chart), `${name}.svg`));
+      for (const label of chart.labels) check(Number.isFinite(label.x) && Number.isFinite(label.y) && label.width > 0, `${name}: a label without a place or a width`);
+    }
+    // Every chart is drawn above; the world map, the first place map and one more are written (SVG and PNG) with the tables.
+    const names = Object.keys(charts);
+    const written = Object.fromEntries(['world-map', names.find((n) => n.startsWith('place-')) ?? 'top-places', names[pick % names.length]].map((n) => [n, charts[n]]));
+    const summary = exportAnalysis(analysis, written, out);
+    writeFileAtomic(path.join(out, 'index.html'), indexHtml(summary, []));
+    checkFindings(checkOutputFolder(out).findings);
+    checkFindings(checkHtml(placesHtml(analysis), 'places.html'));
+    check(summary.top_places!.every((p) => p.name.length > 0), 'a place without a name in summary.json');
+  });
+}
+
 // ------------------------------------------------------------------ runner
 
 export interface FuzzOptions {
   /** Total cases, shared out between the properties. */
   cases: number;
   seed?: number;
-  /** Property groups to run: parsers, db, load, pipeline (default all). */
+  /** Property groups to run: parsers, db, load, pipeline, run (default all). */
   only?: readonly string[];
   log?: (line: string) => void;
 }
@@ -524,13 +654,14 @@ export interface FuzzResult {
 }
 
 /** The property groups. */
-export const GROUPS: readonly string[] = ['parsers', 'db', 'load', 'pipeline'];
+export const GROUPS: readonly string[] = ['parsers', 'db', 'load', 'pipeline', 'run'];
 
-/** How `cases` is shared out: parsers 86 % (each format alike), load 10 %, db 2 %, pipeline ¼ % (at least 1 each). */
+/** How `cases` is shared out: parsers 85.25 % (each format alike), load 10 %, db 2 %, run ½ %, pipeline ¼ % (at least 1 each). */
 export function plan(cases: number, only: readonly string[] = GROUPS): { name: string; group: string; runs: number }[] {
   const share = (fraction: number) => Math.max(1, Math.round(cases * fraction));
   const items: { name: string; group: string; runs: number }[] = [
     { name: 'pipeline', group: 'pipeline', runs: share(0.0025) },
+    { name: 'run', group: 'run', runs: share(0.005) },
     { name: 'fail2ban-db', group: 'db', runs: share(0.02) },
     { name: 'load', group: 'load', runs: share(0.1) },
   ];
@@ -557,7 +688,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzResult> {
       if (item.group === 'parsers') {
         details = fc.check(parserProperty(item.name.slice('parser '.length) as InputFormat), parameters) as fc.RunDetails<unknown>;
       } else {
-        const property = item.group === 'db' ? databaseProperty(ctx) : item.group === 'load' ? loadProperty(ctx) : pipelineProperty(ctx);
+        const property = item.group === 'db' ? databaseProperty(ctx) : item.group === 'load' ? loadProperty(ctx) : item.group === 'run' ? runProperty(ctx) : pipelineProperty(ctx);
         details = (await fc.check((property as fc.IAsyncPropertyWithHooks<unknown[]>).afterEach(cleanup), parameters)) as fc.RunDetails<unknown>;
       }
       cleanup();
@@ -592,7 +723,7 @@ function argument(args: string[], name: string): string | undefined {
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
-    console.log('Usage: npm run fuzz -- [--cases N] [--seed N] [--only parsers,db,load,pipeline]\nDefault: --cases $BOTMAP_FUZZ_CASES or 10000, a random seed.');
+    console.log('Usage: npm run fuzz -- [--cases N] [--seed N] [--only parsers,db,load,pipeline,run]\nDefault: --cases $BOTMAP_FUZZ_CASES or 10000, a random seed.');
     return 0;
   }
   const cases = Number(argument(args, '--cases') ?? process.env.BOTMAP_FUZZ_CASES ?? 10_000);

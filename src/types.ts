@@ -193,9 +193,11 @@ export interface DatabaseInfo {
 
 /** A city inside a place cluster. */
 export interface PlaceCity {
-  city: string;
+  /** The database's name; null where none was given (a CSV of points with empty cities). */
+  city: string | null;
   subdivision: string | null;
-  country: string;
+  /** ISO code; null where none was given (a CSV of points without a country column). */
+  country: string | null;
   latitude: number;
   longitude: number;
   ips: number;
@@ -207,8 +209,14 @@ export interface PlaceCity {
  * the largest city, so a metro area split into many towns ranks as one.
  */
 export interface PlaceCluster {
+  /**
+   * The name people know it by: the most populous gazetteer city within the naming radius of its
+   * largest city, else the largest city's name (else its country, else its coordinates).
+   */
   name: string;
-  country: string;
+  /** The database's name of the city holding the most addresses (null where it has none). */
+  largest_city: string | null;
+  country: string | null;
   country_name: string | null;
   /** Centre, weighted by distinct addresses. */
   latitude: number;

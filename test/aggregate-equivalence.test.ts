@@ -15,6 +15,7 @@ import { EVENT_KINDS, EventStore } from '../src/load/events';
 import { findDuplicates } from '../src/load/duplicates';
 import { ipv6Network64, type Network } from '../src/locate/networks';
 import { clusterPlaces, comparePlaces, type ClusterInput } from '../src/aggregate/places';
+import { gazetteer } from '../src/aggregate/gazetteer';
 import { ATTACK_KINDS, type Location, type PlaceCluster } from '../src/types';
 import { seededRandom } from './support/random';
 import { aggregateStore, eventsOf, plainTable } from './support/aggregate-store';
@@ -29,6 +30,7 @@ const op = aq.op;
 function referenceAggregate(store: EventStore, locations: readonly Location[], options: Options = {}) {
   const ipv6Prefix64 = options.ipv6Prefix64 ?? false;
   const clusterRadiusKm = options.clusterRadiusKm ?? 100;
+  const placeNamingKm = options.placeNamingKm ?? 40;
   const networks = options.networks;
   const columns = store.columns();
   const addresses = store.addresses;
@@ -60,10 +62,13 @@ function referenceAggregate(store: EventStore, locations: readonly Location[], o
 
   const cities = ips
     .filter((d: any) => d.precision === 'city')
-    .groupby('country', 'country_name', 'subdivision', 'city')
+    // A point without a city name is a city of its own, at its own coordinates.
+    .derive({ own_latitude: (d: any) => (d.city == null ? d.latitude : null), own_longitude: (d: any) => (d.city == null ? d.longitude : null) })
+    .groupby('country', 'country_name', 'subdivision', 'city', 'own_latitude', 'own_longitude')
     .rollup({ latitude: op.mean('latitude'), longitude: op.mean('longitude'), ips: ipv6Prefix64 ? op.distinct('attacker') : op.count(), events: op.sum('events') })
+    .derive({ latitude: (d: any) => (d.city == null ? d.own_latitude : d.latitude), longitude: (d: any) => (d.city == null ? d.own_longitude : d.longitude) })
     .select('city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events')
-    .orderby(...rankOrder('city', 'country', 'subdivision'));
+    .orderby(...rankOrder('city', 'country', 'subdivision', 'latitude', 'longitude'));
 
   const countries = ips
     .filter((d: any) => d.country != null)
@@ -96,7 +101,7 @@ function referenceAggregate(store: EventStore, locations: readonly Location[], o
     .orderby(...rankOrder('country', 'name'));
 
   const asns = referenceNetworkTable(ips);
-  const places = referencePlacesOf(ips, cities, clusterRadiusKm, ipv6Prefix64);
+  const places = referencePlacesOf(ips, cities, clusterRadiusKm, placeNamingKm, ipv6Prefix64);
 
   let first = Infinity;
   let last = -Infinity;
@@ -113,6 +118,7 @@ function referenceAggregate(store: EventStore, locations: readonly Location[], o
     counting: {
       ipv6Prefix64,
       clusterRadiusKm,
+      placeNamingKm,
       attackers: new Set(attackerOf).size,
       ipv6Networks64: new Set(network64.filter((n) => n !== null)).size,
     },
@@ -152,22 +158,24 @@ function referenceNetworkTable(ips: ColumnTable): ColumnTable {
   });
 }
 
-const cityKey = (country: unknown, subdivision: unknown, city: unknown) => `${country ?? ''}\u0000${subdivision ?? ''}\u0000${city ?? ''}`;
+const cityKey = (country: unknown, subdivision: unknown, city: unknown, latitude: unknown, longitude: unknown) => JSON.stringify([country, subdivision, city, city == null ? [latitude, longitude] : null]);
 
-function referencePlacesOf(ips: ColumnTable, cities: ColumnTable, radiusKm: number, ipv6Prefix64: boolean): PlaceCluster[] {
-  const places = clusterPlaces(cities.objects() as ClusterInput[], radiusKm);
+function referencePlacesOf(ips: ColumnTable, cities: ColumnTable, radiusKm: number, namingKm: number, ipv6Prefix64: boolean): PlaceCluster[] {
+  const places = clusterPlaces(cities.objects() as ClusterInput[], radiusKm, { gazetteer: gazetteer(), radiusKm: namingKm });
   if (!ipv6Prefix64) return places;
   const placeOfCity = new Map<string, number>();
-  places.forEach((p, i) => p.cities.forEach((c) => placeOfCity.set(cityKey(c.country, c.subdivision, c.city), i)));
+  places.forEach((p, i) => p.cities.forEach((c) => placeOfCity.set(cityKey(c.country, c.subdivision, c.city, c.latitude, c.longitude), i)));
   const attackers = places.map(() => new Set<string>());
   const precision = ips.array('precision') as string[];
   const country = ips.array('country') as (string | null)[];
   const subdivision = ips.array('subdivision') as (string | null)[];
   const city = ips.array('city') as (string | null)[];
   const attacker = ips.array('attacker') as string[];
+  const latitude = ips.array('latitude') as (number | null)[];
+  const longitude = ips.array('longitude') as (number | null)[];
   for (let i = 0; i < precision.length; i++) {
     if (precision[i] !== 'city') continue;
-    const p = placeOfCity.get(cityKey(country[i], subdivision[i], city[i]));
+    const p = placeOfCity.get(cityKey(country[i], subdivision[i], city[i], latitude[i], longitude[i]));
     if (p !== undefined) attackers[p].add(attacker[i]);
   }
   places.forEach((p, i) => (p.ips = attackers[i].size));

@@ -130,13 +130,13 @@ describe('aggregate: networks, places and /64 counting', () => {
       ['Buenos Aires', 6, 7, ['Buenos Aires', 'Quilmes']],
       ['Rosario', 1, 1, ['Rosario']],
     ]);
-    expect(result.counting).toEqual({ ipv6Prefix64: false, clusterRadiusKm: 100, attackers: 8, ipv6Networks64: 2 });
+    expect(result.counting).toEqual({ ipv6Prefix64: false, clusterRadiusKm: 100, placeNamingKm: 40, attackers: 8, ipv6Networks64: 2 });
   });
 
   it('counts each IPv6 /64 once when asked, everywhere the rankings count addresses', () => {
     const result = run(events, true);
     // 2800:40::1 and 2800:40::2 share a /64 (one attacker, in two cities of one place).
-    expect(result.counting).toEqual({ ipv6Prefix64: true, clusterRadiusKm: 100, attackers: 7, ipv6Networks64: 2 });
+    expect(result.counting).toEqual({ ipv6Prefix64: true, clusterRadiusKm: 100, placeNamingKm: 40, attackers: 7, ipv6Networks64: 2 });
     expect(result.ips.numRows()).toBe(8);
     const cities = Object.fromEntries(result.cities.objects().map((r: any) => [r.city, r.ips]));
     expect(cities).toEqual({ 'Buenos Aires': 4, Quilmes: 2, Rosario: 1 });

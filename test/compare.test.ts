@@ -56,6 +56,31 @@ describe('comparePeriods', () => {
     expect(c.countries.map((r) => r.key).sort()).toEqual(['AR', 'CN', 'GB']);
   });
 
+  it('counts points given without a name or country in their own place (by coordinates), not in another', () => {
+    const nameless = (latitude: number, longitude: number): Location => ({ precision: 'city', country: null, countryName: null, city: null, subdivision: null, latitude, longitude, accuracyRadius: null });
+    WHERE['198.51.100.1'] = nameless(-34.65803, -58.66317);
+    WHERE['198.51.100.2'] = nameless(-40, -30);
+    try {
+      const c = comparePeriods(
+        analysisOf(
+          [
+            { ip: '198.51.100.1', kind: 'ban', time: day(1), jail: 'sshd' },
+            { ip: '198.51.100.2', kind: 'ban', time: day(20), jail: 'sshd' },
+            { ip: '198.51.100.2', kind: 'ban', time: day(21), jail: 'sshd' },
+          ],
+          '2026-10-10',
+        ),
+      )!;
+      expect(c.places.map((p) => [p.key, p.before, p.after])).toEqual([
+        ['40.00° S, 30.00° W', 0, 1],
+        ['Buenos Aires', 1, 0],
+      ]);
+    } finally {
+      delete WHERE['198.51.100.1'];
+      delete WHERE['198.51.100.2'];
+    }
+  });
+
   it('rejects a malformed split date and has nothing to compare without times', () => {
     expect(() => comparePeriods(analysisOf(events, '10/10/2026'))).toThrow(/2026-10-01/);
     expect(comparePeriods(analysisOf([{ ip: '81.2.69.1', kind: 'listed', time: null, jail: null }]))).toBeNull();

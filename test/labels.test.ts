@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { boxesOverlap, placeLabels, type LabelRequest } from '../src/charts/labels';
+import { boxesOverlap, placeLabels, textWidth, type LabelRequest } from '../src/charts/labels';
+import { truncate } from '../src/charts/ranking';
 
 function seeded(seed: number) {
   return () => ((seed = (Math.imul(seed ^ (seed >>> 15), 2246822507) + 0x6d2b79f5) >>> 0) / 4294967296);
@@ -50,5 +51,20 @@ describe('placeLabels', () => {
     );
     expect(placed[0]).not.toBeNull();
     expect(placed[1]).toBeNull();
+  });
+});
+
+describe('ranking labels shortened to fit', () => {
+  it('cut whole characters, never half of an emoji (a lone surrogate is not allowed in XML)', () => {
+    const label = `d${'😀'.repeat(40)}`;
+    // At 40 px, cutting a code unit at a time stopped on `d😀😀\ud83d…`: a lone half fits where the whole emoji does not.
+    for (const max of [40, 60]) {
+      const short = truncate(label, max);
+      expect(short).toMatch(/^d(😀)+…$/u);
+      const kept = Array.from(short).length - 2;
+      expect(textWidth(short, 12)).toBeLessThanOrEqual(max);
+      expect(textWidth(`d${'😀'.repeat(kept + 1)}…`, 12)).toBeGreaterThan(max);
+    }
+    expect(truncate('short', 60)).toBe('short');
   });
 });

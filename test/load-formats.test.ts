@@ -98,6 +98,7 @@ describe('detectFormat picks the parser for each fixture', () => {
     'journal.json': 'journal-json',
     'attackers.csv': 'csv',
     'counts.tsv': 'csv',
+    'points.csv': 'csv',
     'rotated/fail2ban.log': 'fail2ban-log',
   };
   it.each(Object.entries(expected))('%s → %s', (name, format) => {
@@ -587,6 +588,16 @@ describe('CSV and TSV', () => {
       accuracyRadius: null,
     });
     expect(givenToLocation(given.get('198.51.100.141')!).precision).toBe('country_only');
+  });
+
+  it('reads points geolocated in advance, without a country column and with empty cities', async () => {
+    const result = await load([copyFixtures(['points.csv'])]);
+    expect(result.inputs[0]).toMatchObject({ format: 'csv', lines: 11, records: 10, events: 10, given_locations: 9, skipped: { header: 1 } });
+    const given = new Map([...result.givenLocations].map(([index, where]) => [result.store.addresses[index].ip, where]));
+    expect(given.get('192.0.2.13')).toEqual({ latitude: 52.52, longitude: 13.405, city: null, subdivision: null, country: null, countryName: null });
+    expect(given.get('203.0.113.32')).toEqual({ latitude: 35.6895, longitude: 139.6917, city: 'Tokyo', subdivision: null, country: null, countryName: null });
+    expect(given.has('2001:db8::42')).toBe(false);
+    expect(givenToLocation(given.get('192.0.2.13')!).precision).toBe('city');
   });
 
   it('reads a TSV with a count column', async () => {

@@ -188,7 +188,7 @@ describe('provenance, precision, networks and places on the sample data', () => 
     expect(written.asn_database).toMatchObject({ source: 'ip-location-db', type: expect.stringContaining('@ip-location-db/asn'), build_date: '2026-06-17', attribution: expect.stringContaining('DB-IP (db-ip.com)') });
     expect(Array.isArray(written.warnings)).toBe(true);
     for (const w of written.warnings) expect(written.notes).toContain(w);
-    expect(written.options).toEqual({ include_trusted: false, ipv6_prefix64: false, cluster_radius_km: 100, sshd_mode: 'normal' });
+    expect(written.options).toEqual({ include_trusted: false, ipv6_prefix64: false, cluster_radius_km: 100, place_naming_km: 40, sshd_mode: 'normal' });
   });
 
   it('lists the top places and the top networks', () => {
@@ -219,9 +219,10 @@ describe('provenance, precision, networks and places on the sample data', () => 
     // Trusted addresses are left out of ips.csv unless BOTMAP_INCLUDE_TRUSTED=1.
     expect(new Set(rows.map((r) => r[16]))).toEqual(new Set(['false']));
     const [placesHeader, ...places] = csvParseRows(fs.readFileSync(path.join(out, 'tables', 'places.csv'), 'utf8'));
-    expect(placesHeader).toEqual(['name', 'country', 'country_name', 'latitude', 'longitude', 'radius_km', 'ips', 'events', 'city_count', 'cities']);
+    expect(placesHeader).toEqual(['name', 'country', 'country_name', 'latitude', 'longitude', 'radius_km', 'ips', 'events', 'city_count', 'cities', 'largest_city']);
     expect(places).toHaveLength(analysis.aggregates.places.length);
-    expect(places[0][9].split(';')[0]).toBe(places[0][0]);
+    expect(places.filter((p) => p[9].split(';')[0] !== p[10])).toEqual([]);
+    expect([places[0][0], places[0][10]]).toEqual(['Shanghai', 'Shanghai']);
     const [asnsHeader] = csvParseRows(fs.readFileSync(path.join(out, 'tables', 'asns.csv'), 'utf8'));
     expect(asnsHeader).toEqual(['asn', 'org', 'ips', 'events']);
     expect(summary.tables).toMatchObject({ places: 'tables/places.csv', asns: 'tables/asns.csv' });

@@ -107,8 +107,8 @@ describe('clusterPlaces', () => {
       }
       // Brute force: the greedy assignment, done the slow way, gives the same memberships.
       const order = clusterPlaces(cities, 0).flatMap((p) => p.cities);
-      const taken = new Set<string>();
-      const expected: string[][] = [];
+      const taken = new Set<string | null>();
+      const expected: (string | null)[][] = [];
       for (const seed of order) {
         if (taken.has(seed.city)) continue;
         const members = order.filter((c) => !taken.has(c.city) && haversineKm(seed.latitude, seed.longitude, c.latitude, c.longitude) <= radius);

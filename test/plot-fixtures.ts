@@ -41,7 +41,7 @@ export const PLACES: MapPlace[] = (() => {
     events: ba.reduce((s, c) => s + c.events, 0),
     cities: ba,
   };
-  const single = CITIES.filter((c) => !ba.includes(c)).map((c) => ({ name: c.city, country: c.country, latitude: c.latitude, longitude: c.longitude, ips: c.ips, events: c.events, cities: [c] }));
+  const single = CITIES.filter((c) => !ba.includes(c)).map((c) => ({ name: c.city!, country: c.country, latitude: c.latitude, longitude: c.longitude, ips: c.ips, events: c.events, cities: [c] }));
   return [buenosAires, ...single].sort((a, b) => b.ips - a.ips);
 })();
 

@@ -35,7 +35,7 @@ function citiesScatter() {
       x: { type: 'log', label: 'Attack events →' },
       y: { type: 'log', label: '↑ Distinct addresses' },
       color: { legend: true },
-      marks: [Plot.dot(CITIES.filter((c) => ['CN', 'US', 'AR'].includes(c.country)), { x: 'events', y: 'ips', fill: 'country', r: 6, title: (c) => `${c.city}: ${c.ips} addresses` })],
+      marks: [Plot.dot(CITIES.filter((c) => ['CN', 'US', 'AR'].includes(c.country!)), { x: 'events', y: 'ips', fill: 'country', r: 6, title: (c) => `${c.city}: ${c.ips} addresses` })],
     },
     { title: 'Cities: addresses against events', subtitle: 'test cities of three countries', caption: 'One dot per city.', analysis: ANALYSIS },
   );

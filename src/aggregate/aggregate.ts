@@ -2,7 +2,8 @@ import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
 import type { PlaceCluster } from '../types';
 import { eventsByAddress } from './addresses';
-import { clusterPlaces, comparePlaces, type ClusterInput } from './places';
+import { cityKey, clusterPlaces, comparePlaces, type ClusterInput } from './places';
+import { gazetteer } from './gazetteer';
 import { rankOrder } from './ranking';
 
 const op = aq.op;
@@ -13,7 +14,12 @@ export interface AggregateOptions {
   ipv6Prefix64?: boolean;
   /** Cities within this distance (km) of a place's largest city join that place. Default 100. */
   clusterRadiusKm?: number;
+  /** A place is named after the most populous gazetteer city within this distance (km) of its largest city. Default 40; 0 keeps the database's names. */
+  placeNamingKm?: number;
 }
+
+/** The default naming radius: a suburb lies within it of its metropolis, a town 60 km away does not. */
+export const PLACE_NAMING_KM = 40;
 
 /**
  * The tables every chart and export is drawn from. Every column's meaning, unit and type: the
@@ -39,6 +45,7 @@ export interface Aggregates {
   counting: {
     ipv6Prefix64: boolean;
     clusterRadiusKm: number;
+    placeNamingKm: number;
     /** Distinct attackers: addresses, with each IPv6 /64 counted once when `ipv6Prefix64` is on. */
     attackers: number;
     /** Distinct IPv6 /64 networks among the addresses. */
@@ -56,6 +63,7 @@ export interface Aggregates {
 export function aggregate(events: ColumnTable, addresses: ColumnTable, options: AggregateOptions = {}): Aggregates {
   const ipv6Prefix64 = options.ipv6Prefix64 ?? false;
   const clusterRadiusKm = options.clusterRadiusKm ?? 100;
+  const placeNamingKm = options.placeNamingKm ?? PLACE_NAMING_KM;
   const count = attackerCount(ipv6Prefix64);
   const ips = perAddress(events, addresses, ipv6Prefix64);
   const cities = cityTable(ips, count);
@@ -66,8 +74,8 @@ export function aggregate(events: ColumnTable, addresses: ColumnTable, options: 
     cities,
     countries: countryTable(ips, count),
     asns: networkTable(ips, count),
-    places: placesOf(ips, cities, clusterRadiusKm, ipv6Prefix64),
-    counting: { ipv6Prefix64, clusterRadiusKm, attackers: attackers ?? 0, ipv6Networks64 },
+    places: placesOf(ips, cities, { clusterRadiusKm, placeNamingKm, ipv6Prefix64 }),
+    counting: { ipv6Prefix64, clusterRadiusKm, placeNamingKm, attackers: attackers ?? 0, ipv6Networks64 },
     window: { first: first ?? null, last: last ?? null },
   };
 }
@@ -94,13 +102,28 @@ function perAddress(events: ColumnTable, addresses: ColumnTable, ipv6Prefix64: b
   return eventsByAddress(events, addresses).derive({ attacker: ipv6Prefix64 ? (d: any) => d.network64 ?? d.ip : (d: any) => d.ip });
 }
 
+/**
+ * Per city. Points given without a city name (a CSV of points) are a city each, at their own
+ * coordinates: averaged together, the nameless points of a country would be drawn as one dot
+ * where none of them lies. `spot` holds those coordinates as text, which reads back exactly; it
+ * is left out where every located address has a city name (a database's), as nearly always.
+ */
 function cityTable(ips: ColumnTable, count: Count): ColumnTable {
-  return ips
-    .filter((d: any) => d.precision === 'city')
-    .groupby('country', 'country_name', 'subdivision', 'city')
-    .rollup({ latitude: op.mean('latitude'), longitude: op.mean('longitude'), ips: count('attacker'), events: op.sum('events') })
-    .select('city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events')
-    .orderby(...rankOrder('city', 'country', 'subdivision'));
+  const located = ips.filter((d: any) => d.precision === 'city');
+  const nameless = (located.array('city') as (string | null)[]).includes(null);
+  const cities = nameless
+    ? located
+        .derive({ spot: (d: any) => (d.city == null ? d.latitude + '|' + d.longitude : null) })
+        .groupby('country', 'country_name', 'subdivision', 'city', 'spot')
+        .rollup({ latitude: op.mean('latitude'), longitude: op.mean('longitude'), ips: count('attacker'), events: op.sum('events') })
+        .derive({
+          latitude: (d: any) => (d.spot == null ? d.latitude : op.parse_float(op.split(d.spot, '|')[0])),
+          longitude: (d: any) => (d.spot == null ? d.longitude : op.parse_float(op.split(d.spot, '|')[1])),
+        })
+    : located
+        .groupby('country', 'country_name', 'subdivision', 'city')
+        .rollup({ latitude: op.mean('latitude'), longitude: op.mean('longitude'), ips: count('attacker'), events: op.sum('events') });
+  return cities.select('city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events').orderby(...rankOrder('city', 'country', 'subdivision', 'latitude', 'longitude'));
 }
 
 /** Per country, with its city-located and country-only attackers apart. */
@@ -138,15 +161,18 @@ function mostCommonOrgs(withAsn: ColumnTable): ColumnTable {
     .groupby('asn', 'org').count({ as: 'addresses' }).orderby('asn', aq.desc('addresses'), 'org').dedupe('asn').select('asn', 'org');
 }
 
-const cityKey = (country: unknown, subdivision: unknown, city: unknown) => `${country ?? ''}\u0000${subdivision ?? ''}\u0000${city ?? ''}`;
-
-/** Places from the cities; with /64 counting, each place counts its distinct attackers (a /64 in two cities of one place is one attacker there). */
-function placesOf(ips: ColumnTable, cities: ColumnTable, radiusKm: number, ipv6Prefix64: boolean): PlaceCluster[] {
-  const places = clusterPlaces(cities.objects() as ClusterInput[], radiusKm);
-  if (!ipv6Prefix64) return places;
+/**
+ * Places from the cities, named after the gazetteer (read only when there is a place to name);
+ * with /64 counting, each place counts its distinct attackers (a /64 in two cities of one place
+ * is one attacker there).
+ */
+function placesOf(ips: ColumnTable, cities: ColumnTable, options: { clusterRadiusKm: number; placeNamingKm: number; ipv6Prefix64: boolean }): PlaceCluster[] {
+  const naming = cities.numRows() > 0 ? { gazetteer: gazetteer(), radiusKm: options.placeNamingKm } : undefined;
+  const places = clusterPlaces(cities.objects() as ClusterInput[], options.clusterRadiusKm, naming);
+  if (!options.ipv6Prefix64) return places;
   const placeOfCity = new Map<string, number>();
-  places.forEach((p, i) => p.cities.forEach((c) => placeOfCity.set(cityKey(c.country, c.subdivision, c.city), i)));
-  const place = aq.escape((d: any) => placeOfCity.get(cityKey(d.country, d.subdivision, d.city)) ?? -1);
+  places.forEach((p, i) => p.cities.forEach((c) => placeOfCity.set(cityKey(c), i)));
+  const place = aq.escape((d: any) => placeOfCity.get(cityKey(d)) ?? -1);
   const attackers = ips
     .filter((d: any) => d.precision === 'city')
     .derive({ place })

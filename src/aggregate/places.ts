@@ -9,22 +9,49 @@
  */
 import type { PlaceCity, PlaceCluster } from '../types';
 import { compareText, largestFirst } from './ranking';
+import { EARTH_RADIUS_KM, haversineKm } from './geometry';
+import type { Gazetteer } from './gazetteer';
 
-/** Mean Earth radius (IUGG), km. */
-export const EARTH_RADIUS_KM = 6371.0088;
+export { EARTH_RADIUS_KM, haversineKm };
 
 const RAD = Math.PI / 180;
 
-/** Great-circle distance between two points, km (haversine). */
-export function haversineKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const dLat = (lat2 - lat1) * RAD;
-  const dLon = (lon2 - lon1) * RAD;
-  const a = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-
 /** A city to cluster: a PlaceCity, optionally with its country's name. */
 export type ClusterInput = PlaceCity & { country_name?: string | null };
+
+/** A point as degrees of latitude and longitude, for a reader: `58.41° N, 15.62° E`. */
+export function formatCoordinates(latitude: number, longitude: number): string {
+  const part = (value: number, positive: string, negative: string) => `${Math.abs(value).toFixed(2)}° ${value < 0 ? negative : positive}`;
+  return `${part(latitude, 'N', 'S')}, ${part(longitude, 'E', 'W')}`;
+}
+
+/**
+ * What to call a city: its name; a city given without one (a CSV of points with empty cities)
+ * by its country, else by its coordinates. Its label, not its data: tables keep the name as given.
+ */
+export function cityLabel(c: { city: string | null; country?: string | null; country_name?: string | null; latitude: number; longitude: number }): string {
+  return c.city || c.country_name || c.country || formatCoordinates(c.latitude, c.longitude);
+}
+
+/** A city's label with its country code (`Berlin, DE`) where it has both, else `cityLabel`. */
+export function cityAndCountry(c: Parameters<typeof cityLabel>[0]): string {
+  return c.city && c.country ? `${c.city}, ${c.country}` : cityLabel(c);
+}
+
+/**
+ * Which city a row of the addresses (or of the cities table) belongs to: its country, subdivision
+ * and name, and for a city given without a name its coordinates (see the cities table).
+ */
+export function cityKey(c: { country: string | null; subdivision: string | null; city: string | null; latitude: number | null; longitude: number | null }): string {
+  const key = `${c.country ?? ''}\u0000${c.subdivision ?? ''}\u0000${c.city ?? ''}`;
+  return c.city == null ? `${key}\u0000${c.latitude}|${c.longitude}` : key;
+}
+
+/** How places are named after the gazetteer: the cities within `radiusKm` of a place's largest city. */
+export interface PlaceNaming {
+  gazetteer: Gazetteer;
+  radiusKm: number;
+}
 
 const largest = largestFirst<PlaceCity | PlaceCluster>((p) => p.ips, (p) => p.events);
 
@@ -45,11 +72,12 @@ const round = (x: number, digits: number) => {
 
 /**
  * Groups cities into places of the given radius (km), largest place first. Each place is named
- * after its largest city (the seed) and centred on the address-weighted mean of its cities'
+ * after its largest city (the seed) or, with `naming`, after the most populous gazetteer city
+ * within `naming.radiusKm` of it (see `namePlace`), and centred on the address-weighted mean of its cities'
  * coordinates; `radius_km` is the distance from that centre to the farthest member.
  * Cities without finite coordinates are left out.
  */
-export function clusterPlaces(cities: readonly ClusterInput[], radiusKm: number): PlaceCluster[] {
+export function clusterPlaces(cities: readonly ClusterInput[], radiusKm: number, naming?: PlaceNaming): PlaceCluster[] {
   const sorted = cities.filter((c) => Number.isFinite(c.latitude) && Number.isFinite(c.longitude)).sort(compareCities);
   const n = sorted.length;
   // Unit vectors and a grid of cubes whose side is the chord of the radius: every city within
@@ -108,9 +136,87 @@ export function clusterPlaces(cities: readonly ClusterInput[], radiusKm: number)
     // Members in rank order (the seed first): the order the grid was walked in does not matter.
     members.sort((a, b) => a - b);
     for (const j of members) assigned[j] = 1;
-    places.push(makePlace(members.map((j) => sorted[j])));
+    const place = makePlace(members.map((j) => sorted[j]));
+    places.push(naming ? namePlace(place, naming) : place);
   }
   return places.sort(comparePlaces);
+}
+
+/**
+ * How much more populous than the largest city a gazetteer city near it must be to name the
+ * place: a suburb takes its metropolis's name, a city of its own (Durham beside Raleigh, Halle
+ * beside Leipzig) keeps its own.
+ */
+export const METROPOLIS_FACTOR = 3;
+
+/**
+ * The place named as people know it: after the most populous gazetteer city within the naming
+ * radius of its largest city (of the same country, when the country is known). A suburb takes its
+ * metropolis's name (Ituzaingó → Buenos Aires); a town with no larger city that near keeps its
+ * own. The largest city keeps its name where it is in the gazetteer itself (under its own or
+ * another spelling: Montréal, Xi’an, New York City) and that city is not `METROPOLIS_FACTOR`
+ * times as populous. The database's names stay in `largest_city` and `cities`.
+ */
+export function namePlace(place: PlaceCluster, naming: PlaceNaming): PlaceCluster {
+  const largest = place.cities[0];
+  if (!largest) return place;
+  const near = naming.gazetteer.near(largest.latitude, largest.longitude, naming.radiusKm, largest.country);
+  if (!near.length) return place;
+  const top = near[0].city;
+  // Only a city of more than a third of the top's people can be the largest city itself and keep its name.
+  const name = largest.city;
+  if (name !== null && near.some((n) => METROPOLIS_FACTOR * n.city.population > top.population && sameCityName(name, n.city.name))) return place;
+  return { ...place, name: top.name };
+}
+
+/** Names already reduced (the gazetteer's recur from place to place and from run to run of a notebook). */
+const reduced = new Map<string, string>();
+
+/** A name reduced to lower-case ASCII words: accents, apostrophes and punctuation dropped, `St` read as `Saint`. */
+function nameWords(name: string): string {
+  let words = reduced.get(name);
+  if (words === undefined) {
+    if (reduced.size >= 100_000) reduced.clear();
+    reduced.set(name, (words = reduceName(name)));
+  }
+  return words;
+}
+
+function reduceName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/['’‘`ʼ]/g, '')
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .replace(/^st /, 'saint ');
+}
+
+/**
+ * Whether two names are one city's, as the database and GeoNames spell it: the same words, one
+ * name the other's first words (New York, New York City), or a transliteration a few letters
+ * apart (Grozny, Groznyy; Antwerp, Antwerpen). Used only on a city and the gazetteer's cities
+ * near it. Not a name within another: the City of London is not London's own entry.
+ */
+export function sameCityName(a: string, b: string): boolean {
+  const x = nameWords(a);
+  const y = nameWords(b);
+  if (!x || !y) return false;
+  if (x === y || x.startsWith(`${y} `) || y.startsWith(`${x} `)) return true;
+  const allowed = Math.max(1, Math.round(Math.max(x.length, y.length) / 4));
+  return Math.abs(x.length - y.length) <= allowed && editDistance(x, y) <= allowed;
+}
+
+/** Levenshtein distance (short names only: two rows of the table). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
 }
 
 /** A place from its member cities, the first being the seed. */
@@ -140,7 +246,8 @@ function makePlace(members: readonly ClusterInput[]): PlaceCluster {
   let radius = 0;
   for (const c of members) radius = Math.max(radius, haversineKm(latitude, longitude, c.latitude, c.longitude));
   return {
-    name: seed.city,
+    name: cityLabel(seed),
+    largest_city: seed.city,
     country: seed.country,
     country_name: seed.country_name ?? null,
     latitude: round(latitude, 4),

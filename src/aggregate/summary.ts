@@ -21,8 +21,8 @@ export interface SummaryAsnDatabase extends DatabaseInfo {
   age_days: number;
 }
 
-/** One place (see `clusterPlaces`); `cities` are the member cities' names, largest first. */
-export type SummaryPlace = Omit<PlaceCluster, 'cities'> & { cities: string[] };
+/** One place (see `clusterPlaces`); `cities` are the member cities' names as the database gives them, largest first. */
+export type SummaryPlace = Omit<PlaceCluster, 'cities'> & { cities: (string | null)[] };
 
 /**
  * `output/summary.json`: the run in numbers. Keys are a contract read by automation: add, never rename.
@@ -77,6 +77,8 @@ export interface Summary {
     include_trusted?: boolean;
     /** How sshd's lines were read: fail2ban's sshd filter mode (`normal`, `ddos`, `extra`, `aggressive`); set by the run. */
     sshd_mode?: string;
+    /** A place is named after the most populous gazetteer city within this distance (km) of its largest city. */
+    place_naming_km?: number;
   };
   top_cities: { city: string; subdivision: string | null; country: string; country_name: string; latitude: number; longitude: number; ips: number; events: number }[];
   /** Cities grouped into places (metro areas) within `options.cluster_radius_km`, largest first. */
@@ -117,6 +119,7 @@ export interface SummaryInput {
 export function summaryPlace(p: PlaceCluster): SummaryPlace {
   return {
     name: p.name,
+    largest_city: p.largest_city,
     country: p.country,
     country_name: p.country_name,
     latitude: p.latitude,
@@ -183,7 +186,7 @@ export function eventFigures(events: ColumnTable, aggregates: Aggregates, top: P
       ipv6_networks_64: counting.ipv6Networks64,
       attackers: counting.attackers,
     },
-    options: { ipv6_prefix64: counting.ipv6Prefix64, cluster_radius_km: counting.clusterRadiusKm },
+    options: { ipv6_prefix64: counting.ipv6Prefix64, cluster_radius_km: counting.clusterRadiusKm, place_naming_km: counting.placeNamingKm },
     top_cities: aggregates.cities.slice(0, top.topCities ?? 50).objects() as Summary['top_cities'],
     top_places: aggregates.places.slice(0, top.topPlaces ?? 50).map(summaryPlace),
     top_countries: aggregates.countries.slice(0, top.topCountries ?? 50).objects() as Summary['top_countries'],

@@ -22,6 +22,8 @@ import type { Comparison } from '../aggregate/compare';
 import { printable } from '../html';
 import { timeZone, type TimeZone } from '../time-zone';
 import { BotMapError } from '../errors';
+import { GAZETTEER_CREDIT } from '../aggregate/gazetteer';
+import { cityAndCountry, cityLabel } from '../aggregate/places';
 
 /**
  * Choices beyond the run's parameters. The drawing parameters given here (theme, labels, top,
@@ -70,6 +72,11 @@ export function networkCredit(analysis: Analysis): string {
   return `Networks: ${info.type}, built ${info.build_date}. ${credit}.`;
 }
 
+/** The credit line of charts that name places (GeoNames' names are CC BY 4.0). */
+export function placeNamesCredit(): string {
+  return `${GAZETTEER_CREDIT}.`;
+}
+
 /** What the `ips` counts count: addresses, or attackers with each IPv6 /64 counted once. */
 function counted(analysis: Analysis): { noun: string; note: string | null } {
   return analysis.aggregates.counting?.ipv6Prefix64
@@ -79,7 +86,7 @@ function counted(analysis: Analysis): { noun: string; note: string | null } {
 
 /** The parameters an analysis is made with, by their names in the parameters cell: changing one needs a new analysis. */
 const ANALYSIS_PARAMETERS = {
-  data: 'DATA', archive: 'ARCHIVE', mmdb: 'MMDB', asnMmdb: 'ASN_MMDB', timeZone: 'TIME_ZONE', clusterRadiusKm: 'CLUSTER_KM', ipv6Prefix64: 'IPV6_64', from: 'FROM', to: 'TO',
+  data: 'DATA', archive: 'ARCHIVE', mmdb: 'MMDB', asnMmdb: 'ASN_MMDB', timeZone: 'TIME_ZONE', clusterRadiusKm: 'CLUSTER_KM', placeNamingKm: 'PLACE_NAMING_KM', ipv6Prefix64: 'IPV6_64', from: 'FROM', to: 'TO',
   trusted: 'TRUSTED', includeTrusted: 'INCLUDE_TRUSTED', sshdMode: 'SSHD_MODE',
 } as const;
 
@@ -105,14 +112,20 @@ function themeOf(analysis: Analysis, options: ChartsOptions): Theme {
   return themeNamed(drawingParameters(analysis, options).theme);
 }
 
-/** The output-file slug of a place name: lower-case ASCII words joined by hyphens ("São Paulo" → "sao-paulo"). */
+/** Characters a slug keeps: a file name stays far below the 255 bytes a file system allows, whatever a city is called. */
+const SLUG_LENGTH = 60;
+
+/** The output-file slug of a place name: lower-case ASCII words joined by hyphens ("São Paulo" → "sao-paulo"), at most 60 characters. */
 export function slug(name: string): string {
   const ascii = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
+    .slice(0, SLUG_LENGTH + 1)
+    .replace(/^-+|-+$/g, '')
+    .slice(0, SLUG_LENGTH)
+    .replace(/-+$/, '');
   return ascii || 'place';
 }
 
@@ -124,8 +137,14 @@ function places(analysis: Analysis): PlaceCluster[] {
   return analysis.aggregates.places ?? [];
 }
 
-function countryLabel(code: string, name: string | null | undefined): string {
-  return name || countryName(code) || code;
+function countryLabel(code: string | null, name: string | null | undefined): string | null {
+  return name || (code && (countryName(code) || code)) || null;
+}
+
+/** A place with its country, as titles name it: `Buenos Aires, Argentina` (the name alone when it is the country's, or no country is known). */
+function placeTitle(place: PlaceCluster): string {
+  const country = countryLabel(place.country, place.country_name);
+  return country && country !== place.name ? `${place.name}, ${country}` : place.name;
 }
 
 /** The world map of the run, with title, subtitle and caption; the largest places labelled. */
@@ -152,14 +171,14 @@ export function worldMapChart(analysis: Analysis, options: ChartsOptions = {}): 
     caption: [
       `Each dot is a city; its area grows with the number of distinct attacking ${noun} located there.` +
         (placeList.length
-          ? ` The ${labelled} largest places (cities within ${radius} km of each other, counted together) are labelled with their count; a ring encloses each place's cities.`
+          ? ` The ${labelled} largest places (cities within ${radius} km of each other, counted together, named after the largest city near them) are labelled with their count; a ring encloses each place's cities.`
           : ` The ${labelled} largest are labelled with that count.`) +
         (options.color === 'events' ? ' Colour: attack events per city.' : options.color === 'share' ? ' Colour: the city’s share of all attack events.' : ''),
       undrawn
         ? `Not drawn: ${formatCount(ips.located_country_only)} addresses located to a country only, ${formatCount(ips.not_found)} not in the database, ${formatCount(ips.not_public)} private or reserved (of ${formatCount(ips.distinct)} distinct).`
         : 'Every address was located to a city.',
       ...(note ? [note] : []),
-      databaseCredit(analysis),
+      placeList.length ? `${databaseCredit(analysis)} ${placeNamesCredit()}` : databaseCredit(analysis),
     ],
   });
 }
@@ -170,17 +189,17 @@ export function placeMapChart(analysis: Analysis, rank: number, options: ChartsO
   if (!place) return null;
   const { noun, note } = counted(analysis);
   const radius = analysis.aggregates.counting?.clusterRadiusKm ?? analysis.parameters.clusterRadiusKm;
-  const country = countryLabel(place.country, place.country_name);
+  const largest = place.cities[0] ? cityLabel(place.cities[0]) : place.name;
   const span = place.cities.length > 1 ? ` within ${formatCount(Math.max(1, place.radius_km))} km` : '';
   return placeMap(place, {
     theme: themeOf(analysis, options),
     context: cityPoints(analysis),
-    title: `${place.name}, ${country}: ${formatCount(place.ips)} attacking ${noun}`,
+    title: `${placeTitle(place)}: ${formatCount(place.ips)} attacking ${noun}`,
     subtitle: `${dataWindow(analysis)} · place ${rank} of ${formatCount(places(analysis).length)} · ${countOf(place.cities.length, 'city', 'cities')}${span} · ${countOf(place.events, 'event')}`,
     caption: [
-      `Cities within ${radius} km of ${place.name} counted as one place. Dot area: distinct attacking ${noun} per city; grey dots: other located cities nearby; dashed circle: the place's extent.`,
+      `Cities within ${radius} km of ${largest} counted as one place${largest === place.name ? '' : `, named after ${place.name}, the largest city near ${largest}`}. Dot area: distinct attacking ${noun} per city; grey dots: other located cities nearby; dashed circle: the place's extent.`,
       ...(note ? [note] : []),
-      `${databaseCredit(analysis)} Shapes: Natural Earth 1:${placeMapView(place).resolution}.`,
+      `${databaseCredit(analysis)} ${placeNamesCredit()} Shapes: Natural Earth 1:${placeMapView(place).resolution}.`,
     ],
   });
 }
@@ -262,7 +281,7 @@ function rankingOf<T extends { ips: number; events: number }>(
 
 /** The top cities as bars (distinct addresses, or events with `measure: 'events'`), the other measure beside. */
 export function topCitiesChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
-  return rankingOf(analysis, options, cityPoints(analysis), (c) => `${c.city}, ${c.country}`, ['city', 'cities'], [
+  return rankingOf(analysis, options, cityPoints(analysis), cityAndCountry, ['city', 'cities'], [
     'Cities as named by the geolocation database; addresses located to a country only are not counted here.',
     databaseCredit(analysis),
   ]);
@@ -271,10 +290,11 @@ export function topCitiesChart(analysis: Analysis, options: ChartsOptions = {}):
 /** The top places (nearby cities counted together) as bars. */
 export function topPlacesChart(analysis: Analysis, options: ChartsOptions = {}): Chart {
   const radius = analysis.aggregates.counting?.clusterRadiusKm ?? analysis.parameters.clusterRadiusKm;
-  const label = (p: PlaceCluster) => `${p.name}, ${p.country}${p.cities.length > 1 ? ` (${p.cities.length} cities)` : ''}`;
+  const label = (p: PlaceCluster) => `${p.country ? `${p.name}, ${p.country}` : p.name}${p.cities.length > 1 ? ` (${p.cities.length} cities)` : ''}`;
+  const naming = analysis.aggregates.counting?.placeNamingKm ?? analysis.parameters.placeNamingKm;
   return rankingOf(analysis, options, places(analysis), label, ['place', 'places'], [
-    `A place is a city with every city within ${radius} km of it, named after the largest; addresses located to a country only are not counted here.`,
-    databaseCredit(analysis),
+    `A place is a city with every city within ${radius} km of it, named after the most populous city within ${naming} km of its largest; addresses located to a country only are not counted here.`,
+    `${databaseCredit(analysis)} ${placeNamesCredit()}`,
   ]);
 }
 
@@ -395,7 +415,7 @@ export function compareChart(analysis: Analysis, comparison: Comparison, what: '
       subtitle: `${isoDay(comparison.before.from)} – ${isoDay(comparison.before.to)} against ${isoDay(comparison.after.from)} – ${isoDay(comparison.after.to)} · ${comparison.before.ips.toLocaleString('en-US')} → ${comparison.after.ips.toLocaleString('en-US')} addresses`,
       caption: [
         `Hollow dot: distinct addresses with an attack event before ${split}; filled dot: from ${split} on. Largest changes first.`,
-        what === 'networks' ? `${databaseCredit(analysis)} ${networkCredit(analysis)}` : databaseCredit(analysis),
+        what === 'networks' ? `${databaseCredit(analysis)} ${networkCredit(analysis)}` : what === 'places' ? `${databaseCredit(analysis)} ${placeNamesCredit()}` : databaseCredit(analysis),
       ],
     },
   );

@@ -10,12 +10,16 @@ import { niceSizeValues, sizeLegend } from './legends';
 import { customMark, dotsGroup, labelHeight, labelsGroup, labelWidth, type LabelText, type PixelDot } from './marks';
 import type { Theme } from './theme';
 import { dotRadius } from './world-map';
+import { cityLabel } from '../aggregate/places';
 
 const EARTH_RADIUS_KM = 6371.0088;
 
 /** A city drawn on a zoomed map. */
 export interface PlaceMapCity {
-  city: string;
+  /** Null for a point given without a city name: it is labelled by its country or coordinates (`cityLabel`). */
+  city: string | null;
+  country?: string | null;
+  country_name?: string | null;
   latitude: number;
   longitude: number;
   ips: number;
@@ -96,7 +100,7 @@ function contextDots(place: PlaceMapPlace, context: readonly PlaceMapCity[], o: 
     .filter((c) => !members.has(`${c.city}|${c.latitude}|${c.longitude}`))
     .map((c) => {
       const [x, y] = o.project(c.longitude, c.latitude);
-      return { x, y, r: Math.min(o.maxRadius * 0.6, o.radius(c.ips)), title: `${c.city} (outside ${place.name})\n${countOf(c.ips, 'address', 'addresses')}` };
+      return { x, y, r: Math.min(o.maxRadius * 0.6, o.radius(c.ips)), title: `${cityLabel(c)} (outside ${place.name})\n${countOf(c.ips, 'address', 'addresses')}` };
     })
     .filter((d) => Number.isFinite(d.x) && inView([d.x, d.y]));
 }
@@ -158,11 +162,11 @@ export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart 
   const maxRadius = MAX_RADIUS;
   const maxIps = place.cities.reduce((m, c) => Math.max(m, c.ips), 0);
   const radius = (ips: number) => dotRadius(ips, maxIps, maxRadius) + 0.8;
-  const cities = [...place.cities].sort((a, b) => b.ips - a.ips || a.city.localeCompare(b.city));
+  const cities = [...place.cities].sort((a, b) => b.ips - a.ips || cityLabel(a).localeCompare(cityLabel(b)));
   const events = cities.reduce((sum, c) => sum + (c.events ?? 0), 0);
   const dots = cities.map((c) => {
     const [x, y] = project(c.longitude, c.latitude);
-    const lines = [c.city, `${countOf(c.ips, 'address', 'addresses')}${ofAll(c.ips, place.ips, 'the place')}`];
+    const lines = [cityLabel(c), `${countOf(c.ips, 'address', 'addresses')}${ofAll(c.ips, place.ips, 'the place')}`];
     if (c.events != null) lines.push(`${countOf(c.events, 'event')}${ofAll(c.events, events, 'the place')}`);
     return { x, y, r: radius(c.ips), title: lines.join('\n') };
   });
@@ -174,7 +178,7 @@ export function placeMap(place: PlaceMapPlace, options: PlaceMapOptions): Chart 
   const barKm = niceKm(width / 5 / pxPerKm);
   obstacles.push({ x: 10, y: mapHeight - 40, width: barKm * pxPerKm + 30, height: 34 });
 
-  const texts: LabelText[] = cities.slice(0, LABELS).map((c) => ({ name: c.city, count: formatCount(c.ips) }));
+  const texts: LabelText[] = cities.slice(0, LABELS).map((c) => ({ name: cityLabel(c), count: formatCount(c.ips) }));
   const requests = texts.map((t, i) => ({ x: dots[i].x, y: dots[i].y, r: dots[i].r, width: labelWidth(t), height: labelHeight() }));
   const placed = placeLabels(requests, { x: 4, y: 4, width: width - 8, height: mapHeight - 8 }, 2, { obstacles, dots: [...dots.slice(LABELS), ...context.filter((d) => d.r > 2)], ringStep: 12, rings: 16 });
   const notes = texts.filter((_, i) => !placed[i]).map((t) => `No room to label ${t.name} (${t.count} addresses) on the map of ${place.name}.`);

@@ -45,11 +45,14 @@ function emptyChart(options: RankingOptions, theme: Theme, document: SvgDocument
   return framed(document, theme, { ...options, width }, plot, height, [], []);
 }
 
-/** Shortens a label to `max` pixels with an ellipsis. */
-function truncate(label: string, max: number): string {
+/**
+ * Shortens a label to `max` pixels with an ellipsis, a whole character at a time: half of a
+ * surrogate pair (an emoji cut in two) is not a character XML may hold, and makes the SVG invalid.
+ */
+export function truncate(label: string, max: number): string {
   if (textWidth(label, FONT) <= max) return label;
   let cut = label;
-  while (cut.length > 1 && textWidth(`${cut}…`, FONT) > max) cut = cut.slice(0, -1);
+  while (cut.length > 1 && textWidth(`${cut}…`, FONT) > max) cut = cut.slice(0, /[\udc00-\udfff]/.test(cut[cut.length - 1]) && cut.length > 2 ? -2 : -1);
   return `${cut.trimEnd()}…`;
 }
 

@@ -8,11 +8,13 @@ import { el, fmt, framed, formatCount, ofAll, countOf, setup, type Chart, type C
 import { fitWorld, geoGraticuleLines, roundedProjection, SPHERE, type ProjectionName } from './geo';
 import { legendRow, niceSizeValues, rampLegend, sizeLegend } from './legends';
 import { customMark, dotsGroup, labelHeight, labelsGroup, labelWidth, type LabelText, type PixelDot } from './marks';
+import { cityAndCountry, cityLabel } from '../aggregate/places';
 
 /** A city-level point to draw: the rows of the `cities` table. */
 export interface CityPoint {
-  city: string;
-  country: string;
+  /** Null for a point given without a city name: it is labelled by its country or coordinates (`cityLabel`). */
+  city: string | null;
+  country: string | null;
   country_name?: string | null;
   latitude: number;
   longitude: number;
@@ -23,7 +25,7 @@ export interface CityPoint {
 /** A place to label on the world map: a cluster of nearby cities (`PlaceCluster` fits). */
 export interface MapPlace {
   name: string;
-  country: string;
+  country: string | null;
   latitude: number;
   longitude: number;
   ips: number;
@@ -102,13 +104,13 @@ interface CityTotals {
 
 /** A city's hover title: name and country, addresses and events with their shares of the map's. */
 function cityTitle(c: CityPoint, totals: CityTotals): string {
-  return `${c.city}, ${c.country}\n${countOf(c.ips, 'address', 'addresses')}${ofAll(c.ips, totals.ips)}\n${countOf(c.events, 'event')}${ofAll(c.events, totals.events)}`;
+  return `${cityAndCountry(c)}\n${countOf(c.ips, 'address', 'addresses')}${ofAll(c.ips, totals.ips)}\n${countOf(c.events, 'event')}${ofAll(c.events, totals.events)}`;
 }
 
 /** The hover title of a square of small dots: each city's counts, largest first, then the square's share of all. */
 function squareTitle(cities: readonly CityPoint[], totals: CityTotals): string {
   if (cities.length === 1) return cityTitle(cities[0], totals);
-  const lines = cities.slice(0, HOVER_CITIES).map((c) => `${c.city}, ${c.country}: ${countOf(c.ips, 'address', 'addresses')}, ${countOf(c.events, 'event')}`);
+  const lines = cities.slice(0, HOVER_CITIES).map((c) => `${cityAndCountry(c)}: ${countOf(c.ips, 'address', 'addresses')}, ${countOf(c.events, 'event')}`);
   const more = cities.length - HOVER_CITIES;
   if (more > 0) lines.push(`… and ${countOf(more, 'more city', 'more cities')}`);
   const ips = cities.reduce((sum, c) => sum + c.ips, 0);
@@ -278,7 +280,7 @@ function worldLabels(sorted: readonly CityPoint[], options: { places?: readonly 
   if (!options.places) {
     return sorted.slice(0, options.count).map((city) => {
       const [x, y] = project(city.longitude, city.latitude);
-      return { x, y, ring: radius(city.ips) + 1.5, text: { name: city.city, count: formatCount(city.ips) }, what: `${city.city} (${formatCount(city.ips)} addresses)` };
+      return { x, y, ring: radius(city.ips) + 1.5, text: { name: cityLabel(city), count: formatCount(city.ips) }, what: `${cityLabel(city)} (${formatCount(city.ips)} addresses)` };
     });
   }
   return options.places.slice(0, options.count).map((place) => {
@@ -343,7 +345,7 @@ export function worldMap(cities: readonly CityPoint[], options: WorldMapOptions)
   const maxIps = cities.reduce((m, c) => Math.max(m, c.ips), 0);
   const radius = (ips: number) => dotRadius(ips, maxIps, maxRadius);
   // Big dots first so small ones stay visible on top.
-  const sorted = [...cities].sort((a, b) => b.ips - a.ips || a.city.localeCompare(b.city));
+  const sorted = [...cities].sort((a, b) => b.ips - a.ips || cityLabel(a).localeCompare(cityLabel(b)));
   const project = (lon: number, lat: number) => projection([lon, lat]) ?? [NaN, NaN];
   const colors = dotColors(sorted, options.color, theme, document);
   const dots = sorted.map((c) => {

@@ -257,8 +257,12 @@ export function writeJson(file: string, value: unknown): void {
 export const IPS_COLUMNS = ['ip', 'events', 'first_seen', 'last_seen', 'country', 'country_name', 'city', 'subdivision', 'latitude', 'longitude', 'accuracy_radius', 'precision', 'version', 'records', 'asn', 'org', 'trusted'] as const;
 export const CITIES_COLUMNS = ['city', 'subdivision', 'country', 'country_name', 'latitude', 'longitude', 'ips', 'events'] as const;
 export const COUNTRIES_COLUMNS = ['country', 'name', 'ips', 'events', 'ips_city', 'ips_country_only'] as const;
-/** places.csv: one row per place, largest first; `cities` lists the member cities' names, largest first, separated by `;`. */
-export const PLACES_COLUMNS = ['name', 'country', 'country_name', 'latitude', 'longitude', 'radius_km', 'ips', 'events', 'city_count', 'cities'] as const;
+/**
+ * places.csv: one row per place, largest first; `name` as people know it (see `namePlace`),
+ * `cities` the member cities' names as the database gives them, largest first, separated by `;`,
+ * and `largest_city` the one holding the most addresses.
+ */
+export const PLACES_COLUMNS = ['name', 'country', 'country_name', 'latitude', 'longitude', 'radius_km', 'ips', 'events', 'city_count', 'cities', 'largest_city'] as const;
 export const ASNS_COLUMNS = ['asn', 'org', 'ips', 'events'] as const;
 /** usernames.csv: every user name tried (attacker-written text), most attempted first. */
 export const USERNAMES_COLUMNS = ['user', 'attempts', 'ips', 'countries'] as const;

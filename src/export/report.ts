@@ -3,6 +3,8 @@ import { EVENT_KINDS } from '../load/events';
 import { ATTACK_KINDS } from '../types';
 import type { Analysis } from '../notebook/pipeline';
 import { isoDay, type Summary } from '../aggregate/summary';
+import { GAZETTEER_CREDIT } from '../aggregate/gazetteer';
+import { cityLabel } from '../aggregate/places';
 import type { ChangeRow, Comparison } from '../aggregate/compare';
 import { usernamesByCountry, type UsernameRow } from '../aggregate/usernames';
 
@@ -149,13 +151,14 @@ export function placesHtml(analysis: Analysis, top = analysis.parameters.top): s
   if (analysis.database.kind !== 'city') return `<p>Places need a City database; ${escapeHtml(analysis.database.info.type)} gives countries only.</p>`;
   const rows = analysis.aggregates.places.slice(0, top).map((p) => ({
     place: p.name,
-    country: p.country,
+    country: p.country ?? '',
     ips: p.ips,
     events: p.events,
     radius: `${p.radius_km.toLocaleString('en-US')} km`,
-    cities: p.cities.length > 1 ? `${p.cities.length}: ${p.cities.map((c) => c.city).join(', ')}` : p.cities[0]?.city ?? '',
+    cities: p.cities.length > 1 ? `${p.cities.length}: ${p.cities.map(cityLabel).join(', ')}` : p.cities[0] ? cityLabel(p.cities[0]) : '',
   }));
-  return htmlTable(rows, ['place', 'country', 'ips', 'events', 'radius', 'cities'], ['place', 'country', 'addresses', 'events', 'radius', 'cities']);
+  const table = htmlTable(rows, ['place', 'country', 'ips', 'events', 'radius', 'cities'], ['place', 'country', 'addresses', 'events', 'radius', 'cities']);
+  return `${table}<p><i>Places are named after the most populous city within ${analysis.aggregates.counting?.placeNamingKm ?? analysis.parameters.placeNamingKm} km of their largest; the cities are the database's. ${escapeHtml(GAZETTEER_CREDIT)}.</i></p>`;
 }
 
 /** The networks (autonomous systems) with the most attacking addresses, with the data's credit. */

@@ -1,4 +1,5 @@
 import { escapeHtml } from '../html';
+import { GAZETTEER_CREDIT } from '../aggregate/gazetteer';
 import type { Summary } from '../aggregate/summary';
 
 /** A notebook a run executed, with paths relative to the output folder. */
@@ -83,7 +84,7 @@ ${warnings.length ? `<div class="warning"><ul>${warnings.map((w) => `<li>${w}</l
 <tr><td>private or reserved (not looked up)</td><td class="n">${number(ips.not_public)}</td></tr>
 <tr><th>distinct</th><th class="n">${number(ips.distinct)}</th></tr>
 </table>
-<p class="muted">Geolocation: ${escapeHtml(database.type)}, built ${escapeHtml(database.build_date)}. ${escapeHtml(database.attribution)}.</p>
+<p class="muted">Geolocation: ${escapeHtml(database.type)}, built ${escapeHtml(database.build_date)}. ${escapeHtml(database.attribution)}. ${escapeHtml(GAZETTEER_CREDIT)}.</p>
 <h2>Charts</h2>
 <div class="charts">
 ${charts}

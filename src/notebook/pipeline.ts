@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ColumnTable } from 'arquero';
-import { aggregate, type Aggregates } from '../aggregate/aggregate';
+import { aggregate, PLACE_NAMING_KM, type Aggregates } from '../aggregate/aggregate';
 import { locatedAddresses } from '../aggregate/addresses';
 import { eventsTable } from '../load/events-table';
 import { givenToLocation, loadPaths, type LoadResult } from '../load/load';
@@ -40,6 +40,8 @@ export interface Parameters {
   asnMmdb: string | null;
   /** Cities within this distance of each other form one place. */
   clusterRadiusKm: number;
+  /** A place is named after the most populous gazetteer city within this distance (km) of its largest city; 0 keeps the database's names. */
+  placeNamingKm: number;
   /** Count each IPv6 /64 as one attacker. */
   ipv6Prefix64: boolean;
   /** Map projection of the world map. */
@@ -72,6 +74,7 @@ export const DEFAULT_PARAMETERS: Parameters = {
   top: 20,
   asnMmdb: null,
   clusterRadiusKm: 100,
+  placeNamingKm: PLACE_NAMING_KM,
   ipv6Prefix64: false,
   projection: 'equal-earth',
   zoomed: 2,
@@ -99,6 +102,7 @@ const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters
   labels: { cell: 'LABELS', variable: 'BOTMAP_LABELS', read: (text, variable) => positiveInteger(variable, text) },
   zoomed: { cell: 'ZOOMED', variable: 'BOTMAP_ZOOMED', read: (text, variable) => positiveInteger(variable, text) },
   clusterRadiusKm: { cell: 'CLUSTER_KM', variable: 'BOTMAP_CLUSTER_KM', read: (text, variable) => positiveInteger(variable, text) },
+  placeNamingKm: { cell: 'PLACE_NAMING_KM', variable: 'BOTMAP_PLACE_NAMING_KM', read: (text, variable) => positiveInteger(variable, text) },
   projection: { cell: 'PROJECTION', variable: 'BOTMAP_PROJECTION', read: (text, variable) => oneOf(variable, text, PROJECTION_NAMES) },
   // Checked once every source is known (see parameters()).
   timeZone: { cell: 'TIME_ZONE', variable: 'BOTMAP_TZ', read: (text) => text },
@@ -114,7 +118,7 @@ const PARAMETER_SOURCES: { [K in keyof Parameters]: { cell: keyof CellParameters
 /**
  * The run's parameters: the defaults, then the notebook's own values, then `BOTMAP_DATA`
  * (paths separated by the system path delimiter, `:` on Linux), `BOTMAP_ARCHIVE`, `BOTMAP_MMDB`, `BOTMAP_OUT`,
- * `BOTMAP_THEME`, `BOTMAP_LABELS`, `BOTMAP_TOP`, `BOTMAP_ASN_MMDB`, `BOTMAP_CLUSTER_KM`,
+ * `BOTMAP_THEME`, `BOTMAP_LABELS`, `BOTMAP_TOP`, `BOTMAP_ASN_MMDB`, `BOTMAP_CLUSTER_KM`, `BOTMAP_PLACE_NAMING_KM`,
  * `BOTMAP_IPV6_64`, `BOTMAP_PROJECTION`, `BOTMAP_ZOOMED`, `BOTMAP_TZ`, `BOTMAP_SPLIT`, `BOTMAP_FROM`,
  * `BOTMAP_TO`, `BOTMAP_TRUSTED` (commas between entries), `BOTMAP_INCLUDE_TRUSTED`, `BOTMAP_SSHD_MODE`. Relative paths are taken from the project
  * folder, so a notebook (whose working folder is `notebooks/`) and a script agree.
@@ -205,8 +209,8 @@ export interface Analysis {
  * tables, the figures of its summary, and the charts drawn from it are those of these events alone.
  */
 export function analysisOfEvents(analysis: Analysis, events: ColumnTable): Analysis {
-  const { ipv6Prefix64, clusterRadiusKm } = analysis.parameters;
-  const aggregates = aggregate(events, analysis.addresses, { ipv6Prefix64, clusterRadiusKm });
+  const { ipv6Prefix64, clusterRadiusKm, placeNamingKm } = analysis.parameters;
+  const aggregates = aggregate(events, analysis.addresses, { ipv6Prefix64, clusterRadiusKm, placeNamingKm });
   const figures = withTrusted(withDuplicates(eventFigures(events, aggregates), analysis.load.inputs), analysis.trusted.numRows(), analysis.parameters.includeTrusted);
   return { ...analysis, events, aggregates, summary: { ...analysis.summary, ...figures } };
 }
@@ -300,7 +304,7 @@ function finishAnalysis(params: Parameters, parts: DescribedParts): Analysis {
   const window = daysWindow(params.from, params.to, params.timeZone);
   const events = window ? eventsInWindow(allEvents, window) : allEvents;
   const addresses = locatedAddresses(load.store.addresses, locations, networks, trust.trusted);
-  const aggregates = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm });
+  const aggregates = aggregate(events, addresses, { ipv6Prefix64: params.ipv6Prefix64, clusterRadiusKm: params.clusterRadiusKm, placeNamingKm: params.placeNamingKm });
   // Database warnings (an old database; a Country database: no city results) lead the notes too.
   const warnings = [...database.warnings, ...asnDatabase.warnings];
   const notes: string[] = [];
@@ -371,6 +375,7 @@ export interface CellParameters {
   INCLUDE_TRUSTED?: boolean;
   /** fail2ban's sshd filter mode: `normal`, `ddos`, `extra` or `aggressive`. */
   SSHD_MODE?: string;
+  PLACE_NAMING_KM?: number;
 }
 
 /**
@@ -417,6 +422,7 @@ function parametersOfCell(cell: CellParameters, env: NodeJS.ProcessEnv): Paramet
       labels: cell.LABELS,
       zoomed: cell.ZOOMED,
       clusterRadiusKm: cell.CLUSTER_KM,
+      placeNamingKm: cell.PLACE_NAMING_KM ?? PLACE_NAMING_KM,
       projection: oneOf('PROJECTION', cell.PROJECTION, PROJECTION_NAMES),
       timeZone: cell.TIME_ZONE || null,
       splitDate: cell.SPLIT_DATE || null,
