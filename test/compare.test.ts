@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateStore as aggregate, eventsOf } from './support/aggregate-store';
-import { comparePeriods, splitPoint } from '../src/aggregate/compare';
+import { comparePeriods, placeLabels, splitPoint } from '../src/aggregate/compare';
 import { EventStore } from '../src/load/events';
 import type { Analysis } from '../src/notebook/pipeline';
 import type { AttackEvent, Location } from '../src/types';
@@ -54,6 +54,21 @@ describe('comparePeriods', () => {
     expect(byKey['Changchun, CN']).toMatchObject({ before: 1, after: 0, status: 'gone' });
     expect(c.places[0].key).toBe('Buenos Aires, AR');
     expect(c.countries.map((r) => r.key).sort()).toEqual(['AR', 'CN', 'GB']);
+  });
+
+  it('labels two places that share a name apart, by their largest city, else their rank', () => {
+    expect(
+      placeLabels([
+        { name: 'Buenos Aires', country: 'AR', largest_city: 'Ituzaingó' },
+        { name: 'Seoul', country: 'KR', largest_city: 'Seoul' },
+        { name: 'Buenos Aires', country: 'AR', largest_city: 'Quilmes' },
+        { name: 'Lagos', country: null, largest_city: null },
+        { name: 'Lagos', country: null, largest_city: null },
+        // Two towns of one name, each the largest city of its place: their rank tells the second apart.
+        { name: 'Springfield', country: 'US', largest_city: 'Springfield' },
+        { name: 'Springfield', country: 'US', largest_city: 'Springfield' },
+      ]),
+    ).toEqual(['Buenos Aires, AR (Ituzaingó)', 'Seoul, KR', 'Buenos Aires, AR (Quilmes)', 'Lagos (place 4)', 'Lagos (place 5)', 'Springfield, US (Springfield)', 'Springfield, US (Springfield) #7']);
   });
 
   it('counts points given without a name or country in their own place (by coordinates), not in another', () => {

@@ -1,6 +1,6 @@
 import * as aq from 'arquero';
 import type { ColumnTable } from 'arquero';
-import { ATTACK_KINDS } from '../types';
+import { ATTACK_KINDS, type PlaceCluster } from '../types';
 import type { Analysis } from '../notebook/pipeline';
 import { isoDay } from './summary';
 import { cityKey } from './places';
@@ -81,6 +81,19 @@ function periodFigures(events: ColumnTable): PeriodFigures {
 }
 
 /**
+ * Each place's label in a comparison: its name and country, told apart by its largest city (else
+ * its rank) where two places share both. Two places can take one name, a big city's, when
+ * CLUSTER_KM is less than twice PLACE_NAMING_KM; counted under one label they would be one place.
+ */
+export function placeLabels(places: readonly Pick<PlaceCluster, 'name' | 'country' | 'largest_city'>[]): string[] {
+  const plain = places.map((place) => (place.country ? `${place.name}, ${place.country}` : place.name));
+  const seen = new Map<string, number>();
+  for (const label of plain) seen.set(label, (seen.get(label) ?? 0) + 1);
+  const told = plain.map((label, i) => (seen.get(label)! > 1 ? `${label} (${places[i].largest_city ?? `place ${i + 1}`})` : label));
+  return told.map((label, i) => (told.indexOf(label) !== i ? `${label} #${i + 1}` : label));
+}
+
+/**
  * Splits the attack events at `split` and counts, per place, network and country, the distinct
  * addresses active before and after: what rose, fell, appeared and went quiet.
  */
@@ -92,9 +105,10 @@ export function comparePeriods(analysis: Analysis, splitDate: string | null = an
   const before = timed.filter((d: any, $: any) => d.time < $.split);
   const after = timed.filter((d: any, $: any) => d.time >= $.split);
   const placeOf = new Map<string, string>();
-  for (const place of analysis.aggregates.places) {
-    for (const city of place.cities) placeOf.set(cityKey(city), place.country ? `${place.name}, ${place.country}` : place.name);
-  }
+  const labels = placeLabels(analysis.aggregates.places);
+  analysis.aggregates.places.forEach((place, i) => {
+    for (const city of place.cities) placeOf.set(cityKey(city), labels[i]);
+  });
   const keys = aq.escape((d: any) => (d.precision === 'city' ? placeOf.get(cityKey(d)) ?? null : null));
   // Per address: active before, after (1 or 0), and its place, network and country.
   const active = before
