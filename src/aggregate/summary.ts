@@ -88,6 +88,8 @@ export interface Summary {
   top_asns?: { asn: number; org: string | null; ips: number; events: number }[];
   charts: Record<string, { svg: string; png: string }>;
   tables: Record<string, string>;
+  /** The interactive world map page, relative to the output folder (`map.html`), once written. */
+  map?: string;
   /** What the person running BotMap should act on: an old database, a Country database. Also listed in `notes`. */
   warnings?: string[];
   notes: string[];

@@ -166,7 +166,7 @@ function smallDotsHover(document: SvgDocument, dots: readonly PixelDot[], cities
 }
 
 /** A world map's sphere, graticule, land and borders as SVG path data, in pixels. */
-interface BaseMapPaths {
+export interface BaseMapPaths {
   sphere: string;
   graticule: string | null;
   land: string;
@@ -182,7 +182,7 @@ const BASE_MAPS_KEPT = 8;
  * land and borders take ~15 ms to project (~50 ms the first time), and a notebook redraws the
  * map on every change.
  */
-function baseMapPaths(resolution: AtlasResolution, projectionName: ProjectionName, width: number, graticule: boolean): BaseMapPaths {
+export function baseMapPaths(resolution: AtlasResolution, projectionName: ProjectionName, width: number, graticule: boolean): BaseMapPaths {
   const key = `${resolution} ${projectionName} ${width} ${graticule}`;
   let paths = baseMapPathsCache.get(key);
   if (!paths) {
@@ -266,7 +266,7 @@ function dotColors(sorted: readonly CityPoint[], color: DotColor | undefined, th
 }
 
 /** A label to place on the world map: where, the ring round what it labels, its text, and what it is in a note. */
-interface WorldLabel {
+export interface WorldLabel {
   x: number;
   y: number;
   ring: number;
@@ -275,7 +275,7 @@ interface WorldLabel {
 }
 
 /** Labels for the largest places (a ring around all their cities), or without places for the largest cities. */
-function worldLabels(sorted: readonly CityPoint[], options: { places?: readonly MapPlace[]; count: number; project: (lon: number, lat: number) => number[]; radius: (ips: number) => number; maxRadius: number }): WorldLabel[] {
+export function worldLabels(sorted: readonly CityPoint[], options: { places?: readonly MapPlace[]; count: number; project: (lon: number, lat: number) => number[]; radius: (ips: number) => number; maxRadius: number }): WorldLabel[] {
   const { project, radius } = options;
   if (!options.places) {
     return sorted.slice(0, options.count).map((city) => {

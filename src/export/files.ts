@@ -15,6 +15,7 @@ import type { Analysis } from '../notebook/pipeline';
 import type { Summary } from '../aggregate/summary';
 import { hasUsernames, topUsernames } from '../aggregate/usernames';
 import { TRUSTED_COLUMNS } from '../aggregate/trusted';
+import { mapPageHtml } from './map-page';
 
 /** The SVG as a standalone XML document. */
 export function svgText(chart: Chart | SvgNode): string {
@@ -334,8 +335,15 @@ export function exportAnalysis(analysis: Analysis, charts: Record<string, Chart>
   const summary = runSummary(analysis, out);
   writeTables(analysis, out, summary);
   writeCharts(charts, out, summary, svgToPng);
+  writeMapPage(analysis, out, summary);
   writeJson(path.join(out, 'summary.json'), summary);
   return summary;
+}
+
+/** Writes `map.html`, the interactive world map, and lists it in the summary. */
+function writeMapPage(analysis: Analysis, out: string, summary: Summary): void {
+  writeFileAtomic(path.join(out, 'map.html'), mapPageHtml(analysis));
+  summary.map = 'map.html';
 }
 
 /**
@@ -354,6 +362,7 @@ export async function exportRun(analysis: Analysis, drawers: ChartDrawers, out =
     const pending = writeCharts(Object.fromEntries(first ? [first] : []), out, summary, render);
     writeTables(analysis, out, summary);
     pending.push(...writeCharts(Object.fromEntries(rest), out, summary, render));
+    writeMapPage(analysis, out, summary);
     await Promise.all(pending);
   } finally {
     await Promise.all(workers.map((worker) => worker.close()));

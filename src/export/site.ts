@@ -86,6 +86,7 @@ ${warnings.length ? `<div class="warning"><ul>${warnings.map((w) => `<li>${w}</l
 </table>
 <p class="muted">Geolocation: ${escapeHtml(database.type)}, built ${escapeHtml(database.build_date)}. ${escapeHtml(database.attribution)}. ${escapeHtml(GAZETTEER_CREDIT)}.</p>
 <h2>Charts</h2>
+${summary.map ? `<p><a href="${escapeHtml(summary.map)}">The world map to zoom and pan</a>: hover a dot for its city, counts, dates and networks.</p>` : ''}
 <div class="charts">
 ${charts}
 </div>
