@@ -193,9 +193,12 @@ describe('npm start on hostile input', () => {
     expect(files).toEqual(expect.arrayContaining(['index.html', 'summary.json', 'tables/usernames.csv', 'tables/ips.csv', 'tables/cities.csv', 'charts/timeline.svg', 'charts/world-map.svg']));
     for (const name of notebooks) expect(files).toEqual(expect.arrayContaining([`notebooks/${name}.html`, `notebooks/${name}.ipynb`]));
     expect(findings).toEqual([]);
-    // No script at all in the pages, not even nbconvert's own; and a policy that forbids them.
+    // No script at all in the pages, not even nbconvert's own, but map.html's program and data
+    // (`isMapPageScript`, above); and a policy that forbids any other.
+    expect(files).toContain('map.html');
+    expect(read('map.html').match(/<script[^>]*>/g)).toEqual(['<script type="application/json" id="botmap-data">', '<script>']);
     for (const file of files.filter((f) => f.endsWith('.html'))) {
-      expect(read(file), file).not.toMatch(/<script/i);
+      if (file !== 'map.html') expect(read(file), file).not.toMatch(/<script/i);
       expect(read(file), file).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);
     }
     // No raw control character (ESC of an ANSI sequence, say) in any text file.

@@ -130,7 +130,13 @@ const behaviour = zoom()
   ])
   .on('zoom', (event) => draw(event.transform));
 const selection = select(svg).call(behaviour);
-document.getElementById('reset').addEventListener('click', () => selection.call(behaviour.transform, zoomIdentity));
+// Made here rather than in the markup: the page's HTML holds no control a payload could imitate.
+const reset = document.createElement('button');
+reset.type = 'button';
+reset.id = 'reset';
+reset.textContent = 'Reset view';
+reset.addEventListener('click', () => selection.call(behaviour.transform, zoomIdentity));
+document.getElementById('controls').prepend(reset);
 
 // The size legend: a dot per value, at the size it has on the map at zoom 1.
 const legendHolder = document.getElementById('legend');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { op, type ColumnTable } from 'arquero';
 import { databaseCredit, dataWindow, drawingParameters, placeNamesCredit } from '../charts/charts';
 import { formatCount } from '../charts/frame';
+import { countryName } from '../charts/atlas';
 import { fitWorld } from '../charts/geo';
 import { placeLabels, type PlacedLabel } from '../charts/labels';
 import { niceSizeValues } from '../charts/legends';
@@ -138,7 +139,7 @@ export function mapPageData(analysis: Analysis): MapPageData {
     cities.y.push(round(y));
     cities.r.push(round(radius(c.ips)));
     cities.name.push(cityLabel(c));
-    cities.country.push(c.country_name || c.country || '');
+    cities.country.push(c.country_name || (c.country ? (countryName(c.country) ?? c.country) : ''));
     cities.ips.push(c.ips);
     cities.events.push(c.events);
     cities.first.push(minute(seen.get(key)?.first ?? null));
@@ -227,7 +228,7 @@ export function mapPageHtml(analysis: Analysis): string {
 </head>
 <body>
 <header><h1 id="title"></h1><div class="muted" id="subtitle"></div></header>
-<div id="controls"><button id="reset" type="button">Reset view</button><span id="legend"></span><span class="muted" id="zoom"></span></div>
+<div id="controls"><span id="legend"></span><span class="muted" id="zoom"></span></div>
 <div id="map"><div id="tip" role="tooltip"></div></div>
 <footer class="muted" id="credits"></footer>
 <script type="application/json" id="botmap-data">${scriptJson(data)}</script>
