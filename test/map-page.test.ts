@@ -205,3 +205,52 @@ describe('map.html in Chromium', () => {
     expect(requests.length).toBe(1);
   });
 });
+
+describe('map.html of the sample in Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  /** Labels shown inside the map's frame. */
+  const namedInView = () =>
+    page.evaluate<string[]>(`(() => {
+      const frame = document.querySelector('#map svg').getBoundingClientRect();
+      return Array.from(document.querySelectorAll('g.labels text'))
+        .filter((t) => t.getAttribute('display') === 'inline')
+        .filter((t) => { const b = t.getBoundingClientRect(); return b.left >= frame.left && b.right <= frame.right && b.top >= frame.top && b.bottom <= frame.bottom; })
+        .map((t) => t.firstChild.textContent)
+        .sort();
+    })()`);
+
+  beforeAll(async () => {
+    const sampleOut = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-map-page-sample-'));
+    await runPipeline(parameters({ data: [path.join(import.meta.dirname, '..', 'data', 'sample')], out: sampleOut }, {}));
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    await page.goto(`file://${path.join(sampleOut, 'map.html')}`, { waitUntil: 'load' });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('names more places in Europe, the densest region, as one zooms into it', async () => {
+    // At zoom 1 the ten largest places are named, none of them in Europe.
+    expect(await namedInView()).toEqual(['Beijing', 'Buenos Aires', 'Guangzhou', 'Hanoi', 'Jakarta', 'Moscow', 'Seoul', 'Shanghai', 'Shenzhen', 'São Paulo']);
+    const frankfurt = await page.evaluate<{ x: number; y: number }>(`(() => {
+      const data = JSON.parse(document.getElementById('botmap-data').textContent);
+      const i = data.cities.name.indexOf('Frankfurt am Main');
+      const b = document.querySelector('circle[data-i="' + i + '"]').getBoundingClientRect();
+      return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
+    })()`);
+    await page.mouse.move(frankfurt.x, frankfurt.y);
+    for (let step = 0; step < 4; step++) {
+      await page.mouse.wheel(0, -400);
+      await page.waitForTimeout(50);
+    }
+    // Four wheel steps of 400 px: ×2^(4 × 400 × 0.002) = ×9.2, the labels placed at ×8.
+    expect(await page.evaluate<string>("document.getElementById('zoom').textContent")).toBe('zoom ×9.2 · 120 places named');
+    expect(await namedInView()).toEqual([
+      'Athens', 'Belgrade', 'Berlin', 'Birkirkara', 'Bristol', 'Brussels', 'Florence', 'Frankfurt am Main', 'Košice', 'Köln', 'Lisbon', 'Ljubljana', 'London', 'Lyon',
+      'Madrid', 'Milan', 'Montpellier', 'Paris', 'Porto', 'Rome', 'Sitten', 'Tatabánya', 'Tunis', 'Ulm', 'Vienna', 'Zagreb', 'Zurich',
+    ]);
+  });
+});
