@@ -153,3 +153,5 @@ for (const { value, r } of data.legend) {
 }
 
 draw(zoomIdentity);
+// Tests and the bench wait for this mark: the map is drawn and answers to zoom and hover.
+document.documentElement.dataset.ready = '1';
