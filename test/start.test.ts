@@ -38,6 +38,11 @@ describe('npm start on the sample data', () => {
     for (const name of NOTEBOOKS) expect(run.stdout).toMatch(new RegExp(`${name}\\.ipynb … done in [\\d.]+ s`));
   });
 
+  it('ends by naming what it wrote, map.html among it', () => {
+    expect(String(run.stdout).trimEnd().split('\n').at(-1)).toBe(`Wrote ${path.relative(ROOT, out)}/: index.html, map.html, summary.json, charts/, tables/, notebooks/`);
+    expect(fs.existsSync(path.join(out, 'map.html'))).toBe(true);
+  });
+
   it('reads and locates the inputs once, and every notebook takes that analysis instead of doing it again', () => {
     expect(run.stdout).toMatch(/^Reading and locating … done in [\d.]+ s \([\d,]+ lines, [\d,]+ addresses\)$/m);
     for (const name of NOTEBOOKS) {
