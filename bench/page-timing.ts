@@ -9,11 +9,14 @@
  *   a message posted from that frame's requestAnimationFrame callback.
  * - zoom: a wheel event of -250 px (×√2 in d3-zoom) is dispatched at the densest spot of the map
  *   from inside a requestAnimationFrame callback; the step lasts from there to the end of that
- *   frame's rendering: d3-zoom's handler, the page's redraw of every dot and label, and the
+ *   frame's rendering: d3-zoom's handler, the page's redraw of the canvas and the labels, and the
  *   browser's style, layout and paint. Ten steps take the map from ×1 to ×32.
  */
 import type { Page } from 'playwright-core';
+import fs from 'node:fs';
+import { readMapPageData, type MapPageData } from '../src/export/map-page';
 import { launchChromium } from '../test/support/browser';
+import { clientPoint, until } from '../test/support/map-page';
 
 export const VIEWPORT = { width: 1300, height: 900 };
 /** Wheel pixels per step: d3-zoom scales by 2^(pixels × 0.002), so ×√2 a step. */
@@ -45,28 +48,25 @@ const WATCH_READY = `(() => {
   }).observe(document, { attributes: true, attributeFilter: ['data-ready'], subtree: true });
 })()`;
 
-/** The centre, in client pixels, of the 50 px cell of the map holding the most dots. */
-const DENSEST_SPOT = `(() => {
-  const data = JSON.parse(document.getElementById('botmap-data').textContent);
-  const box = document.querySelector('#map svg').getBoundingClientRect();
-  const scale = box.width / data.width;
+/** The centre, in map pixels at zoom 1, of the 50 px cell of the map holding the most dots. */
+function densestSpot(data: MapPageData): { x: number; y: number } {
   const cell = 50;
-  const counts = new Map();
-  let best = null;
+  const counts = new Map<string, number>();
+  let best = { key: '0,0', n: 0 };
   data.cities.x.forEach((x, i) => {
-    const key = Math.floor((x * scale) / cell) + ',' + Math.floor((data.cities.y[i] * scale) / cell);
-    const n = (counts.get(key) || 0) + 1;
+    const key = `${Math.floor(x / cell)},${Math.floor(data.cities.y[i] / cell)}`;
+    const n = (counts.get(key) ?? 0) + 1;
     counts.set(key, n);
-    if (!best || n > best.n) best = { key, n };
+    if (n > best.n) best = { key, n };
   });
   const [cx, cy] = best.key.split(',').map(Number);
-  return { x: box.left + (cx + 0.5) * cell, y: box.top + (cy + 0.5) * cell };
-})()`;
+  return { x: (cx + 0.5) * cell, y: (cy + 0.5) * cell };
+}
 
 const zoomStep = (x: number, y: number) => `new Promise((resolve) => requestAnimationFrame(() => {
   const t0 = performance.now();
   const wheel = new WheelEvent('wheel', { deltaY: -${WHEEL_STEP}, deltaMode: 0, clientX: ${x}, clientY: ${y}, bubbles: true, cancelable: true });
-  document.querySelector('#map svg').dispatchEvent(wheel);
+  document.querySelector('#map svg.overlay').dispatchEvent(wheel);
   const script = performance.now() - t0;
   const channel = new MessageChannel();
   channel.port1.onmessage = () => resolve({ total: performance.now() - t0, script });
@@ -76,8 +76,9 @@ const zoomStep = (x: number, y: number) => `new Promise((resolve) => requestAnim
 const TWO_FRAMES = 'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))';
 
 /** Each step's time to its frame rendered, and the part of it the page's script took (d3-zoom and the redraw). */
-async function zoomSteps(page: Page): Promise<{ total: number; script: number }[]> {
-  const spot = await page.evaluate<{ x: number; y: number }>(DENSEST_SPOT);
+async function zoomSteps(page: Page, data: MapPageData): Promise<{ total: number; script: number }[]> {
+  const densest = densestSpot(data);
+  const spot = await clientPoint(page, densest.x, densest.y);
   const steps: { total: number; script: number }[] = [];
   for (let i = 0; i < ZOOM_STEPS; i++) {
     steps.push(await page.evaluate<{ total: number; script: number }>(zoomStep(spot.x, spot.y)));
@@ -95,10 +96,11 @@ export async function timeMapPage(file: string): Promise<PageTiming> {
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.addInitScript(WATCH_READY);
     await page.goto(`file://${file}`, { waitUntil: 'load' });
-    await page.waitForFunction('window.__botmapOpen', undefined, { timeout: 60_000 });
+    await until(page, 'window.__botmapOpen', 60_000);
     const open = await page.evaluate<{ readyMs: number; drawnMs: number }>('window.__botmapOpen');
-    const steps = await zoomSteps(page);
-    const dots = await page.evaluate<number>("document.querySelectorAll('g.dots circle').length");
+    const data = readMapPageData(fs.readFileSync(file, 'utf8'));
+    const steps = await zoomSteps(page, data);
+    const dots = data.cities.x.length;
     const zoomEnd = await page.evaluate<string>("document.getElementById('zoom').textContent");
     if (errors.length) throw new Error(`map.html failed in Chromium: ${errors.join('; ')}`);
     return { ...open, zoomStepsMs: steps.map((s) => s.total), zoomScriptMs: steps.map((s) => s.script), dots, zoomEnd };

@@ -10,7 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { placeMapChart, worldMapChart } from '../src/charts/charts';
 import { svgText, svgToPng } from '../src/export/files';
-import { mapPageHtml } from '../src/export/map-page';
+import { mapPageHtml, readMapPageData } from '../src/export/map-page';
+import { dotCentre, until, viewTransform } from '../test/support/map-page';
 import { analyse, parameters, type Analysis } from '../src/notebook/pipeline';
 import { projectRoot } from '../src/project';
 import { launchChromium } from '../test/support/browser';
@@ -31,42 +32,35 @@ function write(dir: string, file: string, png: Buffer, size: string): void {
   console.log(`docs/${file}: ${size}, ${Math.round(png.length / 1024)} KB`);
 }
 
-/** Where a city's dot is on the page, in client pixels. */
-const dotCentre = (name: string) => `(() => {
-  const data = JSON.parse(document.getElementById('botmap-data').textContent);
-  const i = data.cities.name.indexOf(${JSON.stringify(name)});
-  if (i < 0) return null;
-  const b = document.querySelector('circle[data-i="' + i + '"]').getBoundingClientRect();
-  return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-})()`;
-
 /** map.html of the sample in Chromium: zoomed over Europe, one dot hovered. */
 async function mapPagePicture(analysis: Analysis): Promise<Buffer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-docs-'));
   const browser = await launchChromium();
   try {
     const file = path.join(dir, 'map.html');
-    fs.writeFileSync(file, mapPageHtml(analysis));
+    const html = mapPageHtml(analysis);
+    fs.writeFileSync(file, html);
+    const data = readMapPageData(html);
     const page = await browser.newPage({ viewport: PAGE_VIEWPORT });
     await page.goto(`file://${file}`, { waitUntil: 'load' });
-    await page.waitForFunction("document.documentElement.dataset.ready === '1'");
-    const over = await page.evaluate<{ x: number; y: number } | null>(dotCentre(ZOOM_OVER));
+    await until(page, "document.documentElement.dataset.ready === '1'");
+    const over = await dotCentre(page, data, ZOOM_OVER);
     if (!over) throw new Error(`The sample data has no city named ${ZOOM_OVER} to zoom over.`);
     await page.mouse.move(over.x, over.y);
     for (const pixels of WHEEL_STEPS) {
-      const before = await page.evaluate<string>("document.querySelector('g.view').getAttribute('transform')");
+      const before = await viewTransform(page);
       await page.mouse.wheel(0, pixels);
-      await page.waitForFunction(`document.querySelector('g.view').getAttribute('transform') !== ${JSON.stringify(before)}`);
+      await until(page, `document.getElementById('map').dataset.transform !== ${JSON.stringify(before)}`);
     }
-    const zoomed = await page.evaluate<string>("document.querySelector('g.view').getAttribute('transform')");
+    const zoomed = await viewTransform(page);
     await page.mouse.down();
     await page.mouse.move(over.x, over.y + DRAG_DOWN, { steps: 5 });
     await page.mouse.up();
-    await page.waitForFunction(`document.querySelector('g.view').getAttribute('transform') !== ${JSON.stringify(zoomed)}`);
-    const hovered = await page.evaluate<{ x: number; y: number } | null>(dotCentre(HOVERED));
+    await until(page, `document.getElementById('map').dataset.transform !== ${JSON.stringify(zoomed)}`);
+    const hovered = await dotCentre(page, data, HOVERED);
     if (!hovered) throw new Error(`The sample data has no city named ${HOVERED} to hover.`);
     await page.mouse.move(hovered.x, hovered.y);
-    await page.waitForFunction("document.getElementById('tip').style.display === 'block'");
+    await until(page, "document.getElementById('tip').style.display === 'block'");
     // A smaller town's dot drawn over the city's would answer instead.
     const heading = await page.evaluate<string>("document.querySelector('#tip b').textContent");
     if (!heading.startsWith(HOVERED)) throw new Error(`Hovering ${HOVERED} showed ${heading}.`);

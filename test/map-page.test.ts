@@ -10,10 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parameters } from '../src/notebook/pipeline';
+import type { ColumnTable } from 'arquero';
+import { analysisOfEvents, parameters, type Analysis } from '../src/notebook/pipeline';
+import { loadAtlas } from '../src/charts/atlas';
+import { fitWorld } from '../src/charts/geo';
+import { geoCentroid, geoContains } from 'd3-geo';
 import { runPipeline } from '../src/notebook/run';
 import { packMapData, readMapPageData, type MapPageData } from '../src/export/map-page';
 import { launchChromium } from './support/browser';
+import { clientPoint, dotCentre, dotsDrawn, until, viewTransform } from './support/map-page';
 
 const HOSTILE = '</script><img src=x onerror=alert(1)>';
 /** Sets `window.__botmap_pwned` if it ever runs. */
@@ -127,7 +132,7 @@ describe('map.html in Chromium', () => {
   const requests: string[] = [];
   const dialogs: string[] = [];
   const errors: string[] = [];
-  const transform = () => page.evaluate<string>("document.querySelector('g.view').getAttribute('transform')");
+  const transform = () => viewTransform(page);
   const tip = () => page.evaluate<string>("document.getElementById('tip').innerText");
 
   beforeAll(async () => {
@@ -138,7 +143,7 @@ describe('map.html in Chromium', () => {
     page.on('pageerror', (e) => errors.push(String(e)));
     page.on('console', (m) => (m.type() === 'error' ? errors.push(m.text()) : undefined));
     await page.goto(`file://${path.join(out, 'map.html')}`, { waitUntil: 'load' });
-    await page.waitForFunction("document.documentElement.dataset.ready === '1'");
+    await until(page, "document.documentElement.dataset.ready === '1'");
   }, 60_000);
 
   afterAll(async () => {
@@ -146,8 +151,8 @@ describe('map.html in Chromium', () => {
   });
 
   it('draws every city, label and the credits, and makes no request', async () => {
-    expect(await page.evaluate<number>("document.querySelectorAll('g.dots circle').length")).toBe(3);
-    expect(await page.evaluate<string>("document.getElementById('zoom').textContent")).toBe('zoom ×1.0 · 3 places named');
+    expect(await dotsDrawn(page)).toBe(3);
+    expect(await page.evaluate<string>("document.getElementById('zoom').textContent")).toBe('zoom ×1.0 · 3 places named in view');
     expect(await page.evaluate<string>("document.getElementById('credits').textContent")).toContain('This product includes GeoLite2 data created by MaxMind');
     expect(requests).toEqual([`file://${path.join(out, 'map.html')}`]);
     expect(errors).toEqual([]);
@@ -157,7 +162,7 @@ describe('map.html in Chromium', () => {
     expect(await transform()).toBe('translate(0,0) scale(1)');
     await page.mouse.move(650, 400);
     await page.mouse.wheel(0, -500);
-    await page.waitForFunction("document.querySelector('g.view').getAttribute('transform') !== 'translate(0,0) scale(1)'");
+    await until(page, "document.getElementById('map').dataset.transform !== 'translate(0,0) scale(1)'");
     const zoomed = await transform();
     expect(zoomed).toMatch(/scale\(2(\.\d+)?\)$/);
     await page.mouse.down();
@@ -167,15 +172,13 @@ describe('map.html in Chromium', () => {
     expect(panned).not.toBe(zoomed);
     expect(panned.slice(panned.indexOf('scale'))).toBe(zoomed.slice(zoomed.indexOf('scale')));
     await page.click('#reset');
-    await page.waitForFunction("document.querySelector('g.view').getAttribute('transform') === 'translate(0,0) scale(1)'");
+    await until(page, "document.getElementById('map').dataset.transform === 'translate(0,0) scale(1)'");
   });
 
   it('shows the largest dot’s city, counts, dates and networks on hover', async () => {
-    const centre = await page.evaluate<{ x: number; y: number }>(
-      "(() => { const b = document.querySelector('circle[data-i=\"0\"]').getBoundingClientRect(); return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; })()",
-    );
+    const centre = (await dotCentre(page, pageData(html), 'Lyon'))!;
     await page.mouse.move(centre.x, centre.y);
-    await page.waitForFunction("document.getElementById('tip').style.display === 'block'");
+    await until(page, "document.getElementById('tip').style.display === 'block'");
     // The CSV gives no times; the networks are the packaged DB-IP ranges'.
     expect((await tip()).split('\n')).toEqual([
       'Lyon, France',
@@ -189,12 +192,10 @@ describe('map.html in Chromium', () => {
   });
 
   it('shows the hostile names as text and runs nothing', async () => {
-    for (const [i, name] of [[1, HOSTILE], [2, CANARY]] as const) {
-      const centre = await page.evaluate<{ x: number; y: number }>(
-        `(() => { const b = document.querySelector('circle[data-i="${i}"]').getBoundingClientRect(); return { x: b.x + b.width / 2, y: b.y + b.height / 2 }; })()`,
-      );
+    for (const name of [HOSTILE, CANARY]) {
+      const centre = (await dotCentre(page, pageData(html), name))!;
       await page.mouse.move(centre.x, centre.y);
-      await page.waitForFunction(`document.getElementById('tip').innerText.startsWith(${JSON.stringify(name)})`);
+      await until(page, `document.getElementById('tip').innerText.startsWith(${JSON.stringify(name)})`);
     }
     const labelTexts = await page.evaluate<string[]>("Array.from(document.querySelectorAll('g.labels text tspan:first-child')).map((t) => t.textContent)");
     expect(labelTexts).toEqual(['Lyon', HOSTILE, CANARY]);
@@ -209,10 +210,30 @@ describe('map.html of the sample in Chromium', () => {
   let browser: Browser;
   let page: Page;
   let sampleData: MapPageData;
+  let sampleAnalysis: Analysis;
+  const text = (id: string) => page.evaluate<string>(`document.getElementById(${JSON.stringify(id)}).textContent`);
+  const tipLines = () => page.evaluate<string>("document.getElementById('tip').innerText").then((t) => t.split('\n'));
+  /** Moves the pointer over a city's dot and waits for its details. */
+  async function hoverCity(name: string): Promise<string[]> {
+    const centre = (await dotCentre(page, sampleData, name))!;
+    await page.mouse.move(centre.x, centre.y);
+    await until(page, `document.querySelector('#tip b')?.textContent.startsWith(${JSON.stringify(name)}) && document.getElementById('tip').style.display === 'block'`);
+    return tipLines();
+  }
+  /** The city-located figures of the events a filter keeps, as the pipeline counts them. */
+  function pipelineFigures(events: ColumnTable, city: string) {
+    const cities = analysisOfEvents(sampleAnalysis, events).aggregates.cities.objects() as { city: string; ips: number; events: number }[];
+    const one = cities.find((c) => c.city === city)!;
+    const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : word.endsWith('s') ? 'es' : 's'}`;
+    return {
+      totals: `${plural(cities.reduce((sum, c) => sum + c.ips, 0), 'address')} in ${plural(cities.length, 'city').replace('citys', 'cities')} · ${plural(cities.reduce((sum, c) => sum + c.events, 0), 'event')}`,
+      city: `${plural(one.ips, 'address')} · ${plural(one.events, 'event')}`,
+    };
+  }
   /** Labels shown inside the map's frame. */
   const namedInView = () =>
     page.evaluate<string[]>(`(() => {
-      const frame = document.querySelector('#map svg').getBoundingClientRect();
+      const frame = document.querySelector('#map canvas').getBoundingClientRect();
       return Array.from(document.querySelectorAll('g.labels text'))
         .filter((t) => t.getAttribute('display') === 'inline')
         .filter((t) => { const b = t.getBoundingClientRect(); return b.left >= frame.left && b.right <= frame.right && b.top >= frame.top && b.bottom <= frame.bottom; })
@@ -222,12 +243,12 @@ describe('map.html of the sample in Chromium', () => {
 
   beforeAll(async () => {
     const sampleOut = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-map-page-sample-'));
-    await runPipeline(parameters({ data: [path.join(import.meta.dirname, '..', 'data', 'sample')], out: sampleOut }, {}));
+    sampleAnalysis = (await runPipeline(parameters({ data: [path.join(import.meta.dirname, '..', 'data', 'sample')], out: sampleOut, timeZone: 'UTC' }, {}))).analysis;
     sampleData = readMapPageData(fs.readFileSync(path.join(sampleOut, 'map.html'), 'utf8'));
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     await page.goto(`file://${path.join(sampleOut, 'map.html')}`, { waitUntil: 'load' });
-    await page.waitForFunction("document.documentElement.dataset.ready === '1'");
+    await until(page, "document.documentElement.dataset.ready === '1'");
   }, 120_000);
 
   afterAll(async () => {
@@ -237,21 +258,67 @@ describe('map.html of the sample in Chromium', () => {
   it('names more places in Europe, the densest region, as one zooms into it', async () => {
     // At zoom 1 the ten largest places are named, none of them in Europe.
     expect(await namedInView()).toEqual(['Beijing', 'Buenos Aires', 'Guangzhou', 'Hanoi', 'Jakarta', 'Moscow', 'Seoul', 'Shanghai', 'Shenzhen', 'São Paulo']);
-    const i = sampleData.cities.name.indexOf('Frankfurt am Main');
-    const frankfurt = await page.evaluate<{ x: number; y: number }>(`(() => {
-      const b = document.querySelector('circle[data-i="${i}"]').getBoundingClientRect();
-      return { x: b.x + b.width / 2, y: b.y + b.height / 2 };
-    })()`);
+    const frankfurt = (await dotCentre(page, sampleData, 'Frankfurt am Main'))!;
     await page.mouse.move(frankfurt.x, frankfurt.y);
     for (let step = 0; step < 4; step++) {
       await page.mouse.wheel(0, -400);
       await page.waitForTimeout(50);
     }
     // Four wheel steps of 400 px: ×2^(4 × 400 × 0.002) = ×9.2, the labels placed at ×8.
-    expect(await page.evaluate<string>("document.getElementById('zoom').textContent")).toBe('zoom ×9.2 · 120 places named');
+    expect(await page.evaluate<string>("document.getElementById('zoom').textContent")).toBe('zoom ×9.2 · 28 places named in view');
     expect(await namedInView()).toEqual([
-      'Athens', 'Belgrade', 'Berlin', 'Birkirkara', 'Bristol', 'Brussels', 'Florence', 'Frankfurt am Main', 'Košice', 'Köln', 'Lisbon', 'Ljubljana', 'London', 'Lyon',
+      'Athens', 'Belgrade', 'Berlin', 'Birkirkara', 'Bristol', 'Brussels', 'Diepholz', 'Florence', 'Frankfurt am Main', 'Košice', 'Köln', 'Lisbon', 'Ljubljana', 'London', 'Lyon',
       'Madrid', 'Milan', 'Montpellier', 'Paris', 'Porto', 'Rome', 'Sitten', 'Tatabánya', 'Tunis', 'Ulm', 'Vienna', 'Zagreb', 'Zurich',
     ]);
+  });
+  it('recounts the map under a jail, then a time window, as the pipeline counts those events', async () => {
+    // Zoomed in to ×9.2 over Frankfurt, where no town's dot covers its own.
+    await page.click('#reset');
+    const frankfurt = (await dotCentre(page, sampleData, 'Frankfurt am Main'))!;
+    await page.mouse.move(frankfurt.x, frankfurt.y);
+    for (let step = 0; step < 4; step++) await page.mouse.wheel(0, -400);
+    await until(page, "document.getElementById('zoom').textContent.startsWith('zoom ×9.2')");
+    const frankfurtWhole = await hoverCity('Frankfurt am Main');
+    expect(frankfurtWhole[1]).toBe(pipelineFigures(sampleAnalysis.events, 'Frankfurt am Main').city);
+    expect(await text('subtitle')).toBe('2026-09-14 – 2026-10-25 · 2,856 addresses in 1,063 cities');
+
+    await page.selectOption('#jail', { label: 'sshd' });
+    const sshd = pipelineFigures(sampleAnalysis.events.filter((d: any) => d.jail === 'sshd'), 'Frankfurt am Main');
+    expect(await text('subtitle')).toBe(`jail sshd · ${sshd.totals}`);
+    expect((await hoverCity('Frankfurt am Main')).slice(0, 3)).toEqual(['Frankfurt am Main, Germany', 'jail sshd', sshd.city]);
+    expect(sshd.city).not.toBe(frankfurtWhole[1]);
+
+    // The last week of the window, 2026-10-19 to 2026-10-25 (bins 35 to 41, days in UTC, the run's zone).
+    await page.$eval('#from', (input: any) => ((input.value = '35'), input.dispatchEvent(new Event('input'))));
+    const window = { start: Date.parse('2026-10-19'), end: Date.parse('2026-10-26') };
+    const lastWeek = pipelineFigures(
+      sampleAnalysis.events.params(window).filter((d: any, $: any) => d.jail === 'sshd' && d.time != null && +d.time >= $.start && +d.time < $.end),
+      'Frankfurt am Main',
+    );
+    expect(await text('window')).toBe('2026-10-19 – 2026-10-25 · UTC (events without a time count only over the whole window)');
+    expect(await text('subtitle')).toBe(`jail sshd · 2026-10-19 – 2026-10-25 · ${lastWeek.totals}`);
+    await page.selectOption('#jail', { label: 'All jails' });
+    await page.$eval('#from', (input: any) => ((input.value = '0'), input.dispatchEvent(new Event('input'))));
+    expect(await text('subtitle')).toBe('2026-09-14 – 2026-10-25 · 2,856 addresses in 1,063 cities');
+  });
+
+  it('shows a country\'s totals on hover', async () => {
+    await page.click('#reset');
+    // A country of the run whose centroid lies inside it and far from every dot, found from the atlas.
+    const { projection } = fitWorld('equal-earth', sampleData.width);
+    const atlas = loadAtlas('110m');
+    const free = sampleData.countries.code.map((code, i) => ({ code, i })).find(({ code }) => {
+      const feature = atlas.byAlpha2.get(code)?.[0];
+      if (!feature || !geoContains(feature, geoCentroid(feature))) return false;
+      const [x, y] = projection(geoCentroid(feature))!;
+      return sampleData.cities.x.every((cx, c) => Math.hypot(cx - x, sampleData.cities.y[c] - y) > sampleData.cities.r[c] + 4);
+    })!;
+    const [x, y] = projection(geoCentroid(atlas.byAlpha2.get(free.code)![0]))!;
+    const point = await clientPoint(page, x, y);
+    await page.mouse.move(point.x, point.y);
+    await until(page, "document.getElementById('tip').style.display === 'block'");
+    const { name, ips, events } = sampleData.countries;
+    const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+    expect(await tipLines()).toEqual([name[free.i], `${plural(ips[free.i], 'address', 'addresses')} · ${plural(events[free.i], 'event', 'events')}`]);
   });
 });

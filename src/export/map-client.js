@@ -32,19 +32,79 @@ async function readData() {
   return JSON.parse(await new Response(json).text());
 }
 
-/** Ocean, land, the countries to hover, borders; then the dots, largest first so the small stay visible on top. */
-function drawMap(data, svg) {
-  const { theme, cities, countries } = data;
-  const view = svgEl('g', { class: 'view' }, svg);
-  const line = { fill: 'none', 'vector-effect': 'non-scaling-stroke', 'stroke-linejoin': 'round' };
-  svgEl('path', { d: data.base.sphere, fill: theme.ocean }, view);
-  svgEl('path', { d: data.base.land, fill: theme.land }, view);
-  const countryGroup = svgEl('g', { class: 'countries', fill: theme.accent, 'fill-opacity': 0 }, view);
-  const countryShapes = countries.path.map((d, i) => (d ? svgEl('path', { d, 'data-country': i }, countryGroup) : null));
-  svgEl('path', { d: data.base.borders, stroke: theme.border, 'stroke-width': 0.5, 'pointer-events': 'none', ...line }, view);
-  const dotGroup = svgEl('g', { class: 'dots', fill: theme.dotFill, 'fill-opacity': theme.dotOpacity, stroke: theme.dotStroke, 'stroke-width': 0.6 }, view);
-  const dots = cities.x.map((x, i) => svgEl('circle', { cx: x, cy: cities.y[i], r: cities.r[i], 'data-i': i, 'vector-effect': 'non-scaling-stroke' }, dotGroup));
-  return { view, countryGroup, countryShapes, dotGroup, dots };
+/**
+ * The map itself on a canvas: ocean, land, the hovered country, borders and the dots, largest
+ * first so the small stay visible on top. As SVG, 10,000 circles made each zoom step cost 65–95 ms
+ * in headless Chromium (the bench's page job), most of it the browser restyling and repainting them.
+ */
+function canvasMap(data, canvas) {
+  const { theme, cities } = data;
+  const shapes = { sphere: new Path2D(data.base.sphere), land: new Path2D(data.base.land), borders: new Path2D(data.base.borders) };
+  const countries = data.countries.path.map((d) => (d ? new Path2D(d) : null));
+  const context = canvas.getContext('2d');
+  let size = { scale: 1, ratio: 1 };
+  /** The backing store follows the canvas's size on screen and the display's pixel ratio. */
+  function resize() {
+    const ratio = window.devicePixelRatio || 1;
+    const cssWidth = canvas.clientWidth || data.width;
+    canvas.width = Math.round(cssWidth * ratio);
+    canvas.height = Math.round(((cssWidth * data.height) / data.width) * ratio);
+    size = { scale: cssWidth / data.width, ratio };
+  }
+  function paint(transform, radius, hoveredCountry) {
+    const { k, x, y } = transform;
+    const s = size.scale * size.ratio;
+    context.setTransform(s, 0, 0, s, 0, 0);
+    context.clearRect(0, 0, data.width, data.height);
+    context.transform(k, 0, 0, k, x, y);
+    context.fillStyle = theme.ocean;
+    context.fill(shapes.sphere);
+    context.fillStyle = theme.land;
+    context.fill(shapes.land);
+    if (hoveredCountry >= 0 && countries[hoveredCountry]) {
+      context.globalAlpha = 0.25;
+      context.fillStyle = theme.accent;
+      context.fill(countries[hoveredCountry]);
+      context.globalAlpha = 1;
+    }
+    context.lineJoin = 'round';
+    context.strokeStyle = theme.border;
+    context.lineWidth = 0.5 / k;
+    context.stroke(shapes.borders);
+    // Only the dots in view: at ×32 a few hundred of 10,000.
+    const [left, top, right, bottom] = [-x / k, -y / k, (data.width - x) / k, (data.height - y) / k];
+    context.fillStyle = theme.dotFill;
+    context.strokeStyle = theme.dotStroke;
+    context.lineWidth = 0.6 / k;
+    let drawn = 0;
+    for (let i = 0; i < cities.x.length; i++) {
+      const r = radius[i] / k;
+      const cx = cities.x[i];
+      const cy = cities.y[i];
+      if (!(r > 0) || cx + r < left || cx - r > right || cy + r < top || cy - r > bottom) continue;
+      context.beginPath();
+      context.arc(cx, cy, r, 0, 2 * Math.PI);
+      context.globalAlpha = theme.dotOpacity;
+      context.fill();
+      context.globalAlpha = 0.9;
+      context.stroke();
+      drawn++;
+    }
+    context.globalAlpha = 1;
+    return drawn;
+  }
+  /** The dot under a point of the map (zoom-1 pixels): the smallest, drawn last, wins. */
+  function dotAt(mx, my, transform, radius) {
+    for (let i = cities.x.length - 1; i >= 0; i--) {
+      const r = radius[i] / transform.k;
+      if (r > 0 && (cities.x[i] - mx) ** 2 + (cities.y[i] - my) ** 2 <= r * r) return i;
+    }
+    return -1;
+  }
+  const hitContext = document.createElement('canvas').getContext('2d');
+  const countryAt = (mx, my) => countries.findIndex((shape) => shape !== null && hitContext.isPointInPath(shape, mx, my));
+  resize();
+  return { paint, resize, dotAt, countryAt, size: () => size };
 }
 
 function drawLabels(data, svg) {
@@ -68,13 +128,14 @@ function levelOf(levels, k) {
   return level;
 }
 
-/** Places one label's text and leader line for the view `transform`, from its box at `level`. */
-function placeLabel(label, node, at, transform) {
+/** Places one label's text and leader line for the view `transform`, from its box at `level`; false where the box leaves the map. */
+function placeLabel(label, node, at, transform, width, height) {
   const [dx, dy, w, h, hasLeader] = at;
   const ax = transform.applyX(label.x);
   const ay = transform.applyY(label.y);
   const bx = ax + dx;
   const by = ay + dy;
+  if (bx < 0 || by < 0 || bx + w > width || by + h > height) return false;
   const centre = bx + w / 2;
   const side = Math.abs(centre - ax) < w * 0.25 ? 'middle' : centre < ax ? 'end' : 'start';
   node.text.setAttribute('text-anchor', side);
@@ -88,6 +149,7 @@ function placeLabel(label, node, at, transform) {
     node.leader.setAttribute('y2', String(Math.max(by, Math.min(ay, by + h))));
     node.leader.setAttribute('display', 'inline');
   } else node.leader.setAttribute('display', 'none');
+  return true;
 }
 
 /** The filters' state and what it shows: the whole run's counts until a filter is chosen. */
@@ -229,46 +291,51 @@ function drawLegend(data) {
   }
 }
 
+/** What the pointer is over, in map pixels at zoom 1, from a pointer event on the overlay. */
+function mapPoint(svg, data, transform, event) {
+  const box = svg.getBoundingClientRect();
+  const px = ((event.clientX - box.left) * data.width) / box.width;
+  const py = ((event.clientY - box.top) * data.height) / box.height;
+  return transform.invert([px, py]);
+}
+
+function cityHeading(cities, i) {
+  return cities.country[i] && cities.country[i] !== cities.name[i] ? `${cities.name[i]}, ${cities.country[i]}` : cities.name[i];
+}
+
 function start(data) {
   document.getElementById('title').textContent = data.title;
   document.getElementById('subtitle').textContent = data.subtitle;
   document.getElementById('credits').textContent = data.credits.join(' ');
   const holder = document.getElementById('map');
   const tip = document.getElementById('tip');
-  const svg = svgEl('svg', { viewBox: `0 0 ${data.width} ${data.height}`, role: 'img', 'aria-label': data.title });
+  const canvas = htmlEl('canvas', { role: 'img', 'aria-label': data.title });
+  const svg = svgEl('svg', { viewBox: `0 0 ${data.width} ${data.height}`, class: 'overlay' });
+  holder.insertBefore(canvas, tip);
   holder.insertBefore(svg, tip);
-  const map = drawMap(data, svg);
+  const map = canvasMap(data, canvas);
   const labelNodes = drawLabels(data, svg);
   let shown = wholeRun(data);
   let transform = zoomIdentity;
-  let sized = { k: 0, shown: null };
+  let hoveredCountry = -1;
 
   function draw() {
-    map.view.setAttribute('transform', transform.toString());
-    // Dots keep their size on screen: the view's scale is undone on each radius (not redone while panning).
-    if (sized.k !== transform.k || sized.shown !== shown) {
-      for (let i = 0; i < map.dots.length; i++) {
-        const r = shown.radius[i];
-        if (r > 0) map.dots[i].setAttribute('r', String(r / transform.k));
-        if (sized.shown !== shown) map.dots[i].setAttribute('display', r > 0 ? 'inline' : 'none');
-      }
-      sized = { k: transform.k, shown };
-    }
+    // Tests, the bench and the docs' pictures read the view from here.
+    holder.dataset.transform = transform.toString();
+    holder.dataset.dots = String(map.paint(transform, shown.radius, hoveredCountry));
     const level = levelOf(data.levels, transform.k);
     let named = 0;
     data.labels.forEach((label, i) => {
       const node = labelNodes[i];
       const at = label.at[level];
-      if (!at || !shown.placeCount[i]) {
+      node.figure.textContent = ` ${shown.placeCount[i]}`;
+      if (at && shown.placeCount[i] && placeLabel(label, node, at, transform, data.width, data.height)) named++;
+      else {
         node.text.setAttribute('display', 'none');
         node.leader.setAttribute('display', 'none');
-        return;
       }
-      node.figure.textContent = ` ${shown.placeCount[i]}`;
-      placeLabel(label, node, at, transform);
-      named++;
     });
-    document.getElementById('zoom').textContent = `zoom ×${transform.k.toFixed(1)} · ${named} places named`;
+    document.getElementById('zoom').textContent = `zoom ×${transform.k.toFixed(1)} · ${named} places named in view`;
   }
 
   let cells = null;
@@ -281,23 +348,24 @@ function start(data) {
   });
 
   const hover = (event) => {
-    const city = event.target.getAttribute('data-i');
-    const country = event.target.getAttribute('data-country');
-    if (city !== null) {
-      const i = Number(city);
-      const name = data.cities.country[i] && data.cities.country[i] !== data.cities.name[i] ? `${data.cities.name[i]}, ${data.cities.country[i]}` : data.cities.name[i];
-      showTip(holder, tip, name, cityLines(data, shown, i), event);
-    } else if (country !== null) {
-      event.target.setAttribute('fill-opacity', 0.25);
-      showTip(holder, tip, data.countries.name[Number(country)], countryLines(shown, Number(country)), event);
+    const [mx, my] = mapPoint(svg, data, transform, event);
+    const city = map.dotAt(mx, my, transform, shown.radius);
+    const country = city < 0 ? map.countryAt(mx, my) : -1;
+    if (country !== hoveredCountry) {
+      hoveredCountry = country;
+      holder.dataset.dots = String(map.paint(transform, shown.radius, hoveredCountry));
     }
+    if (city >= 0) showTip(holder, tip, cityHeading(data.cities, city), cityLines(data, shown, city), event);
+    else if (country >= 0) showTip(holder, tip, data.countries.name[country], countryLines(shown, country), event);
+    else tip.style.display = 'none';
   };
-  svg.addEventListener('pointerover', hover);
+  svg.addEventListener('pointermove', hover);
   svg.addEventListener('pointerdown', hover);
-  svg.addEventListener('pointerout', (event) => {
-    if (event.target.getAttribute('data-country') !== null) event.target.removeAttribute('fill-opacity');
+  svg.addEventListener('pointerleave', () => {
     tip.style.display = 'none';
+    if (hoveredCountry >= 0) (hoveredCountry = -1), draw();
   });
+  new ResizeObserver(() => (map.resize(), draw())).observe(canvas);
 
   const behaviour = zoom()
     .scaleExtent([1, 64])

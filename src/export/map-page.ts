@@ -109,7 +109,10 @@ function cityDetails(ips: ColumnTable): { seen: Map<string, { first: number | nu
  * the highest level not above k, so more places are named as one zooms in.
  */
 function levelLabels(analysis: Analysis, sorted: readonly (CityPoint & { subdivision: string | null })[], project: (lon: number, lat: number) => number[], radius: (ips: number) => number, height: number, cityIndex: Map<string, number>): LabelsAndPlaces {
-  const places = analysis.aggregates.places?.length ? analysis.aggregates.places : undefined;
+  // Anchored at the place's largest city, not its centre: zoomed in, the label points at a dot.
+  const places = analysis.aggregates.places?.length
+    ? analysis.aggregates.places.map((place) => (place.cities.length ? { ...place, latitude: place.cities[0].latitude, longitude: place.cities[0].longitude } : place))
+    : undefined;
   const most = Math.max(...LABELS_AT_LEVEL);
   const base = worldLabels(sorted, { places, count: most, project, radius, maxRadius: MAX_RADIUS });
   const labels: PageLabel[] = base.map((l) => ({ x: l.x, y: l.y, name: l.text.name, count: l.text.count, at: [] }));
@@ -239,7 +242,8 @@ function pageStyle(theme: MapPageData['theme']): string {
   return `
 html, body { margin: 0; background: ${theme.background}; color: ${theme.text}; font-family: ${theme.fontFamily}; }
 header, footer { padding: 0.5rem 1rem; } h1 { font-size: 1.25rem; margin: 0; } .muted { color: ${theme.muted}; font-size: 0.85rem; }
-#map { position: relative; } #map svg { display: block; width: 100%; height: auto; touch-action: none; cursor: grab; }
+#map { position: relative; } #map canvas { display: block; width: 100%; height: auto; }
+#map svg.overlay { position: absolute; left: 0; top: 0; width: 100%; height: 100%; touch-action: none; cursor: grab; }
 #tip { position: absolute; pointer-events: none; background: ${theme.background}; border: 1px solid ${theme.muted}; padding: 0.4rem 0.6rem; font-size: 0.8rem; max-width: 22rem; display: none; white-space: pre-line; }
 #tip b { display: block; } #controls, #filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; padding: 0.25rem 1rem; font-size: 0.85rem; }
 #filters .range { display: inline-flex; gap: 0.5rem; align-items: center; } #filters input[type=range] { width: 12rem; accent-color: ${theme.accent}; }
