@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Chart } from '../charts/frame';
-import { drawingParameters } from '../charts/charts';
+import { drawingParameters, type ChartsOptions } from '../charts/charts';
 import { fitWorld } from '../charts/geo';
 import { mapPageHtml, scriptJson } from '../export/map-page';
 import type { Analysis } from './pipeline';
@@ -18,7 +18,7 @@ const PAGE_CHROME_PX = 200;
 /**
  * The notebook's interactive world map: `map.html`'s page in a frame, where the front end runs
  * scripts (Jupyter, JupyterLab with trusted output, VS Code), and the static world map with a
- * one-line note where it does not.
+ * one-line note where it does not. `options` are the parameters cell's `params`, as for the charts.
  *
  * The output holds the static map; a small inline script swaps it for an `<iframe>` whose
  * `srcdoc` it sets as a DOM property from a JSON string (`<` written `\u003c`, so no log text
@@ -28,11 +28,14 @@ const PAGE_CHROME_PX = 200;
  * its own, never the notebook server's. It cannot be measured from outside, so its height is
  * set from the map's proportions: the padding trick (a percentage of padding is of the width).
  */
-export function interactiveMapHtml(analysis: Analysis, staticMap: Chart | string): string {
-  const page = mapPageHtml(analysis);
+export function interactiveMapHtml(analysis: Analysis, staticMap: Chart | string, options: ChartsOptions = {}): string {
+  // Drawn as the notebook's other charts are: a theme or projection changed in the parameters
+  // cell applies without a new analysis (and a changed DATA is the same error as theirs).
+  const parameters = drawingParameters(analysis, options);
+  const page = mapPageHtml({ ...analysis, parameters });
   // The map's proportions as map.html draws it (1200 px wide at zoom 1), without building its data twice.
   const width = 1200;
-  const { height } = fitWorld(drawingParameters(analysis).projection, width);
+  const { height } = fitWorld(parameters.projection, width);
   const svg = typeof staticMap === 'string' ? staticMap : staticMap.svg.outerHTML;
   // The same for the same map; the script takes the id off its box once done, so a second
   // output of the same map finds its own box.
