@@ -15,7 +15,7 @@ import { mapPageHtml } from '../src/export/map-page';
 import { interactiveMapHtml, STATIC_MAP_NOTE } from '../src/notebook/interactive-map';
 import { analyse, parameters, type Analysis } from '../src/notebook/pipeline';
 import { launchChromium } from './support/browser';
-import { checkHtml } from './support/output-checks';
+import { checkHtml, isInteractiveMapScript } from './support/output-checks';
 
 /** Ends a script or an attribute, opens markup: what a city name must never do here. */
 const HOSTILE = '"></iframe></script><img src=x onerror=alert(1)>&amp;';
@@ -91,6 +91,20 @@ describe('the interactive map cell, as HTML', () => {
     expect(checkHtml(fallback, 'cell.html')).toEqual([]);
   });
 
+  it("passes the output checks of a notebook's outputs with its script, and a script changed in any way does not", () => {
+    expect(checkHtml(cell, 'cell.html', { allowScripts: isInteractiveMapScript })).toEqual([]);
+    expect(checkHtml(cell, 'cell.html')).toEqual([{ file: 'cell.html', problem: '<script> element' }]);
+    const changed = [
+      cell.replace('box.replaceChildren(holder);', 'box.replaceChildren(holder); alert(1);'),
+      cell.replace("'allow-scripts'", "'allow-scripts allow-same-origin'"),
+      cell.replace('frame.srcdoc = "', 'frame.srcdoc = "\\u003cimg src=x onerror=alert(1)>'),
+    ];
+    for (const html of changed) {
+      expect(html).not.toBe(cell);
+      expect(checkHtml(html, 'cell.html', { allowScripts: isInteractiveMapScript }).map((f) => f.problem)).toContain('<script> element');
+    }
+  });
+
   it('takes the static map as SVG text too', () => {
     expect(interactiveMapHtml(analysis, staticSvg)).toBe(cell);
   });
@@ -121,8 +135,8 @@ describe('the interactive map cell, in Chromium', () => {
     const frames = page.frames();
     expect(frames).toHaveLength(2);
     const map = frames[1];
-    expect(map.url()).toBe('about:srcdoc');
     await map.waitForFunction("document.documentElement.dataset.ready === '1'", undefined, { timeout: 20_000 });
+    expect(map.url()).toBe('about:srcdoc');
     expect(await map.evaluate<number>("document.querySelectorAll('g.dots circle').length")).toBe(3);
     expect(await page.evaluate<string>("document.querySelector('iframe').getAttribute('sandbox')")).toBe('allow-scripts');
     // The static map and its note went; the frame is as wide as the output and tall enough for the map.

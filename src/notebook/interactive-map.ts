@@ -40,27 +40,36 @@ export function interactiveMapHtml(analysis: Analysis, staticMap: Chart | string
   // The same for the same map; the script takes the id off its box once done, so a second
   // output of the same map finds its own box.
   const id = `botmap-map-${createHash('sha256').update(page).digest('hex').slice(0, 12)}`;
-  const ratio = ((height / width) * 100).toFixed(3);
-  const frame = `position:absolute;inset:0;width:100%;height:100%;border:0`;
+  const ratio = Number(((height / width) * 100).toFixed(3));
   return `<div id="${id}" class="botmap-interactive-map">
 <p class="botmap-static-note" style="margin:0 0 0.5em;font-style:italic">${STATIC_MAP_NOTE}</p>
 ${svg}
 </div>
-<script>
+<script>${frameScript(id, ratio, page)}</script>
+`;
+}
+
+/**
+ * The text of the output's script: replaces the box `id` with a frame showing `page`, as wide
+ * as the output and `heightPercent` of its width plus the page's header and footer high.
+ * Exported for the output checks, which allow this script and no other in a notebook's outputs.
+ */
+export function frameScript(id: string, heightPercent: number, page: string): string {
+  const frameStyle = 'position:absolute;inset:0;width:100%;height:100%;border:0';
+  return `
 (function () {
   var box = document.getElementById(${JSON.stringify(id)});
   if (!box) return;
   var holder = document.createElement('div');
-  holder.style.cssText = 'position:relative;width:100%;padding-bottom:calc(${ratio}% + ${PAGE_CHROME_PX}px)';
+  holder.style.cssText = 'position:relative;width:100%;padding-bottom:calc(${heightPercent}% + ${PAGE_CHROME_PX}px)';
   var frame = document.createElement('iframe');
   frame.setAttribute('sandbox', 'allow-scripts');
   frame.setAttribute('title', 'BotMap: the world map to zoom and pan');
-  frame.style.cssText = ${JSON.stringify(frame)};
+  frame.style.cssText = ${JSON.stringify(frameStyle)};
   frame.srcdoc = ${scriptJson(page)};
   holder.appendChild(frame);
   box.removeAttribute('id');
   box.replaceChildren(holder);
 })();
-</script>
 `;
 }
