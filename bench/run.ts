@@ -282,6 +282,7 @@ function jobs(env: Environment) {
     aggregate: job('aggregate', 'aggregate() from the events table over 1M events (first call, then warm)', () => runStage('aggregate', { files: [f2b], repeat: 3 }, ['--expose-gc'])),
     map: job('map', 'world map, 10,000 locations: Plot + SVG + PNG', () => runStage('map', { files: [f2b], locations: 10_000 })),
     export: job('export', 'export: tables, summary.json, world map SVG + PNG', () => runStage('export', { files: [f2b], out: out('export') })),
+    page: job('page', 'map.html of 10,000 cities in headless Chromium: open and draw, ten wheel steps from ×1 to ×32', () => runStage('page', { files: [f2b], locations: 10_000 })),
     pipeline: job('pipeline', 'in one process: fail2ban.log → analyse → world map SVG + PNG (the steps, the lookups)', () => runStage('e2e', { files: [f2b], out: out('pipeline') })),
     python: job(
       'python',
@@ -542,6 +543,8 @@ function analyseResults(j: Jobs, env: Environment, scale: Scale | null): Report 
     targets.push({ target: 'world map SVG ≤ 1 MB', measured: `${(svgBytes / 1e6).toFixed(2)} MB`, pass: svgBytes <= 1e6 });
   }
 
+  if (has(j.page)) pageTargets(j.page, figures, targets);
+
   // Export.
   if (has(j.export)) {
     figures.push({
@@ -658,6 +661,29 @@ function analyseResults(j: Jobs, env: Environment, scale: Scale | null): Report 
     });
   }
   return { figures, ratios, targets, notes };
+}
+
+/** The page job's figures and its two targets (issue 17): map.html opens at once and zooms smoothly. */
+function pageTargets(x: Job<StageRun>, figures: Report['figures'], targets: Target[]): void {
+  const drawn = stageFigure(x, (r) => r.ms.drawn);
+  const zoom = stageFigure(x, (r) => r.ms.zoomMedian);
+  const worst = stageFigure(x, (r) => r.ms.zoomWorst);
+  const c = x.results[0].counts;
+  figures.push({
+    section: `map.html (${int(Number(c.cities))} cities, headless Chromium ${c.viewport}; times in the page, from navigation start)`,
+    lines: [
+      { label: 'build the page in Node (mapPageHtml)', value: spread(stageFigure(x, (r) => r.ms.html), ms) },
+      { label: 'page size', value: `${int(Number(c.bytes))} bytes (${(Number(c.bytes) / 1e6).toFixed(2)} MB), ${int(Number(c.dots))} dots drawn` },
+      { label: 'open: navigation start → html[data-ready="1"] (script done, first draw made)', value: spread(stageFigure(x, (r) => r.ms.ready), ms) },
+      { label: 'open and draw: navigation start → end of the first frame rendered after it', value: spread(drawn, ms) },
+      { label: `zoom step (wheel ×√2 → frame rendered), median of ${c.zoomSteps} steps ×1 → ×32`, value: spread(zoom, ms) },
+      { label: '  of which the page\'s script (d3-zoom, redraw of dots and labels), median', value: spread(stageFigure(x, (r) => r.ms.zoomScript), ms) },
+      { label: 'zoom step, worst of the steps', value: spread(worst, ms) },
+      { label: 'zoom steps of the first round', value: `${c.stepsMs} ms; then "${c.zoomEnd}"` },
+    ],
+  });
+  targets.push({ target: 'map.html of 10,000 cities opens and draws in headless Chromium ≤ 1 s', measured: ms(drawn.median), pass: drawn.median <= 1000 });
+  targets.push({ target: 'map.html: a zoom step redraws ≤ 50 ms (median of ten steps ×1 → ×32)', measured: `${ms(zoom.median)} (worst step ${ms(worst.median)})`, pass: zoom.median <= 50 });
 }
 
 /** The kernel job's figures and its three targets (issue 14): a kernel ready at once. */
@@ -806,7 +832,7 @@ async function main(): Promise<number> {
   if (archive) log(`  archive ${path.relative(ROOT, archive.archive)}: ${int(archive.events)} events; next export ${int(archive.lines)} lines`);
   const env: Environment = { inputs, database, cBench, python, authParser, archive };
   const j = jobs(env);
-  const order: Job<unknown>[] = [j.parseLog, j.parseGz, j.parseAuth, j.parseList, j.locate, j.cLookups, j.aggregate, j.map, j.export, j.pipeline, j.python, j.e2e, j.notebook, j.kernel, j.ingest, j.archive];
+  const order: Job<unknown>[] = [j.parseLog, j.parseGz, j.parseAuth, j.parseList, j.locate, j.cLookups, j.aggregate, j.map, j.page, j.export, j.pipeline, j.python, j.e2e, j.notebook, j.kernel, j.ingest, j.archive];
   const active = order.filter((x) => x.enabled && (!opts.only || opts.only.has(x.name)));
 
   const stageBundle = await compiled('bench/stage.ts');

@@ -19,12 +19,12 @@ import type { Progress } from '../src/notebook/progress';
 const load = () => import('../src/load/load');
 const pipeline = () => import('../src/notebook/pipeline');
 
-export type StageName = 'parse' | 'locate' | 'aggregate' | 'map' | 'export' | 'e2e' | 'notebook';
+export type StageName = 'parse' | 'locate' | 'aggregate' | 'map' | 'export' | 'e2e' | 'notebook' | 'page';
 
 export interface StageOptions {
   /** Inputs to read. */
   files: string[];
-  /** `map`: draw this many locations (the largest cities). */
+  /** `map`, `page`: draw this many locations (the largest cities). */
   locations?: number;
   /** `aggregate`, `notebook`: timed repetitions after the first. */
   repeat?: number;
@@ -296,6 +296,31 @@ const stages: Record<StageName, (o: StageOptions) => Promise<Omit<StageResult, '
       times.push(now() - t0);
     }
     return { ms: { first: times[0], rerun: median(times.slice(1)) }, counts: { cities: analysis.aggregates.cities.numRows(), reruns: times.length - 1 } };
+  },
+
+  /**
+   * map.html of `locations` cities: built in Node (mapPageHtml), then opened and zoomed in
+   * headless Chromium (see ./page-timing). Chromium's memory is not in the peak.
+   */
+  async page(o) {
+    const { mapPageHtml } = await import('../src/export/map-page');
+    const { timeMapPage, VIEWPORT } = await import('./page-timing');
+    const analysis = withLocations(await analysisOf(o.files, NO_OUTPUT), o.locations ?? 10_000);
+    const t0 = now();
+    const html = mapPageHtml(analysis);
+    const t1 = now();
+    const dir = tempDir();
+    try {
+      const file = path.join(dir, 'map.html');
+      fs.writeFileSync(file, html);
+      const timing = await timeMapPage(file);
+      return {
+        ms: { html: t1 - t0, ready: timing.readyMs, drawn: timing.drawnMs, zoomMedian: median(timing.zoomStepsMs), zoomWorst: Math.max(...timing.zoomStepsMs), zoomScript: median(timing.zoomScriptMs) },
+        counts: { viewport: `${VIEWPORT.width}×${VIEWPORT.height}`, cities: analysis.aggregates.cities.numRows(), dots: timing.dots, bytes: Buffer.byteLength(html), zoomSteps: timing.zoomStepsMs.length, zoomEnd: timing.zoomEnd, stepsMs: timing.zoomStepsMs.map((t) => t.toFixed(1)).join(' ') },
+      };
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   },
 };
 

@@ -141,7 +141,8 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
           `${n(summary.inputs.reduce((s, i) => s + i.lines, 0))} lines, in ${result.seconds.toFixed(1)} s.`,
       );
       for (const note of summary.notes) say(`note: ${note}`);
-      say(`Wrote ${params.out}/: index.html, summary.json, charts/ (${Object.keys(summary.charts).length} charts), tables/`);
+      const mapPage = summary.map ? `${summary.map}, ` : '';
+      say(`Wrote ${params.out}/: index.html, ${mapPage}summary.json, charts/ (${Object.keys(summary.charts).length} charts), tables/`);
     }
     return 0;
   } catch (error) {

@@ -120,8 +120,11 @@ async function main(): Promise<number> {
     fs.rmSync(runDir, { recursive: true, force: true });
   }
   const summaryFile = path.join(params.out, 'summary.json');
+  // map.html is named only when a notebook's export wrote it (summary.json lists it then).
+  let mapPage: string | null = null;
   if (fs.existsSync(summaryFile)) {
     const summary = JSON.parse(fs.readFileSync(summaryFile, 'utf8'));
+    mapPage = typeof summary.map === 'string' ? summary.map : null;
     writeFileAtomic(path.join(params.out, 'index.html'), indexHtml(summary, entries));
     console.log(
       `${summary.ips.distinct.toLocaleString('en-US')} distinct addresses (${summary.ips.located_city} to a city, ${summary.ips.located_country_only} to a country only, ${summary.ips.not_found} not found, ${summary.ips.not_public} not public) from ${summary.inputs.length} input(s).`,
@@ -129,7 +132,8 @@ async function main(): Promise<number> {
     for (const failed of summary.failed_inputs ?? []) console.log(`warning: ${namingFile(failed)}`);
     for (const note of summary.notes ?? []) console.log(`note: ${note}`);
   }
-  console.log(`Wrote ${path.relative(process.cwd(), params.out) || '.'}/: index.html, summary.json, charts/, tables/, notebooks/`);
+  const written = ['index.html', ...(mapPage ? [mapPage] : []), 'summary.json', 'charts/', 'tables/', 'notebooks/'];
+  console.log(`Wrote ${path.relative(process.cwd(), params.out) || '.'}/: ${written.join(', ')}`);
   return 0;
 }
 

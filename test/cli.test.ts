@@ -28,7 +28,8 @@ describe('botmap <files or folders> --out dir', () => {
   it('exits 0 and says what it wrote', () => {
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     expect(run.stdout).toMatch(/distinct addresses/);
-    expect(run.stdout).toContain(`Wrote ${path.join(work, 'out')}/`);
+    const charts = Object.keys(JSON.parse(fs.readFileSync(path.join(work, 'out', 'summary.json'), 'utf8')).charts).length;
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(`Wrote ${path.join(work, 'out')}/: index.html, map.html, summary.json, charts/ (${charts} charts), tables/`);
     // Not a terminal: no progress line.
     expect(run.stderr).toBe('');
   });

@@ -196,7 +196,7 @@ describe('npm start on hostile input', () => {
     // No script at all in the pages, not even nbconvert's own, but map.html's program and data
     // (`isMapPageScript`, above); and a policy that forbids any other.
     expect(files).toContain('map.html');
-    expect(read('map.html').match(/<script[^>]*>/g)).toEqual(['<script type="application/json" id="botmap-data">', '<script>']);
+    expect(read('map.html').match(/<script[^>]*>/g)).toEqual(['<script type="application/gzip" id="botmap-data">', '<script>']);
     for (const file of files.filter((f) => f.endsWith('.html'))) {
       if (file !== 'map.html') expect(read(file), file).not.toMatch(/<script/i);
       expect(read(file), file).toMatch(/<meta http-equiv="Content-Security-Policy" content="default-src 'none';/);

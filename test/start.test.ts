@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { jupyterPython, listNotebooks } from '../scripts/notebooks';
+import { readMapPageData } from '../src/export/map-page';
 import { STATIC_MAP_NOTE } from '../src/notebook/interactive-map';
 import { launchChromium, visit } from './support/browser';
 
@@ -37,6 +38,11 @@ describe('npm start on the sample data', () => {
   it('succeeds, reporting each notebook with its time', () => {
     expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
     for (const name of NOTEBOOKS) expect(run.stdout).toMatch(new RegExp(`${name}\\.ipynb … done in [\\d.]+ s`));
+  });
+
+  it('ends by naming what it wrote, map.html among it', () => {
+    expect(String(run.stdout).trimEnd().split('\n').at(-1)).toBe(`Wrote ${path.relative(ROOT, out)}/: index.html, map.html, summary.json, charts/, tables/, notebooks/`);
+    expect(fs.existsSync(path.join(out, 'map.html'))).toBe(true);
   });
 
   it('reads and locates the inputs once, and every notebook takes that analysis instead of doing it again', () => {
@@ -122,7 +128,7 @@ describe("01-botmap's map to zoom and pan", () => {
     const map = page.frames()[1];
     await map.waitForFunction("document.documentElement.dataset.ready === '1'", undefined, { timeout: 30_000 });
     expect(map.url()).toBe('about:srcdoc');
-    const cities = await map.evaluate<number>("JSON.parse(document.getElementById('botmap-data').textContent).cities.x.length");
+    const cities = readMapPageData(await page.evaluate<string>("document.querySelector('.botmap-interactive-map iframe').srcdoc")).cities.x.length;
     expect(cities).toBeGreaterThan(1000);
     expect(await map.evaluate<number>("document.querySelectorAll('g.dots circle').length")).toBe(cities);
     expect(await map.evaluate<string>("document.getElementById('title').textContent")).toBe('Where the attacks come from');

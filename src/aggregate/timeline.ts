@@ -36,6 +36,8 @@ export interface TimeSource {
   jails: readonly string[];
   /** Server names by code. */
   servers: readonly string[];
+  /** Addresses by code (absent from a source made by hand). */
+  ips?: readonly string[];
   /** The rows to read (those a filter kept); all when absent. */
   rows?: ArrayLike<number>;
 }
@@ -46,7 +48,7 @@ export function timeSource(events: ColumnTable): TimeSource {
   if (ip instanceof DictionaryColumn && kind instanceof DictionaryColumn && time instanceof CodedColumn && jail instanceof DictionaryColumn && server instanceof DictionaryColumn) {
     const names = (column: DictionaryColumn<string | null>) => Array.from({ length: column.size }, (_, code) => column.value(code) ?? '');
     const columns = { ip: ip.codes, kind: kind.codes, time: time.codes, jail: jail.codes, server: server.codes };
-    return { columns, jails: names(jail), servers: names(server), rows: events.isFiltered() ? events.indices(false) : undefined };
+    return { columns, jails: names(jail), servers: names(server), ips: names(ip), rows: events.isFiltered() ? events.indices(false) : undefined };
   }
   // Another table: its values coded here, in its rows' order.
   const coder = (first: string[] = []) => {
@@ -65,6 +67,7 @@ export function timeSource(events: ColumnTable): TimeSource {
     },
     jails: jails.values,
     servers: servers.values,
+    ips: ips.values,
   };
 }
 

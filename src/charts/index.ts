@@ -12,7 +12,7 @@
  *   title, subtitle and credits.
  */
 export { wrap, framed, type Chart, type ChartOptions, type ChartText, type Legend } from './frame';
-export { worldMap, dotRadius, logTicks, sequentialColor, type CityPoint, type MapPlace, type DotColor, type WorldMapOptions } from './world-map';
+export { worldMap, dotRadius, logTicks, sequentialColor, countryPaths, type CityPoint, type MapPlace, type DotColor, type WorldMapOptions } from './world-map';
 export { placeMap, placeMapView, type PlaceMapPlace, type PlaceMapCity, type PlaceMapOptions } from './place-map';
 export { countryMap, type CountryValue, type CountryMapOptions, type CountryMapChart } from './country-map';
 export { rankingChart, type RankingRow, type RankingOptions } from './ranking';

@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { geoPath } from 'd3-geo';
-import { loadAtlas, type AtlasResolution } from './atlas';
+import { loadAtlas, matchCountries, type AtlasResolution } from './atlas';
 import { SVG_NS, type SvgDocument, type SvgNode } from './dom';
 import { placeLabels, type PlacedLabel } from './labels';
 import type { Theme } from './theme';
@@ -200,6 +200,19 @@ export function baseMapPaths(resolution: AtlasResolution, projectionName: Projec
     if (baseMapPathsCache.size > BASE_MAPS_KEPT) baseMapPathsCache.delete(baseMapPathsCache.keys().next().value as string);
   }
   return paths;
+}
+
+/** The projected outline of each country code that has a shape at `resolution` (codes without one, such as Singapore's at 110m, are left out). */
+export function countryPaths(codes: readonly string[], resolution: AtlasResolution, projectionName: ProjectionName, width: number): Map<string, string> {
+  const { projection } = fitWorld(projectionName, width);
+  projection.precision(0);
+  const path = geoPath(roundedProjection(projection) as any);
+  const outlines = new Map<string, string>();
+  for (const [code, features] of matchCountries(codes, resolution).shapes) {
+    const d = features.map((feature) => path(feature) ?? '').join('');
+    if (d) outlines.set(code, d);
+  }
+  return outlines;
 }
 
 /** The base map's layers (ocean, graticule, land, borders), drawn as Plot's geo mark would draw them, from projected paths. */

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import * as aq from 'arquero';
 import { op, type ColumnTable } from 'arquero';
 import { databaseCredit, dataWindow, drawingParameters, placeNamesCredit } from '../charts/charts';
 import { formatCount } from '../charts/frame';
@@ -11,7 +13,8 @@ import { niceSizeValues } from '../charts/legends';
 import { labelHeight, labelWidth } from '../charts/marks';
 import { themeNamed, type Theme } from '../charts/theme';
 import { baseMapPaths, dotRadius, worldLabels, type BaseMapPaths, type CityPoint } from '../charts/world-map';
-import { cityLabel } from '../aggregate/places';
+import { cityKey, cityLabel } from '../aggregate/places';
+import { pageCountries, pageFilters, type PageCountries, type PageFilters } from './map-filters';
 import { rankOrder } from '../aggregate/ranking';
 import type { Analysis } from '../notebook/pipeline';
 import { projectRoot } from '../project';
@@ -50,6 +53,12 @@ interface PageLabel {
   at: ([number, number, number, number, 0 | 1] | 0)[];
 }
 
+/** Labels, and the label of each city's place (index into the labels; -1 where the place has none). */
+interface LabelsAndPlaces {
+  labels: PageLabel[];
+  placeOfCity: number[];
+}
+
 /** Everything the page draws, embedded as JSON. */
 export interface MapPageData {
   width: number;
@@ -63,19 +72,19 @@ export interface MapPageData {
   cities: PageCities;
   labels: PageLabel[];
   legend: { value: number; r: number }[];
+  /** The dot radius of a count under a filter: `max(1.2, max × √(ips / of))`, on the whole run's scale. */
+  radius: { max: number; of: number; min: number };
+  /** Each city's place: index into `labels`, -1 for none (its count under a filter is recounted from its cities). */
+  cityPlace: number[];
+  countries: PageCountries;
+  filters: PageFilters;
 }
 
 const minute = (ms: number | null) => (ms == null ? null : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
 
-/** The `cities` table's key of an address row or city row: nameless cities are told apart by their coordinates, as the table groups them. */
-const cityKey = (d: { country: string | null; subdivision: string | null; city: string | null; latitude: number; longitude: number }) =>
-  `${d.country}|${d.subdivision}|${d.city ?? `${d.latitude}|${d.longitude}`}`;
-
 /** First and last seen and the largest networks of each city, from the per-address table. */
 function cityDetails(ips: ColumnTable): { seen: Map<string, { first: number | null; last: number | null }>; networks: Map<string, [number | null, string | null, number][]> } {
-  const located = ips.filter((d: any) => d.precision === 'city').derive({
-    key: (d: any) => `${d.country}|${d.subdivision}|${d.city == null ? d.latitude + '|' + d.longitude : d.city}`,
-  });
+  const located = ips.filter((d: any) => d.precision === 'city').derive({ key: aq.escape((d: any) => cityKey(d)) });
   const seen = new Map<string, { first: number | null; last: number | null }>();
   for (const row of located.groupby('key').rollup({ first: op.min('first_seen'), last: op.max('last_seen') }).objects() as { key: string; first: number | null; last: number | null }[]) {
     seen.set(row.key, { first: row.first, last: row.last });
@@ -99,7 +108,7 @@ function cityDetails(ips: ColumnTable): { seen: Map<string, { first: number | nu
  * rule (`placeLabels`) on the map scaled by the level: the page shows, at zoom k, the boxes of
  * the highest level not above k, so more places are named as one zooms in.
  */
-function levelLabels(analysis: Analysis, sorted: readonly CityPoint[], project: (lon: number, lat: number) => number[], radius: (ips: number) => number, height: number): PageLabel[] {
+function levelLabels(analysis: Analysis, sorted: readonly (CityPoint & { subdivision: string | null })[], project: (lon: number, lat: number) => number[], radius: (ips: number) => number, height: number, cityIndex: Map<string, number>): LabelsAndPlaces {
   const places = analysis.aggregates.places?.length ? analysis.aggregates.places : undefined;
   const most = Math.max(...LABELS_AT_LEVEL);
   const base = worldLabels(sorted, { places, count: most, project, radius, maxRadius: MAX_RADIUS });
@@ -114,7 +123,16 @@ function levelLabels(analysis: Analysis, sorted: readonly CityPoint[], project: 
       label.at.push(p ? [round(p.x - p.anchorX), round(p.y - p.anchorY), round(p.width), p.height, p.leader ? 1 : 0] : 0);
     });
   });
-  return labels.filter((l) => l.at.some((a) => a !== 0));
+  const placeOfCity: number[] = Array.from({ length: cityIndex.size }, () => -1);
+  const kept = labels.flatMap((label, i) => (label.at.some((a) => a !== 0) ? [i] : []));
+  kept.forEach((i, label) => {
+    const members = places ? places[i].cities : [sorted[i]];
+    for (const city of members) {
+      const index = cityIndex.get(cityKey(city));
+      if (index !== undefined) placeOfCity[index] = label;
+    }
+  });
+  return { labels: kept.map((i) => labels[i]), placeOfCity };
 }
 
 const round = (v: number) => Math.round(v * 10) / 10;
@@ -131,10 +149,14 @@ export function mapPageData(analysis: Analysis): MapPageData {
   const radius = (ips: number) => dotRadius(ips, maxIps, MAX_RADIUS);
   const { seen, networks } = cityDetails(analysis.aggregates.ips);
   const cities: PageCities = { x: [], y: [], r: [], name: [], country: [], ips: [], events: [], first: [], last: [], networks: [] };
+  const cityIndex = new Map<string, number>();
+  const cityCountries: (string | null)[] = [];
   for (const c of sorted) {
     const [x, y] = project(c.longitude, c.latitude);
     if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
     const key = cityKey(c);
+    cityIndex.set(key, cities.x.length);
+    cityCountries.push(c.country);
     cities.x.push(round(x));
     cities.y.push(round(y));
     cities.r.push(round(radius(c.ips)));
@@ -147,6 +169,8 @@ export function mapPageData(analysis: Analysis): MapPageData {
     cities.networks.push(networks.get(key) ?? []);
   }
   const located = sorted.reduce((s, c) => s + c.ips, 0);
+  const { labels, placeOfCity } = levelLabels(analysis, sorted, project, radius, height, cityIndex);
+  const countries = pageCountries(analysis.aggregates.countries, parameters.projection, MAP_WIDTH);
   return {
     width: MAP_WIDTH,
     height,
@@ -160,8 +184,12 @@ export function mapPageData(analysis: Analysis): MapPageData {
     base: baseMapPaths('110m', parameters.projection, MAP_WIDTH, false),
     levels: LABEL_LEVELS,
     cities,
-    labels: levelLabels(analysis, sorted, project, radius, height),
+    labels,
     legend: niceSizeValues(maxIps).map((value) => ({ value, r: round(radius(value)) })),
+    radius: { max: MAX_RADIUS, of: maxIps, min: 1.2 },
+    cityPlace: placeOfCity,
+    countries,
+    filters: pageFilters(analysis, [...cityIndex.keys()], cityCountries, countries.code),
   };
 }
 
@@ -189,9 +217,20 @@ export function mapClientScript(): string {
   return clientScript;
 }
 
-/** JSON that is safe inside `<script type="application/json">`: no `<` (so no `</script>`) and no line separators. */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+/**
+ * The page's data as it travels in the page: JSON, gzipped, in base64. Text only base64's
+ * letters can hold no markup (no `</script>`), and gzip keeps 10,000 cities with each
+ * attacker's days under the 3 MB a page may weigh (6 MB of JSON for the bench's run, 1.5 MB gzipped).
+ */
+export function packMapData(data: MapPageData): string {
+  return gzipSync(JSON.stringify(data)).toString('base64');
+}
+
+/** The data of a map.html (`packMapData` undone), for tests and tools. */
+export function readMapPageData(html: string): MapPageData {
+  const packed = /<script type="application\/gzip" id="botmap-data">([A-Za-z0-9+/=]*)<\/script>/.exec(html);
+  if (!packed) throw new Error('map.html: no data block (<script type="application/gzip" id="botmap-data">)');
+  return JSON.parse(gunzipSync(Buffer.from(packed[1], 'base64')).toString('utf8')) as MapPageData;
 }
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
@@ -202,14 +241,16 @@ html, body { margin: 0; background: ${theme.background}; color: ${theme.text}; f
 header, footer { padding: 0.5rem 1rem; } h1 { font-size: 1.25rem; margin: 0; } .muted { color: ${theme.muted}; font-size: 0.85rem; }
 #map { position: relative; } #map svg { display: block; width: 100%; height: auto; touch-action: none; cursor: grab; }
 #tip { position: absolute; pointer-events: none; background: ${theme.background}; border: 1px solid ${theme.muted}; padding: 0.4rem 0.6rem; font-size: 0.8rem; max-width: 22rem; display: none; white-space: pre-line; }
-#tip b { display: block; } #controls { display: flex; gap: 1rem; align-items: center; padding: 0.25rem 1rem; font-size: 0.85rem; }
+#tip b { display: block; } #controls, #filters { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; padding: 0.25rem 1rem; font-size: 0.85rem; }
+#filters .range { display: inline-flex; gap: 0.5rem; align-items: center; } #filters input[type=range] { width: 12rem; accent-color: ${theme.accent}; }
+select { font: inherit; background: ${theme.background}; color: ${theme.text}; border: 1px solid ${theme.muted}; }
 button { font: inherit; } #legend svg { vertical-align: middle; }
 `;
 }
 
 /**
  * `map.html`: the run's world map to zoom, pan and hover, in one file that makes no request.
- * Its script is inline and allowed by hash alone; log text travels as JSON data (`<` escaped)
+ * Its script is inline and allowed by hash alone; log text travels as packed data (`packMapData`)
  * and is shown with `textContent`, so a name from a log is never markup.
  */
 export function mapPageHtml(analysis: Analysis): string {
@@ -229,9 +270,10 @@ export function mapPageHtml(analysis: Analysis): string {
 <body>
 <header><h1 id="title"></h1><div class="muted" id="subtitle"></div></header>
 <div id="controls"><span id="legend"></span><span class="muted" id="zoom"></span></div>
+<div id="filters"></div>
 <div id="map"><div id="tip" role="tooltip"></div></div>
 <footer class="muted" id="credits"></footer>
-<script type="application/json" id="botmap-data">${scriptJson(data)}</script>
+<script type="application/gzip" id="botmap-data">${packMapData(data)}</script>
 <script>${script}</script>
 </body>
 </html>

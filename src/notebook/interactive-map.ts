@@ -2,18 +2,19 @@ import { createHash } from 'node:crypto';
 import type { Chart } from '../charts/frame';
 import { drawingParameters, type ChartsOptions } from '../charts/charts';
 import { fitWorld } from '../charts/geo';
-import { mapPageHtml, scriptJson } from '../export/map-page';
+import { mapPageHtml } from '../export/map-page';
 import type { Analysis } from './pipeline';
 
 /** What a reader sees where the front end runs no script (untrusted output, the published HTML, GitHub). */
 export const STATIC_MAP_NOTE = 'Scripts are blocked here, so this is the static map: open map.html in the output folder to zoom and pan.';
 
 /**
- * Height the page needs around its map, in pixels: title, subtitle, legend row and credits.
- * Measured in Chromium on the sample: 155 at 1100–1400 px wide, 171 at 900, 187 at 700 (the
- * credits wrap), 207 at 600 (the legend row too); narrower frames scroll a little.
+ * Height the page needs around its map (title, legend and filter rows, credits), as CSS of the
+ * frame's width: its rows wrap as the frame narrows. Measured in Chromium on the sample: 183 px
+ * in frames of 1084 px and more, 219 at 984–1034, 235 at 734–934, 279 at 684, 295 at 584–634,
+ * 349 at 484. A line over the steps' corners: never short of them, at most 85 px over.
  */
-const PAGE_CHROME_PX = 200;
+const PAGE_CHROME = 'max(190px, 545px - 30%)';
 
 /**
  * The notebook's interactive world map: `map.html`'s page in a frame, where the front end runs
@@ -49,6 +50,11 @@ ${svg}
 `;
 }
 
+/** A JavaScript string literal that is safe inside `<script>`: no `<` (so no `</script>` or `<!--`), no line separators. */
+function scriptString(text: string): string {
+  return JSON.stringify(text).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+}
+
 /**
  * The text of the output's script: replaces the box `id` with a frame showing `page`, as wide
  * as the output and `heightPercent` of its width plus the page's header and footer high.
@@ -61,12 +67,12 @@ export function frameScript(id: string, heightPercent: number, page: string): st
   var box = document.getElementById(${JSON.stringify(id)});
   if (!box) return;
   var holder = document.createElement('div');
-  holder.style.cssText = 'position:relative;width:100%;padding-bottom:calc(${heightPercent}% + ${PAGE_CHROME_PX}px)';
+  holder.style.cssText = 'position:relative;width:100%;padding-bottom:calc(${heightPercent}% + ${PAGE_CHROME})';
   var frame = document.createElement('iframe');
   frame.setAttribute('sandbox', 'allow-scripts');
   frame.setAttribute('title', 'BotMap: the world map to zoom and pan');
   frame.style.cssText = ${JSON.stringify(frameStyle)};
-  frame.srcdoc = ${scriptJson(page)};
+  frame.srcdoc = ${scriptString(page)};
   holder.appendChild(frame);
   box.removeAttribute('id');
   box.replaceChildren(holder);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { csvParseRows } from 'd3-dsv';
 import { XMLValidator } from 'fast-xml-parser';
 import { DOMParser, parseHTML } from 'linkedom';
-import { mapClientScript } from '../../src/export/map-page';
+import { mapClientScript, readMapPageData } from '../../src/export/map-page';
 import { frameScript } from '../../src/notebook/interactive-map';
 
 export interface Finding {
@@ -139,12 +139,13 @@ export function isNbconvertScript(text: string): boolean {
 
 /**
  * map.html's two scripts: its program, exactly as BotMap bundles it, and its data block, which
- * must be JSON (log text inside it is data; `checkMapData` reads it).
+ * must be gzipped JSON in base64 (log text inside it is data, and no markup can be).
  */
 export function isMapPageScript(text: string): boolean {
   if (text === mapClientScript()) return true;
+  if (!/^[A-Za-z0-9+/]*=*$/.test(text)) return false;
   try {
-    const data = JSON.parse(text);
+    const data = readMapPageData(`<script type="application/gzip" id="botmap-data">${text}</script>`);
     return typeof data === 'object' && data !== null && 'cities' in data && 'base' in data;
   } catch {
     return false;
