@@ -145,7 +145,7 @@ describe('the interactive map cell, in Chromium', () => {
     const body = await map.evaluate<number>('document.body.getBoundingClientRect().height');
     expect(frameBox.width).toBeGreaterThan(900);
     expect(frameBox.height).toBeGreaterThanOrEqual(body);
-    expect(frameBox.height - body).toBeLessThan(80);
+    expect(frameBox.height - body).toBeLessThan(100);
     // An opaque origin of its own: the notebook's page is out of its reach.
     expect(await map.evaluate<string>('String(window.origin)')).toBe('null');
     expect(await map.evaluate<number>("document.querySelectorAll('img').length")).toBe(0);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kernelSession, type CellResult } from '../scripts/notebooks';
 import { DARK, LIGHT } from '../src/index';
+import { readMapPageData } from '../src/export/map-page';
 
 const NOTEBOOKS = path.join(import.meta.dirname, '..', 'notebooks');
 
@@ -57,8 +58,8 @@ describe('01-botmap in a kernel, cell by cell', () => {
     expect(lightFrame.error).toBeNull();
     const frameHtml = lightFrame.outputs.map((o) => o.data?.['text/html'] ?? '').join('');
     expect(frameHtml).toContain(svgOf(light));
-    expect(frameHtml).toContain('\\"name\\":\\"light\\"');
-    expect(frameHtml).not.toContain('\\"name\\":\\"dark\\"');
+    const page = JSON.parse(/frame\.srcdoc = ("(?:[^"\\]|\\.)*");/.exec(frameHtml)![1]) as string;
+    expect(readMapPageData(page).theme.name).toBe('light');
     // BOTMAP_TZ beats the cell's TIME_ZONE, and the cell says so.
     expect(textOf(rerun)).toContain('BOTMAP_TZ overrides TIME_ZONE of the parameters cell: "UTC" instead of null.');
     expect(changedData.ok).toBe(true);
