@@ -60,7 +60,7 @@ export class NotebookError extends Error {
 }
 
 /** The Python that has Jupyter's nbclient: `BOTMAP_PYTHON`, Debian's `/usr/bin/python3`, or `python3`. */
-async function jupyterPython(env: NodeJS.ProcessEnv): Promise<string> {
+export async function jupyterPython(env: NodeJS.ProcessEnv): Promise<string> {
   for (const candidate of [env.BOTMAP_PYTHON, '/usr/bin/python3', 'python3']) {
     if (!candidate) continue;
     const probe = await run(candidate, ['-c', 'import nbclient, nbconvert, nbformat'], env, process.cwd()).catch(() => null);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { kernelSession, type CellResult } from '../scripts/notebooks';
 import { DARK, LIGHT } from '../src/index';
+import { readMapPageData } from '../src/export/map-page';
 
 const NOTEBOOKS = path.join(import.meta.dirname, '..', 'notebooks');
 
@@ -34,15 +35,16 @@ describe('01-botmap in a kernel, cell by cell', () => {
     const parametersCell = the(cells, 'const params = botmap.notebookParameters(');
     const analysisCell = the(cells, 'const analysis = await botmap.analyse(');
     const worldMapCell = the(cells, 'const worldMap = botmap.worldMapChart(');
+    const interactiveCell = the(cells, 'botmap.interactiveMapHtml(');
     expect(parametersCell).toContain("const THEME = 'dark';");
     expect(parametersCell).toContain('const LABELS = 10;');
     const edited = parametersCell.replace("const THEME = 'dark';", "const THEME = 'light';").replace('const LABELS = 10;', 'const LABELS = 5;');
     const newData = parametersCell.replace("const DATA = ['data/sample'];", "const DATA = ['data/sample/web1'];");
 
     const environment = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('BOTMAP_')));
-    const [, , analysed, dark, rerun, light, changedData, refused] = await kernelSession(
+    const [, , analysed, dark, rerun, light, lightFrame, changedData, refused] = await kernelSession(
       NOTEBOOKS,
-      [imports, parametersCell, analysisCell, worldMapCell, edited, worldMapCell, newData, worldMapCell],
+      [imports, parametersCell, analysisCell, worldMapCell, edited, worldMapCell, interactiveCell, newData, worldMapCell],
       { ...environment, BOTMAP_TZ: 'UTC' },
     );
     expect(analysed.error).toBeNull();
@@ -52,6 +54,12 @@ describe('01-botmap in a kernel, cell by cell', () => {
     expect(svgOf(light)).toContain(`fill="${LIGHT.background}"`);
     expect(svgOf(light)).not.toContain(`fill="${DARK.background}"`);
     expect(labelCount(svgOf(light))).toBe(5);
+    // The map to zoom and pan follows the new theme too, its fallback the static map just drawn.
+    expect(lightFrame.error).toBeNull();
+    const frameHtml = lightFrame.outputs.map((o) => o.data?.['text/html'] ?? '').join('');
+    expect(frameHtml).toContain(svgOf(light));
+    const page = JSON.parse(/frame\.srcdoc = ("(?:[^"\\]|\\.)*");/.exec(frameHtml)![1]) as string;
+    expect(readMapPageData(page).theme.name).toBe('light');
     // BOTMAP_TZ beats the cell's TIME_ZONE, and the cell says so.
     expect(textOf(rerun)).toContain('BOTMAP_TZ overrides TIME_ZONE of the parameters cell: "UTC" instead of null.');
     expect(changedData.ok).toBe(true);

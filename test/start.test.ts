@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { listNotebooks } from '../scripts/notebooks';
+import { jupyterPython, listNotebooks } from '../scripts/notebooks';
+import { readMapPageData } from '../src/export/map-page';
+import { STATIC_MAP_NOTE } from '../src/notebook/interactive-map';
 import { launchChromium, visit } from './support/browser';
 
 const ROOT = path.join(import.meta.dirname, '..');
@@ -98,5 +100,55 @@ describe('npm start on the sample data', () => {
     const page = await visit(browser, file);
     expect(page.requests.filter((url) => url !== `file://${file}` && !url.startsWith('data:'))).toEqual([]);
     expect(page.dialogs).toEqual([]);
+  });
+});
+
+describe("01-botmap's map to zoom and pan", () => {
+  /** The executed notebook as Jupyter's standard HTML (`jupyter nbconvert --to html`): its outputs' scripts run there. */
+  let converted: string;
+
+  beforeAll(async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'botmap-nbconvert-'));
+    const python = await jupyterPython(process.env);
+    const result = spawnSync(python, ['-m', 'nbconvert', '--to', 'html', '--output-dir', dir, path.join(out, 'notebooks', '01-botmap.ipynb')], { encoding: 'utf8', timeout: 120_000 });
+    expect(result.status, result.stderr).toBe(0);
+    converted = path.join(dir, '01-botmap.html');
+  }, 180_000);
+
+  it("works in Jupyter's HTML: the frame draws map.html's page, a dot per city, and nothing is fetched for it", async () => {
+    const html = fs.readFileSync(converted, 'utf8');
+    // nbconvert's template loads require.js and MathJax (from this machine with Debian's nbconvert): the page's own files.
+    const templateFiles = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1].replace(/&amp;/g, '&'));
+    expect(templateFiles.filter((url) => /require|mathjax/i.test(url))).toEqual(templateFiles);
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    const requests: { url: string; fromFrame: boolean }[] = [];
+    page.on('request', (r) => requests.push({ url: r.url(), fromFrame: r.frame() !== page.mainFrame() }));
+    await page.goto(`file://${converted}`, { waitUntil: 'load' });
+    expect(page.frames()).toHaveLength(2);
+    const map = page.frames()[1];
+    await map.waitForFunction("document.documentElement.dataset.ready === '1'", undefined, { timeout: 30_000 });
+    expect(map.url()).toBe('about:srcdoc');
+    const cities = readMapPageData(await page.evaluate<string>("document.querySelector('.botmap-interactive-map iframe').srcdoc")).cities.x.length;
+    expect(cities).toBeGreaterThan(1000);
+    expect(await map.evaluate<number>("document.querySelectorAll('g.dots circle').length")).toBe(cities);
+    expect(await map.evaluate<string>("document.getElementById('title').textContent")).toBe('Where the attacks come from');
+    // The static map and the note made way for the frame.
+    expect(await page.evaluate<number>("document.querySelectorAll('.botmap-interactive-map iframe').length")).toBe(1);
+    expect(await page.evaluate<number>("document.querySelectorAll('.botmap-static-note').length")).toBe(0);
+    expect(requests.filter((r) => r.fromFrame)).toEqual([]);
+    expect(requests.map((r) => r.url).filter((url) => url !== `file://${converted}` && !templateFiles.includes(url))).toEqual([]);
+    await page.close();
+  });
+
+  it('the published HTML (no script, a CSP) shows the static map and the note in its place, and no frame', async () => {
+    const published = fs.readFileSync(path.join(out, 'notebooks', '01-botmap.html'), 'utf8');
+    expect(published).toContain(STATIC_MAP_NOTE);
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+    await page.goto(`file://${path.join(out, 'notebooks', '01-botmap.html')}`, { waitUntil: 'load' });
+    expect(page.frames()).toHaveLength(1);
+    expect(await page.evaluate<string>("document.querySelector('.botmap-interactive-map .botmap-static-note').textContent")).toBe(STATIC_MAP_NOTE);
+    expect(await page.evaluate<string>("document.querySelector('.botmap-interactive-map svg').textContent")).toContain('Where the attacks come from');
+    expect(await page.evaluate<boolean>("document.querySelector('.botmap-interactive-map svg').getBoundingClientRect().height > 400")).toBe(true);
+    await page.close();
   });
 });

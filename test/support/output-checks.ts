@@ -10,6 +10,7 @@ import { csvParseRows } from 'd3-dsv';
 import { XMLValidator } from 'fast-xml-parser';
 import { DOMParser, parseHTML } from 'linkedom';
 import { mapClientScript, readMapPageData } from '../../src/export/map-page';
+import { frameScript } from '../../src/notebook/interactive-map';
 
 export interface Finding {
   file: string;
@@ -151,6 +152,19 @@ export function isMapPageScript(text: string): boolean {
   }
 }
 
+/**
+ * The script of the notebook's interactive map cell (`interactiveMapHtml`): exactly the one
+ * BotMap writes, for a page that itself passes the checks of map.html.
+ */
+export function isInteractiveMapScript(text: string): boolean {
+  const id = /getElementById\("(botmap-map-[0-9a-f]{12})"\)/.exec(text)?.[1];
+  const height = /padding-bottom:calc\(([0-9.]+)% \+ /.exec(text)?.[1];
+  const literal = /frame\.srcdoc = ("(?:[^"\\]|\\.)*");/.exec(text)?.[1];
+  if (!id || !height || !literal) return false;
+  const page = JSON.parse(literal) as string;
+  return text === frameScript(id, Number(height), page) && checkHtml(page, 'srcdoc', { allowScripts: isMapPageScript }).length === 0;
+}
+
 /** Every file under `dir`, relative paths, sorted. */
 export function listFiles(dir: string): string[] {
   const out: string[] = [];
@@ -197,7 +211,7 @@ export function checkOutputFolder(dir: string): { findings: Finding[]; files: st
         for (const output of cell.outputs ?? []) {
           const html = output.data?.['text/html'];
           const svg = output.data?.['image/svg+xml'];
-          if (html !== undefined) findings.push(...checkHtml([html].flat().join(''), `${rel} cell ${c + 1} text/html`));
+          if (html !== undefined) findings.push(...checkHtml([html].flat().join(''), `${rel} cell ${c + 1} text/html`, { allowScripts: isInteractiveMapScript }));
           if (svg !== undefined) findings.push(...checkSvg([svg].flat().join(''), `${rel} cell ${c + 1} image/svg+xml`));
         }
       }
