@@ -15,6 +15,7 @@ import { mapPageHtml, readMapPageData } from '../src/export/map-page';
 import { interactiveMapHtml, STATIC_MAP_NOTE } from '../src/notebook/interactive-map';
 import { analyse, parameters, type Analysis } from '../src/notebook/pipeline';
 import { launchChromium } from './support/browser';
+import { dotsDrawn, until } from './support/map-page';
 import { checkHtml, isInteractiveMapScript } from './support/output-checks';
 
 /** Ends a script or an attribute, opens markup: what a city name must never do here. */
@@ -135,9 +136,9 @@ describe('the interactive map cell, in Chromium', () => {
     const frames = page.frames();
     expect(frames).toHaveLength(2);
     const map = frames[1];
-    await map.waitForFunction("document.documentElement.dataset.ready === '1'", undefined, { timeout: 20_000 });
+    await until(map, "document.documentElement.dataset.ready === '1'", 20_000);
     expect(map.url()).toBe('about:srcdoc');
-    expect(await map.evaluate<number>("document.querySelectorAll('g.dots circle').length")).toBe(3);
+    expect(await dotsDrawn(map)).toBe(3);
     expect(await page.evaluate<string>("document.querySelector('iframe').getAttribute('sandbox')")).toBe('allow-scripts');
     // The static map and its note went; the frame is as wide as the output and tall enough for the map.
     expect(await page.evaluate<number>("document.querySelectorAll('.output svg, .botmap-static-note').length")).toBe(0);

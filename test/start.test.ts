@@ -8,6 +8,7 @@ import { jupyterPython, listNotebooks } from '../scripts/notebooks';
 import { readMapPageData } from '../src/export/map-page';
 import { STATIC_MAP_NOTE } from '../src/notebook/interactive-map';
 import { launchChromium, visit } from './support/browser';
+import { dotsDrawn, until } from './support/map-page';
 
 const ROOT = path.join(import.meta.dirname, '..');
 const NOTEBOOKS = listNotebooks(path.join(ROOT, 'notebooks')).map((f) => path.basename(f, '.ipynb'));
@@ -126,11 +127,11 @@ describe("01-botmap's map to zoom and pan", () => {
     await page.goto(`file://${converted}`, { waitUntil: 'load' });
     expect(page.frames()).toHaveLength(2);
     const map = page.frames()[1];
-    await map.waitForFunction("document.documentElement.dataset.ready === '1'", undefined, { timeout: 30_000 });
+    await until(map, "document.documentElement.dataset.ready === '1'", 30_000);
     expect(map.url()).toBe('about:srcdoc');
     const cities = readMapPageData(await page.evaluate<string>("document.querySelector('.botmap-interactive-map iframe').srcdoc")).cities.x.length;
-    expect(cities).toBeGreaterThan(1000);
-    expect(await map.evaluate<number>("document.querySelectorAll('g.dots circle').length")).toBe(cities);
+    expect(cities).toBe(1063);
+    expect(await dotsDrawn(map)).toBe(cities);
     expect(await map.evaluate<string>("document.getElementById('title').textContent")).toBe('Where the attacks come from');
     // The static map and the note made way for the frame.
     expect(await page.evaluate<number>("document.querySelectorAll('.botmap-interactive-map iframe').length")).toBe(1);

@@ -3,14 +3,14 @@
  * (`#map[data-transform]`, `data-dots`, set by the page on each draw) and where a city's dot is
  * on the screen, from the page's data (`readMapPageData`).
  */
-import type { Page } from 'playwright-core';
+import type { Frame, Page } from 'playwright-core';
 import type { MapPageData } from '../../src/export/map-page';
 
 /** The view's transform, as d3-zoom writes it: `translate(x,y) scale(k)`. */
 export const viewTransform = (page: Page) => page.evaluate<string>("document.getElementById('map').dataset.transform");
 
 /** How many dots the last draw painted (those in view). */
-export const dotsDrawn = (page: Page) => page.evaluate<number>("Number(document.getElementById('map').dataset.dots)");
+export const dotsDrawn = (page: Page | Frame) => page.evaluate<number>("Number(document.getElementById('map').dataset.dots)");
 
 /** Client pixels of a point of the map at zoom 1 (`MapPageData` coordinates), under the current view. */
 export function clientPoint(page: Page, x: number, y: number): Promise<{ x: number; y: number }> {
@@ -33,7 +33,7 @@ export async function dotCentre(page: Page, data: MapPageData, name: string): Pr
  * Waits until `expression` is true in the page. Playwright's `waitForFunction` polls with an
  * `eval` in the page, which map.html's policy forbids; `evaluate` runs outside the policy.
  */
-export async function until(page: Page, expression: string, timeoutMs = 10_000): Promise<void> {
+export async function until(page: Page | Frame, expression: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await page.evaluate<boolean>(`Boolean(${expression})`))) {
     if (Date.now() > deadline) throw new Error(`map.html: still not true after ${timeoutMs} ms: ${expression}`);
