@@ -93,10 +93,10 @@ describe('map.html filters on the sample', () => {
   });
 
   it('packs each attacker once, with the gaps between its cells', () => {
-    const numbers = [...activityNumbers({ bin: 'day', starts: [0, DAY_MS], jails: ['', 'sshd'], servers: ['a', 'b'], cells: {
+    const numbers = activityNumbers({ bin: 'day', starts: [0, DAY_MS], jails: ['', 'sshd'], servers: ['a', 'b'], cells: {
       attacker: Int32Array.from([0, 0, 0, 2]), location: Int32Array.from([5, 5, 9, 1]), jail: Int32Array.from([1, 1, 1, 1]),
       server: Int32Array.from([0, 1, 0, 0]), bin: Int32Array.from([0, -1, 1, 0]), events: Int32Array.from([3, 0, 1, 2]),
-    } })];
+    } });
     // Attacker 0: two locations; location 5 with two cells (keys 7 and 9: (jail 1 × 2 + server) × 3 bins + bin + 1), location 9 with one (key 8).
     expect(numbers).toEqual([0, 2, 5, 2, 7, 3, 2, 0, 9, 1, 8, 1, 2, 1, 1, 1, 7, 2]);
     expect(unpackCells(numbers, 2, 2)).toEqual({

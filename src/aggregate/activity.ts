@@ -94,17 +94,16 @@ export function activity(source: TimeSource, places: AddressPlaces, options: { t
     const cell = Math.floor(sorted[k] / 2);
     let attacks = 0;
     for (; k < kept && Math.floor(sorted[k] / 2) === cell; k++) attacks += sorted[k] % 2;
+    // The key's digits, fastest first.
     let rest = cell;
-    const digit = (base: number) => {
-      const d = rest % base;
-      rest = (rest - d) / base;
-      return d;
-    };
-    cells.bin[count] = digit(nBins) - 1;
-    cells.server[count] = digit(nServers);
-    cells.jail[count] = digit(nJails);
-    cells.location[count] = digit(nLocations);
-    cells.attacker[count] = rest;
+    cells.bin[count] = (rest % nBins) - 1;
+    rest = Math.floor(rest / nBins);
+    cells.server[count] = rest % nServers;
+    rest = Math.floor(rest / nServers);
+    cells.jail[count] = rest % nJails;
+    rest = Math.floor(rest / nJails);
+    cells.location[count] = rest % nLocations;
+    cells.attacker[count] = Math.floor(rest / nLocations);
     cells.events[count] = attacks;
   }
   for (const name of Object.keys(cells) as (keyof ActivityCells)[]) cells[name] = cells[name].slice(0, count);

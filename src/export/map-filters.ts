@@ -52,10 +52,11 @@ export interface PageCountries {
  * The gaps are small numbers: on the bench's 969,875 events (50,000 addresses, 53 days) the
  * 800,000-odd cells make 1.8 million numbers, 4.2 MB of JSON that gzip takes to 1 MB.
  */
-export function* activityNumbers({ cells, starts, servers }: Activity): Generator<number> {
+export function activityNumbers({ cells, starts, servers }: Activity): number[] {
   const bins = starts.length + 1;
   const nServers = Math.max(1, servers.length);
   const n = cells.attacker.length;
+  const out: number[] = [];
   let previousAttacker = 0;
   for (let c = 0; c < n; ) {
     const attacker = cells.attacker[c];
@@ -63,24 +64,22 @@ export function* activityNumbers({ cells, starts, servers }: Activity): Generato
     while (end < n && cells.attacker[end] === attacker) end++;
     const locations: number[] = [];
     for (let k = c; k < end; k++) if (k === c || cells.location[k] !== cells.location[k - 1]) locations.push(k);
-    yield attacker - previousAttacker;
+    out.push(attacker - previousAttacker, locations.length);
     previousAttacker = attacker;
-    yield locations.length;
     for (let j = 0; j < locations.length; j++) {
       const from = locations[j];
       const to = j + 1 < locations.length ? locations[j + 1] : end;
-      yield cells.location[from];
-      yield to - from;
+      out.push(cells.location[from], to - from);
       let previous = 0;
       for (let k = from; k < to; k++) {
         const key = (cells.jail[k] * nServers + cells.server[k]) * bins + cells.bin[k] + 1;
-        yield key - previous;
+        out.push(key - previous, cells.events[k]);
         previous = key;
-        yield cells.events[k];
       }
     }
     c = end;
   }
+  return out;
 }
 
 /**
@@ -136,6 +135,6 @@ export function pageFilters(analysis: Analysis, cityKeys: readonly string[], cit
     zone: zone.name,
     untimed: run.cells.bin.includes(-1),
     cityCountry: cityCountries.map((code) => (code == null ? -1 : (countryIndex.get(code) ?? -1))),
-    cells: [...activityNumbers(run)],
+    cells: activityNumbers(run),
   };
 }
