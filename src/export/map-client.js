@@ -71,25 +71,36 @@ function canvasMap(data, canvas) {
     context.strokeStyle = theme.border;
     context.lineWidth = 0.5 / k;
     context.stroke(shapes.borders);
-    // Only the dots in view: at ×32 a few hundred of 10,000.
+    // Only the dots in view: at ×32 a few hundred of 10,000. As on the static map, the dots under
+    // SMALL_DOT px go without an outline, filled together on top (the bench's worst zoom step,
+    // at ×1 with every dot in view: 60–90 ms with each dot filled and outlined alone).
     const [left, top, right, bottom] = [-x / k, -y / k, (data.width - x) / k, (data.height - y) / k];
     context.fillStyle = theme.dotFill;
     context.strokeStyle = theme.dotStroke;
     context.lineWidth = 0.6 / k;
+    const small = new Path2D();
     let drawn = 0;
     for (let i = 0; i < cities.x.length; i++) {
       const r = radius[i] / k;
       const cx = cities.x[i];
       const cy = cities.y[i];
       if (!(r > 0) || cx + r < left || cx - r > right || cy + r < top || cy - r > bottom) continue;
+      drawn++;
+      if (radius[i] < data.smallDot) {
+        small.moveTo(cx + r, cy);
+        small.arc(cx, cy, r, 0, 2 * Math.PI);
+        continue;
+      }
       context.beginPath();
       context.arc(cx, cy, r, 0, 2 * Math.PI);
       context.globalAlpha = theme.dotOpacity;
       context.fill();
       context.globalAlpha = 0.9;
       context.stroke();
-      drawn++;
     }
+    context.globalAlpha = 0.9;
+    context.fillStyle = theme.smallDot;
+    context.fill(small);
     context.globalAlpha = 1;
     return drawn;
   }

@@ -12,7 +12,7 @@ import { placeLabels, type PlacedLabel } from '../charts/labels';
 import { niceSizeValues } from '../charts/legends';
 import { labelHeight, labelWidth } from '../charts/marks';
 import { themeNamed, type Theme } from '../charts/theme';
-import { baseMapPaths, dotRadius, worldLabels, type BaseMapPaths, type CityPoint } from '../charts/world-map';
+import { baseMapPaths, dotRadius, SMALL_DOT, worldLabels, type BaseMapPaths, type CityPoint } from '../charts/world-map';
 import { cityKey, cityLabel } from '../aggregate/places';
 import { pageCountries, pageFilters, type PageCountries, type PageFilters } from './map-filters';
 import { rankOrder } from '../aggregate/ranking';
@@ -66,7 +66,9 @@ export interface MapPageData {
   title: string;
   subtitle: string;
   credits: string[];
-  theme: Pick<Theme, 'name' | 'background' | 'ocean' | 'land' | 'border' | 'graticule' | 'text' | 'muted' | 'accent' | 'dotFill' | 'dotStroke' | 'dotOpacity' | 'leader' | 'fontFamily'>;
+  theme: Pick<Theme, 'name' | 'background' | 'ocean' | 'land' | 'border' | 'graticule' | 'text' | 'muted' | 'accent' | 'dotFill' | 'dotStroke' | 'dotOpacity' | 'smallDot' | 'leader' | 'fontFamily'>;
+  /** Dots of a smaller radius (px) are drawn as the static map draws them: together, without an outline (`SMALL_DOT`). */
+  smallDot: number;
   base: BaseMapPaths;
   levels: readonly number[];
   cities: PageCities;
@@ -182,7 +184,7 @@ export function mapPageData(analysis: Analysis): MapPageData {
     credits: [databaseCredit(analysis), placeNamesCredit(), 'Shapes: Natural Earth (world-atlas).'],
     theme: {
       name: theme.name, background: theme.background, ocean: theme.ocean, land: theme.land, border: theme.border, graticule: theme.graticule, text: theme.text,
-      muted: theme.muted, accent: theme.accent, dotFill: theme.dotFill, dotStroke: theme.dotStroke, dotOpacity: theme.dotOpacity, leader: theme.leader, fontFamily: theme.fontFamily,
+      muted: theme.muted, accent: theme.accent, dotFill: theme.dotFill, dotStroke: theme.dotStroke, dotOpacity: theme.dotOpacity, smallDot: theme.smallDot, leader: theme.leader, fontFamily: theme.fontFamily,
     },
     base: baseMapPaths('110m', parameters.projection, MAP_WIDTH, false),
     levels: LABEL_LEVELS,
@@ -190,6 +192,7 @@ export function mapPageData(analysis: Analysis): MapPageData {
     labels,
     legend: niceSizeValues(maxIps).map((value) => ({ value, r: round(radius(value)) })),
     radius: { max: MAX_RADIUS, of: maxIps, min: 1.2 },
+    smallDot: SMALL_DOT,
     cityPlace: placeOfCity,
     countries,
     filters: pageFilters(analysis, [...cityIndex.keys()], cityCountries, countries.code),
