@@ -105,3 +105,24 @@ describe('map.html filters on the sample', () => {
     });
   });
 });
+
+describe('map.html filters where the cells would be too many', () => {
+  const all = (data: MapPageData) => ({ jail: -1, server: -1, from: 0, to: data.filters.starts.length - 1 });
+
+  it('give up the time bins for one over the whole window, the jails and servers still recounted exactly', () => {
+    const whole = mapPageData(analysis, { maxCells: 10_000 });
+    expect([whole.filters.bin, whole.filters.starts, whole.filters.off]).toEqual(['whole', ['2026-09-14'], null]);
+    const wholeCells = unpackCells(whole.filters.cells, 1, whole.filters.servers.length);
+    expect(wholeCells.attacker.length).toBe(6575);
+    const sshd = whole.filters.jails.indexOf('sshd');
+    const shape = { cities: whole.cities.x.length, places: whole.labels.length, countries: whole.countries.code.length, cityPlace: whole.cityPlace, cityCountry: whole.filters.cityCountry, binCount: 1 };
+    const page = recount(wholeCells, { ...all(whole), jail: sshd }, shape);
+    const expected = pipelineCounts(analysis.events.filter((d: any) => d.jail === 'sshd'));
+    expect(page.whole).toEqual(expected.whole);
+  });
+
+  it('are left out, and the page says why, where even one bin makes too many', () => {
+    const none = mapPageData(analysis, { maxCells: 1_000 });
+    expect([none.filters.cells, none.filters.off]).toEqual([[], '6,575 attacker × jail × server cells, over the 1,000 a page can carry']);
+  });
+});

@@ -18,7 +18,7 @@ export { rankOrder, largestFirst, compareText } from './ranking';
 export { clusterPlaces, namePlace, sameCityName, cityLabel, cityAndCountry, cityKey, formatCoordinates, haversineKm, compareCities, comparePlaces, METROPOLIS_FACTOR, type ClusterInput, type PlaceNaming } from './places';
 export { gazetteer, gazetteerOf, readGazetteerRecords, GAZETTEER_CREDIT, GAZETTEER_MIN_POPULATION, type Gazetteer, type GazetteerCity, type NearCity } from './gazetteer';
 export { timeSource, eventsOverTime, hourWeekday, attackersPerWeek, firstLastSeen, type TimeSource, type Timeline, type TimelineRow, type HourWeekdayCell, type AttackerWeek } from './timeline';
-export { activity, type Activity, type ActivityCells, type AddressPlaces } from './activity';
+export { activity, wholeWindow, type Activity, type ActivityBin, type ActivityCells, type AddressPlaces } from './activity';
 export { comparePeriods, splitPoint, type Comparison, type ChangeRow } from './compare';
 export { hasUsernames, distinctUsernames, topUsernames, usernamesByCountry, type UsernameRow } from './usernames';
 export { trustedAddresses, trustRules, trustedParameter, withoutTrusted, TRUSTED_COLUMNS, ACCEPTED_LOGIN, type Trust, type TrustRule } from './trusted';

@@ -320,7 +320,7 @@ export function topAsnsChart(analysis: Analysis, options: ChartsOptions = {}): C
 }
 
 /** The run's zone: its days, weeks and hours are the ones the logs' times were read in. */
-function zoneOf(analysis: Analysis): TimeZone {
+export function zoneOf(analysis: Analysis): TimeZone {
   return timeZone(analysis.parameters.timeZone);
 }
 

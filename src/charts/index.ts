@@ -18,7 +18,7 @@ export { countryMap, type CountryValue, type CountryMapOptions, type CountryMapC
 export { rankingChart, type RankingRow, type RankingOptions } from './ranking';
 export { eventTimeline, hourWeekdayHeatmap, attackersPerWeekChart, NO_TIMES, type EventTimelineOptions } from './time-charts';
 export { PROJECTIONS, type ProjectionName } from './geo';
-export { worldMapChart, topCitiesChart, drawingParameters, dataWindow, databaseCredit, placeNamesCredit, allCharts, chartDrawers, placeMapCharts, placeMapChart, countriesChart, topPlacesChart, topCountriesChart, topAsnsChart, timelineChart, hourWeekdayChart, newAttackersChart, compareChart, usernamesChart, networkCredit, slug, type ChartsOptions, type ChartDrawers } from './charts';
+export { worldMapChart, topCitiesChart, drawingParameters, dataWindow, zoneOf, databaseCredit, placeNamesCredit, allCharts, chartDrawers, placeMapCharts, placeMapChart, countriesChart, topPlacesChart, topCountriesChart, topAsnsChart, timelineChart, hourWeekdayChart, newAttackersChart, compareChart, usernamesChart, networkCredit, slug, type ChartsOptions, type ChartDrawers } from './charts';
 export { plot, type PlotFrameOptions } from './user-plot';
 export { changeChart, type ChangeDatum, type ChangeOptions } from './change';
 export { DARK, LIGHT, themeNamed, type Theme } from './theme';

@@ -1,6 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { geoPath } from 'd3-geo';
-import { loadAtlas, matchCountries, type AtlasResolution } from './atlas';
+import { loadAtlas, type AtlasResolution } from './atlas';
 import { SVG_NS, type SvgDocument, type SvgNode } from './dom';
 import { placeLabels, type PlacedLabel } from './labels';
 import type { Theme } from './theme';
@@ -208,8 +208,9 @@ export function countryPaths(codes: readonly string[], resolution: AtlasResoluti
   projection.precision(0);
   const path = geoPath(roundedProjection(projection) as any);
   const outlines = new Map<string, string>();
-  for (const [code, features] of matchCountries(codes, resolution).shapes) {
-    const d = features.map((feature) => path(feature) ?? '').join('');
+  const atlas = loadAtlas(resolution);
+  for (const code of codes) {
+    const d = (atlas.byAlpha2.get(code.toUpperCase()) ?? []).map((feature) => path(feature) ?? '').join('');
     if (d) outlines.set(code, d);
   }
   return outlines;

@@ -219,6 +219,10 @@ function nameSelect(holder, id, caption, all, names, codes, change) {
 /** The jail, server and time-window controls; `apply` gets the filter and its description. */
 function filterControls(filters, apply) {
   const holder = document.getElementById('filters');
+  if (filters.off) {
+    htmlEl('span', { class: 'muted' }, holder).textContent = `No filters: this run has too many addresses for the page to recount (${filters.off}).`;
+    return;
+  }
   const filter = { jail: -1, server: -1, from: 0, to: Math.max(0, filters.starts.length - 1) };
   const describe = () => {
     const parts = [];
@@ -229,12 +233,16 @@ function filterControls(filters, apply) {
     return parts.join(' · ');
   };
   const last = filters.starts.length - 1;
-  const endOf = (i) => (filters.bin === 'week' ? `week of ${filters.starts[i]}` : filters.starts[i]);
+  const endOf = (i) => (filters.bin === 'week' ? `week of ${filters.starts[i]}` : filters.bin === 'month' ? filters.starts[i].slice(0, 7) : filters.starts[i]);
   const dateRange = () => (filter.from === filter.to ? endOf(filter.from) : `${endOf(filter.from)} – ${endOf(filter.to)}`);
   const changed = () => apply(filter, describe());
   nameSelect(holder, 'jail', 'Jail', 'All jails', filters.jails, filters.jailCodes, (code) => ((filter.jail = code), changed()));
   nameSelect(holder, 'server', 'Server', 'All servers', filters.servers, filters.serverCodes, (code) => ((filter.server = code), changed()));
-  if (last < 0) return;
+  if (filters.bin === 'whole') {
+    htmlEl('span', { class: 'muted' }, holder).textContent = 'No time window to choose: by day, week or month this run would need more data than the page can carry.';
+  }
+  // One bin (or none): no window to choose.
+  if (last < 1) return;
   const range = htmlEl('span', { class: 'range' }, holder);
   range.appendChild(document.createElement('span')).textContent = 'From';
   const from = htmlEl('input', { type: 'range', id: 'from', min: 0, max: last, value: 0, 'aria-label': `first ${filters.bin}` }, range);

@@ -4,14 +4,14 @@
  * server and day or week (`activity`), as a stream of small numbers, and the countries to hover.
  */
 import type { ColumnTable } from 'arquero';
-import { activity, type Activity } from '../aggregate/activity';
+import { activity, wholeWindow, type Activity, type ActivityBin } from '../aggregate/activity';
 import { cityKey } from '../aggregate/places';
 import { NO_JAIL, timeSource } from '../aggregate/timeline';
 import { isoDay } from '../aggregate/summary';
 import { countryName } from '../charts/atlas';
+import { zoneOf } from '../charts/charts';
 import { countryPaths } from '../charts/world-map';
 import type { ProjectionName } from '../charts/geo';
-import { timeZone } from '../time-zone';
 import type { Analysis } from '../notebook/pipeline';
 
 /** The page's filters and the data they recount from. */
@@ -22,13 +22,16 @@ export interface PageFilters {
   /** The codes that occur in the cells, to choose from. */
   jailCodes: number[];
   serverCodes: number[];
-  bin: 'day' | 'week';
+  /** Days, weeks or months (`ActivityBin`); `whole` where finer bins would make too many cells (`MAX_CELLS`): no time filter then. */
+  bin: ActivityBin;
   /** The local date (YYYY-MM-DD) each bin starts on. */
   starts: string[];
   /** The zone of those dates. */
   zone: string;
   /** Whether some events have no time: they count only while the whole window is chosen. */
   untimed: boolean;
+  /** Why the page has no filters, where even one bin for the whole window makes too many cells; null when it has them. */
+  off: string | null;
   /** Each city's country: index into `countries`. */
   cityCountry: number[];
   /** The cells (`activityNumbers`). Location i < cities is city i; cities + k is country k's addresses located to the country only. */
@@ -90,9 +93,13 @@ function addressPlaces(analysis: Analysis, source: { ips?: readonly string[] }, 
   const rows = analysis.aggregates.ips.objects() as { ip: string; attacker: string; precision: string; country: string | null; city: string | null; subdivision: string | null; latitude: number; longitude: number }[];
   const attackers = new Map<string, number>();
   const byIp = new Map<string, { attacker: number; location: number }>();
+  const locationOf = (row: (typeof rows)[number]) => {
+    if (row.precision === 'city') return cityIndex.get(cityKey(row)) ?? -1;
+    const country = row.precision === 'country_only' && row.country != null ? countryIndex.get(row.country) : undefined;
+    return country === undefined ? -1 : cityIndex.size + country;
+  };
   for (const row of rows) {
-    const location =
-      row.precision === 'city' ? (cityIndex.get(cityKey(row)) ?? -1) : row.country != null ? cityIndex.size + (countryIndex.get(row.country) ?? -cityIndex.size - 1) : -1;
+    const location = locationOf(row);
     if (!attackers.has(row.attacker)) attackers.set(row.attacker, attackers.size);
     byIp.set(row.ip, { attacker: attackers.get(row.attacker)!, location });
   }
@@ -115,16 +122,25 @@ export function pageCountries(countries: ColumnTable, projection: ProjectionName
   };
 }
 
+/**
+ * The most cells a page carries (~2.7 MB of page for 10,000 cities). Beyond, the time bins give
+ * way to one for the whole window, then the filters to none. The bench's 1M-line log makes
+ * 800,000-odd cells by day; its ~10M-event archive (84 weeks) made 6.4 million by week, 5 MB packed.
+ */
+export const MAX_CELLS = 1_000_000;
+
 /** The codes among `codes`, ordered by their names. */
 const occurring = (codes: ArrayLike<number>, names: readonly string[]) => [...new Set(Array.from(codes))].sort((a, b) => names[a].localeCompare(names[b]));
 
 /** The filters of the page whose cities (in page order) have these keys (`cityKey`) and countries these codes. */
-export function pageFilters(analysis: Analysis, cityKeys: readonly string[], cityCountries: readonly (string | null)[], countryCodes: readonly string[]): PageFilters {
+export function pageFilters(analysis: Analysis, cityKeys: readonly string[], cityCountries: readonly (string | null)[], countryCodes: readonly string[], maxCells = MAX_CELLS): PageFilters {
   const source = timeSource(analysis.events);
   const cityIndex = new Map(cityKeys.map((key, i) => [key, i]));
   const countryIndex = new Map(countryCodes.map((code, i) => [code, i]));
-  const zone = timeZone(analysis.parameters.timeZone);
-  const run = activity(source, addressPlaces(analysis, source, cityIndex, countryIndex), { timeZone: zone });
+  const zone = zoneOf(analysis);
+  let run = activity(source, addressPlaces(analysis, source, cityIndex, countryIndex), { timeZone: zone });
+  if (run.cells.attacker.length > maxCells) run = wholeWindow(run);
+  const off = run.cells.attacker.length > maxCells;
   return {
     jails: run.jails.map((jail) => jail || NO_JAIL),
     servers: [...run.servers],
@@ -134,7 +150,8 @@ export function pageFilters(analysis: Analysis, cityKeys: readonly string[], cit
     starts: run.starts.map((start) => isoDay(start)),
     zone: zone.name,
     untimed: run.cells.bin.includes(-1),
+    off: off ? `${run.cells.attacker.length.toLocaleString('en-US')} attacker × jail × server cells, over the ${maxCells.toLocaleString('en-US')} a page can carry` : null,
     cityCountry: cityCountries.map((code) => (code == null ? -1 : (countryIndex.get(code) ?? -1))),
-    cells: activityNumbers(run),
+    cells: off ? [] : activityNumbers(run),
   };
 }

@@ -143,7 +143,7 @@ function levelLabels(analysis: Analysis, sorted: readonly (CityPoint & { subdivi
 const round = (v: number) => Math.round(v * 10) / 10;
 
 /** The data of the run's interactive world map: the static world map's dots, shapes, projection and labels, and each city's details. */
-export function mapPageData(analysis: Analysis): MapPageData {
+export function mapPageData(analysis: Analysis, options: { maxCells?: number } = {}): MapPageData {
   const parameters = drawingParameters(analysis);
   const theme = themeNamed(parameters.theme);
   const { projection, height } = fitWorld(parameters.projection, MAP_WIDTH);
@@ -195,7 +195,7 @@ export function mapPageData(analysis: Analysis): MapPageData {
     smallDot: SMALL_DOT,
     cityPlace: placeOfCity,
     countries,
-    filters: pageFilters(analysis, [...cityIndex.keys()], cityCountries, countries.code),
+    filters: pageFilters(analysis, [...cityIndex.keys()], cityCountries, countries.code, options.maxCells),
   };
 }
 

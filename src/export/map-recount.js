@@ -60,7 +60,7 @@ export function recount(cells, filter, shape) {
   const place = tallies(places);
   const country = tallies(countries);
   const whole = tallies(1);
-  const withUntimed = filter.from === 0 && filter.to === binCount - 1;
+  const withUntimed = binCount === 0 || (filter.from === 0 && filter.to === binCount - 1);
   const n = cells.attacker.length;
   for (let c = 0; c < n; c++) {
     if (filter.jail >= 0 && cells.jail[c] !== filter.jail) continue;
