@@ -39,6 +39,9 @@ export interface Activity {
   cells: ActivityCells;
 }
 
+/** Zones change their offset on a quarter hour at the finest (as `TimeZone` caches them). */
+const QUARTER_HOUR_MS = 15 * 60_000;
+
 const IS_ATTACK = Uint8Array.from(EVENT_KINDS, (kind) => (ATTACK_KINDS.has(kind) ? 1 : 0));
 
 /**
@@ -80,7 +83,19 @@ function timeBins(source: TimeSource, zone: TimeZone, chosen?: Exclude<ActivityB
     if (start !== starts[starts.length - 1]) starts.push(start);
     binOfDay[d] = starts.length - 1;
   }
-  return { bin, starts, binOf: (t) => (Number.isFinite(t) ? binOfDay[Math.round((zone.dayStart(t) - firstDay) / DAY_MS)] : -1) };
+  // Logs come in time order: an event mostly falls in the quarter hour of the one before it, whose
+  // bin is kept (the zone's offset, a cache lookup per event, took ~0.3 s of the archive's 10.7M events).
+  let quarter = Number.NaN;
+  let quarterBin = -1;
+  const binOf = (t: number) => {
+    if (!Number.isFinite(t)) return -1;
+    if (Math.floor(t / QUARTER_HOUR_MS) !== quarter) {
+      quarter = Math.floor(t / QUARTER_HOUR_MS);
+      quarterBin = binOfDay[Math.round((zone.dayStart(t) - firstDay) / DAY_MS)];
+    }
+    return quarterBin;
+  };
+  return { bin, starts, binOf };
 }
 
 /** The events (all kinds, timed or not) of the source's rows by attacker, location, jail, server and bin. */
@@ -95,7 +110,8 @@ export function activity(source: TimeSource, places: AddressPlaces, options: { t
   for (const a of places.attacker) nAttackers = Math.max(nAttackers, a + 1);
   const n = rows ? rows.length : columns.ip.length;
   const eventAt = (k: number) => (rows ? rows[k] : k);
-  const attackerOf = (i: number) => (places.location[columns.ip[i]] < 0 ? -1 : places.attacker[columns.ip[i]]);
+  const attackerOfIp = places.attacker.map((attacker, ip) => (places.location[ip] < 0 ? -1 : attacker));
+  const attackerOf = (i: number) => attackerOfIp[columns.ip[i]];
   // The events grouped by attacker (a counting sort), then each attacker's keys sorted on their
   // own: equal cells lie together and their attack events are the odd keys. On the ~10.7M events
   // of the bench's archive, sorting all the events' keys at once took 2.1 s, this 0.9 s.
