@@ -54,10 +54,12 @@ export interface WorldMapOptions extends ChartOptions {
 
 /** Dots smaller than this radius (px) are drawn without an outline. */
 export const SMALL_DOT = 2;
+/** The smallest dot's radius (px): one address stays visible beside a large maximum. */
+export const MIN_DOT_RADIUS = 1.2;
 
 /** Dot radius for a count: area, not radius, grows with the count. */
 export function dotRadius(count: number, maxCount: number, maxRadius: number): number {
-  return maxCount > 0 ? Math.max(1.2, maxRadius * Math.sqrt(count / maxCount)) : 0;
+  return maxCount > 0 ? Math.max(MIN_DOT_RADIUS, maxRadius * Math.sqrt(count / maxCount)) : 0;
 }
 
 /**

@@ -115,7 +115,7 @@ function canvasMap(data, canvas) {
   const hitContext = document.createElement('canvas').getContext('2d');
   const countryAt = (mx, my) => countries.findIndex((shape) => shape !== null && hitContext.isPointInPath(shape, mx, my));
   resize();
-  return { paint, resize, dotAt, countryAt, size: () => size };
+  return { paint, resize, dotAt, countryAt };
 }
 
 function drawLabels(data, svg) {

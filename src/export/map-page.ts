@@ -12,7 +12,7 @@ import { placeLabels, type PlacedLabel } from '../charts/labels';
 import { niceSizeValues } from '../charts/legends';
 import { labelHeight, labelWidth } from '../charts/marks';
 import { themeNamed, type Theme } from '../charts/theme';
-import { baseMapPaths, dotRadius, SMALL_DOT, worldLabels, type BaseMapPaths, type CityPoint } from '../charts/world-map';
+import { baseMapPaths, dotRadius, MIN_DOT_RADIUS, SMALL_DOT, worldLabels, type BaseMapPaths, type CityPoint } from '../charts/world-map';
 import { cityKey, cityLabel } from '../aggregate/places';
 import { pageCountries, pageFilters, type PageCountries, type PageFilters } from './map-filters';
 import { rankOrder } from '../aggregate/ranking';
@@ -20,7 +20,7 @@ import type { Analysis } from '../notebook/pipeline';
 import { projectRoot } from '../project';
 
 /** Width of the page's map in pixels at zoom 1: the static world map's default. */
-const MAP_WIDTH = 1200;
+export const MAP_WIDTH = 1200;
 const MAX_RADIUS = 22;
 /** Zoom factors at which labels are placed again (each label keeps the box of the level below the current zoom). */
 export const LABEL_LEVELS = [1, 2, 4, 8, 16, 32] as const;
@@ -74,7 +74,7 @@ export interface MapPageData {
   cities: PageCities;
   labels: PageLabel[];
   legend: { value: number; r: number }[];
-  /** The dot radius of a count under a filter: `max(1.2, max × √(ips / of))`, on the whole run's scale. */
+  /** The dot radius of a count under a filter: `max(min, max × √(ips / of))` (`dotRadius`), on the whole run's scale. */
   radius: { max: number; of: number; min: number };
   /** Each city's place: index into `labels`, -1 for none (its count under a filter is recounted from its cities). */
   cityPlace: number[];
@@ -191,7 +191,7 @@ export function mapPageData(analysis: Analysis, options: { maxCells?: number } =
     cities,
     labels,
     legend: niceSizeValues(maxIps).map((value) => ({ value, r: round(radius(value)) })),
-    radius: { max: MAX_RADIUS, of: maxIps, min: 1.2 },
+    radius: { max: MAX_RADIUS, of: maxIps, min: MIN_DOT_RADIUS },
     smallDot: SMALL_DOT,
     cityPlace: placeOfCity,
     countries,

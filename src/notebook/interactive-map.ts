@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Chart } from '../charts/frame';
 import { drawingParameters, type ChartsOptions } from '../charts/charts';
 import { fitWorld } from '../charts/geo';
-import { mapPageHtml } from '../export/map-page';
+import { MAP_WIDTH, mapPageHtml } from '../export/map-page';
 import type { Analysis } from './pipeline';
 
 /** What a reader sees where the front end runs no script (untrusted output, the published HTML, GitHub). */
@@ -34,14 +34,13 @@ export function interactiveMapHtml(analysis: Analysis, staticMap: Chart | string
   // cell applies without a new analysis (and a changed DATA is the same error as theirs).
   const parameters = drawingParameters(analysis, options);
   const page = mapPageHtml({ ...analysis, parameters });
-  // The map's proportions as map.html draws it (1200 px wide at zoom 1), without building its data twice.
-  const width = 1200;
-  const { height } = fitWorld(parameters.projection, width);
+  // The map's proportions as map.html draws it, without building its data twice.
+  const { height } = fitWorld(parameters.projection, MAP_WIDTH);
   const svg = typeof staticMap === 'string' ? staticMap : staticMap.svg.outerHTML;
   // The same for the same map; the script takes the id off its box once done, so a second
   // output of the same map finds its own box.
   const id = `botmap-map-${createHash('sha256').update(page).digest('hex').slice(0, 12)}`;
-  const ratio = Number(((height / width) * 100).toFixed(3));
+  const ratio = Number(((height / MAP_WIDTH) * 100).toFixed(3));
   return `<div id="${id}" class="botmap-interactive-map">
 <p class="botmap-static-note" style="margin:0 0 0.5em;font-style:italic">${STATIC_MAP_NOTE}</p>
 ${svg}
